@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { Shell } from "@/components/shell";
+import { Stat } from "@/components/ui";
+import { requireAdmin } from "@/lib/auth/actor";
+import { adminNav } from "@/lib/tenants/nav";
+import { memberCounts } from "@/lib/tenants/tenants";
+import { tenantLogout } from "../actions";
+
+export const metadata: Metadata = { title: "Administration" };
+
+export default async function AdminHomePage({ params }: { params: Promise<{ tenant: string }> }) {
+  const { actor, tenant } = await requireAdmin((await params).tenant);
+  const counts = await memberCounts(tenant.id);
+  const path = `/t/${tenant.slug}/admin`;
+  return (
+    <Shell
+      context={`${tenant.name} · administration`}
+      userName={actor.name || actor.loginId}
+      nav={adminNav(tenant.slug, path)}
+      logout={tenantLogout.bind(null, tenant.slug)}
+    >
+      <h1 className="text-2xl font-semibold">{tenant.name}</h1>
+      <p className="mt-1 text-slate-600">Members of your organisation by status.</p>
+      <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Members by status">
+        <Stat label="All members" value={counts.total} />
+        <Stat label="Active" value={counts.active} />
+        <Stat label="Invited, not yet active" value={counts.invited} />
+        <Stat label="Disabled" value={counts.disabled} />
+      </dl>
+      {counts.total === 0 && (
+        <p className="mt-6 text-sm text-slate-600">This organisation has no members yet.</p>
+      )}
+    </Shell>
+  );
+}

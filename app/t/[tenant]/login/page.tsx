@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { LoginForm } from "@/components/login-form";
+import { Card } from "@/components/ui";
+import { currentActor } from "@/lib/auth/actor";
+import { findTenantBySlug } from "@/lib/tenants/tenants";
+import { tenantLogin } from "../actions";
+
+type Props = {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ next?: string | string[] }>;
+};
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const tenant = await findTenantBySlug((await params).tenant);
+  return { title: tenant ? `Sign in to ${tenant.name}` : "Not found" };
+}
+
+export default async function TenantLoginPage({ params, searchParams }: Props) {
+  const tenant = await findTenantBySlug((await params).tenant);
+  if (!tenant) notFound();
+  const actor = await currentActor();
+  if (actor && actor.tenantId === tenant.id) {
+    redirect(actor.role === "admin" ? `/t/${tenant.slug}/admin` : `/t/${tenant.slug}`);
+  }
+  const { next } = await searchParams;
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
+      <div>
+        <p className="text-sm font-semibold text-brand-700">Sendwell</p>
+        <h1 className="text-2xl font-semibold">{tenant.name}</h1>
+        <p className="mt-1 text-sm text-slate-600">Sign in with your login ID and password.</p>
+      </div>
+      <Card>
+        <LoginForm
+          action={tenantLogin.bind(null, tenant.slug)}
+          next={typeof next === "string" ? next : undefined}
+        />
+      </Card>
+    </main>
+  );
+}

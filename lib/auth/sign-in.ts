@@ -1,0 +1,84 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
+import { db } from "@/db/client";
+import { users } from "@/db/schema";
+import type { ActionResult } from "@/lib/action";
+import { GENERIC_FAILURE } from "@/lib/errors";
+import { findTenantBySlug } from "@/lib/tenants/tenants";
+import { signIn, signOut } from "./auth";
+import { normaliseLoginId } from "./login-id";
+import { currentActor, revokeSession } from "./actor";
+
+export function loginFailureMessage(code: string): string {
+  if (code.startsWith("locked:")) {
+    const minutes = Number(code.slice("locked:".length)) || 15;
+    return `Too many failed attempts. Sign-in is paused for this login ID; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  }
+  if (code === "disabled") {
+    return "This account is disabled. Ask your administrator to enable it.";
+  }
+  return "Wrong login ID or password. Check both and try again.";
+}
+
+/** Only paths inside the same area, so `?next=` can never send anyone to another site. */
+export function safeNextPath(next: string | undefined, allowedPrefix: string): string | null {
+  if (!next || !next.startsWith(allowedPrefix) || next.includes("//") || next.includes("\\"))
+    return null;
+  return next;
+}
+
+/**
+ * Signs in through Auth.js (which calls `attemptLogin`), then sends the person to their home:
+ * operators to /ops, admins to their tenant's admin home, learners to their own page.
+ */
+export async function signInWithPassword(input: {
+  scope: "ops" | string;
+  loginId: string;
+  password: string;
+  next?: string;
+}): Promise<ActionResult> {
+  try {
+    await signIn("credentials", {
+      scope: input.scope,
+      loginId: input.loginId,
+      password: input.password,
+      redirect: false,
+    });
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      return { ok: false, message: loginFailureMessage(error.code) };
+    }
+    if (error instanceof AuthError) {
+      console.error("[sign-in]", error.cause ?? error);
+      return { ok: false, message: GENERIC_FAILURE };
+    }
+    throw error;
+  }
+
+  if (input.scope === "ops") redirect(safeNextPath(input.next, "/ops") ?? "/ops");
+  const tenant = await findTenantBySlug(input.scope);
+  const base = `/t/${input.scope}`;
+  const [user] = tenant
+    ? await db
+        .select({ role: users.role })
+        .from(users)
+        .where(
+          and(
+            eq(users.tenantId, tenant.id),
+            eq(sql`lower(${users.loginId})`, normaliseLoginId(input.loginId)),
+          ),
+        )
+        .limit(1)
+    : [];
+  const home = user?.role === "admin" ? `${base}/admin` : base;
+  redirect(safeNextPath(input.next, `${base}/`) ?? home);
+}
+
+export async function signOutCurrent(redirectTo: string): Promise<never> {
+  const actor = await currentActor();
+  if (actor) await revokeSession(actor.sessionId);
+  await signOut({ redirect: false });
+  redirect(redirectTo);
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * Every setting Sendwell reads, in one place. Read lazily so `next build` needs none of them;
+ * `instrumentation.ts` calls `env()` at start-up so a bad configuration stops the server with a
+ * sentence instead of failing requests later.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z
+    .string({ error: "DATABASE_URL is not set: run `npm run demo`, or point it at PostgreSQL." })
+    .url("DATABASE_URL must be a postgres:// URL."),
+  DB_POOL_MAX: positiveInt(10),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters.").optional(),
+  PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  SESSION_MAX_AGE_HOURS: positiveInt(12),
+  LOGIN_MAX_FAILURES_PER_ID: positiveInt(5),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
+  LOGIN_LOCK_MINUTES: positiveInt(15),
+});
+
+export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET"> & { AUTH_SECRET: string };
+
+// Only for `npm run dev` and tests: production refuses to start without a real secret.
+const DEVELOPMENT_SECRET = "sendwell-development-secret-do-not-use-in-production";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(
+      `Sendwell cannot start, the configuration is wrong:\n${lines.join("\n")}`,
+    );
+  }
+  const parsed = result.data;
+  if (!parsed.AUTH_SECRET) {
+    if (parsed.NODE_ENV === "production") {
+      throw new ConfigError(
+        "Sendwell cannot start: AUTH_SECRET is not set. Generate one with `openssl rand -base64 32` " +
+          "and set it (and AUTH_TRUST_HOST=true behind a proxy) before `next start`.",
+      );
+    }
+    return { ...parsed, AUTH_SECRET: DEVELOPMENT_SECRET };
+  }
+  return { ...parsed, AUTH_SECRET: parsed.AUTH_SECRET };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

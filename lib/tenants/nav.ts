@@ -1,0 +1,20 @@
+/** What exists for each area; pages mark the current one. Grows as features land. */
+export function adminNav(slug: string, current: string) {
+  return [
+    { href: `/t/${slug}/admin`, label: "Overview" },
+    { href: `/t/${slug}`, label: "My page" },
+  ].map((item) => ({ ...item, current: item.href === current }));
+}
+
+export function learnerNav(slug: string, isAdmin: boolean, current: string) {
+  const items = [{ href: `/t/${slug}`, label: "My page" }];
+  if (isAdmin) items.push({ href: `/t/${slug}/admin`, label: "Administration" });
+  return items.map((item) => ({ ...item, current: item.href === current }));
+}
+
+export function operatorNav(current: string) {
+  return [{ href: "/ops", label: "Tenants" }].map((item) => ({
+    ...item,
+    current: item.href === current,
+  }));
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run demo` (build + next start), `npm run dev` (next dev) and the e2e server.
+ * Without DATABASE_URL it starts embedded PostgreSQL (data kept in .data/pg), migrates, seeds once
+ * and serves; Ctrl-C stops the app and PostgreSQL.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import postgres from "postgres";
+import { migrateDatabase } from "@/db/migrate";
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
+import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
+import { run, start, stopGroup } from "./lib/processes";
+
+type Mode = "demo" | "dev" | "e2e";
+const mode = (process.argv[2] ?? "demo") as Mode;
+if (!["demo", "dev", "e2e"].includes(mode)) {
+  console.error(`Unknown mode "${mode}": use demo, dev or e2e.`);
+  process.exit(2);
+}
+const port = Number(process.env.PORT ?? (mode === "e2e" ? 3100 : 3000));
+const log = (line: string) => console.log(`[sendwell] ${line}`);
+
+let embedded: RunningPostgres | undefined;
+let app: ChildProcess | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    if (app) await stopGroup(app);
+    if (embedded) {
+      log("stopping PostgreSQL…");
+      await embedded.stop().catch(() => {});
+    }
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+async function authSecret(): Promise<string> {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  // The demo keeps its secret beside its data so sessions survive a restart.
+  const file = ".data/auth-secret";
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(".data", { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** For e2e: a fresh database beside the one DATABASE_URL names, so runs never see old data. */
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+    await sql.unsafe(`create database "${name}"`);
+  } finally {
+    await sql.end();
+  }
+  return databaseUrl(serverUrl, name);
+}
+
+async function main() {
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    log("no DATABASE_URL: starting embedded PostgreSQL (data in .data/pg)…");
+    embedded = await startEmbeddedPostgres({ dir: ".data/pg", persistent: true });
+    const server = embedded.url;
+    url = databaseUrl(server, "sendwell");
+    const sql = postgres(server, { max: 1, onnotice: () => {} });
+    const [exists] = await sql`select 1 from pg_database where datname = 'sendwell'`;
+    if (!exists) await sql`create database sendwell`;
+    await sql.end();
+  }
+  if (mode === "e2e") {
+    const base = new URL(url).pathname.slice(1) || "postgres";
+    url = await freshDatabase(url, `${base}_e2e`);
+    // The browser tests read it to arrange what no page can do yet (e.g. disable a member).
+    await mkdir(".data", { recursive: true });
+    await writeFile(".data/e2e-database-url", url);
+  }
+  await migrateDatabase(url);
+  const { created } = await seedDemo(url);
+  log(created ? "database migrated and demo data created" : "database migrated");
+
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    AUTH_SECRET: await authSecret(),
+    AUTH_TRUST_HOST: "true",
+    PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+  };
+  const next = "node_modules/.bin/next";
+  if (mode === "demo") {
+    log("building the app (about a minute)…");
+    const code = await run(next, ["build"], { env: childEnv });
+    if (code !== 0) return shutdown(code);
+  }
+  app = start(next, mode === "dev" ? ["dev", "-p", String(port)] : ["start", "-p", String(port)], {
+    env: childEnv,
+  });
+  app.on("exit", (code) => void shutdown(code ?? 0));
+
+  if (mode !== "e2e") {
+    log(`Sendwell is at http://localhost:${port} — Ctrl-C stops it.`);
+    log("demo logins (password for all: " + DEMO_PASSWORD + "):");
+    for (const l of DEMO_LOGINS) {
+      console.log(
+        `    ${l.who.padEnd(36)} http://localhost:${port}${l.url.padEnd(20)} ${l.loginId}`,
+      );
+    }
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  void shutdown(1);
+});

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { migrateDatabase } from "../db/migrate";
+import {
+  databaseUrl,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from "../scripts/lib/embedded-postgres";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgServerUrl: string;
+    pgTemplate: string;
+  }
+}
+
+/**
+ * Uses DATABASE_URL's server when set (CI) and an embedded PostgreSQL otherwise. Migrates one
+ * template database; each test file then gets its own copy (test/db-file-setup.ts).
+ */
+export default async function setup(project: TestProject) {
+  let embedded: RunningPostgres | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(os.tmpdir(), `sendwell-vitest-${process.pid}`),
+      persistent: false,
+    });
+    serverUrl = embedded.url;
+  }
+  const template = `sendwell_tpl_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${template}"`);
+  await migrateDatabase(databaseUrl(serverUrl, template));
+  project.provide("pgServerUrl", serverUrl);
+  project.provide("pgTemplate", template);
+
+  return async () => {
+    await admin.unsafe(`drop database if exists "${template}" with (force)`);
+    await admin.end();
+    await embedded?.stop();
+  };
+}
