@@ -63,6 +63,18 @@ async function freshDatabase(serverUrl: string, name: string): Promise<string> {
   return databaseUrl(serverUrl, name);
 }
 
+async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 async function main() {
   let url = process.env.DATABASE_URL;
   if (!url) {
@@ -107,6 +119,7 @@ async function main() {
   app.on("exit", (code) => void shutdown(code ?? 0));
 
   if (mode !== "e2e") {
+    await waitForHttp(`http://127.0.0.1:${port}/`);
     log(`Sendwell is at http://localhost:${port} — Ctrl-C stops it.`);
     log("demo logins (password for all: " + DEMO_PASSWORD + "):");
     for (const l of DEMO_LOGINS) {

@@ -10,24 +10,7 @@ import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { signIn, signOut } from "./auth";
 import { normaliseLoginId } from "./login-id";
 import { currentActor, revokeSession } from "./actor";
-
-export function loginFailureMessage(code: string): string {
-  if (code.startsWith("locked:")) {
-    const minutes = Number(code.slice("locked:".length)) || 15;
-    return `Too many failed attempts. Sign-in is paused for this login ID; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
-  }
-  if (code === "disabled") {
-    return "This account is disabled. Ask your administrator to enable it.";
-  }
-  return "Wrong login ID or password. Check both and try again.";
-}
-
-/** Only paths inside the same area, so `?next=` can never send anyone to another site. */
-export function safeNextPath(next: string | undefined, allowedPrefix: string): string | null {
-  if (!next || !next.startsWith(allowedPrefix) || next.includes("//") || next.includes("\\"))
-    return null;
-  return next;
-}
+import { loginFailureMessage, safeNextPath } from "./messages";
 
 /**
  * Signs in through Auth.js (which calls `attemptLogin`), then sends the person to their home:
