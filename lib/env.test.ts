@@ -23,14 +23,36 @@ describe("parseEnv", () => {
   });
 
   it("refuses to start in production without AUTH_SECRET, and says what to do", () => {
-    expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(ConfigError);
-    expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(
-      /AUTH_SECRET is not set.*openssl rand/,
-    );
+    const prod = {
+      ...base,
+      NODE_ENV: "production",
+      SES_FROM_ADDRESS: "School <no-reply@mail.example.com>",
+    };
+    expect(() => parseEnv(prod)).toThrow(ConfigError);
+    expect(() => parseEnv(prod)).toThrow(/AUTH_SECRET is not set.*openssl rand/);
     const secret = "s".repeat(40);
-    expect(parseEnv({ ...base, NODE_ENV: "production", AUTH_SECRET: secret }).AUTH_SECRET).toBe(
-      secret,
-    );
+    expect(parseEnv({ ...prod, AUTH_SECRET: secret }).AUTH_SECRET).toBe(secret);
+  });
+
+  it("refuses to start in production without a sender address for SES", () => {
+    expect(() =>
+      parseEnv({ ...base, NODE_ENV: "production", AUTH_SECRET: "s".repeat(40) }),
+    ).toThrow(/SES_FROM_ADDRESS is not set/);
+  });
+
+  it("reads the mail settings", () => {
+    const env = parseEnv({
+      ...base,
+      ADDRESS_DEAD_DOMAINS: " Dead.example , other.test,",
+      SES_TENANTS: "true",
+    });
+    expect(env.ADDRESS_DEAD_DOMAINS).toEqual(["dead.example", "other.test"]);
+    expect(env).toMatchObject({
+      SES_TENANTS: "true",
+      MAIL_DISPATCHER: "in-app",
+      ADDRESS_DNS: "system",
+    });
+    expect(() => parseEnv({ ...base, SES_ENDPOINT: "not a url" })).toThrow(/SES_ENDPOINT/);
   });
 
   it("names every wrong setting", () => {

@@ -19,6 +19,38 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_ID: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   LOGIN_LOCK_MINUTES: positiveInt(15),
+  // Mail (DESIGN.md, "The mail pipeline").
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  /** Set for local SES (`http://127.0.0.1:8005`); unset means real SES in AWS_REGION. */
+  SES_ENDPOINT: z.string().url().optional(),
+  SES_FROM_ADDRESS: z.string().min(3).optional(),
+  SES_CONFIGURATION_SET_TRANSACTIONAL: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET_BULK: z.string().min(1).optional(),
+  /** Send with SES tenants (TenantName = tenant slug); the tenants must exist in SES. */
+  SES_TENANTS: z.enum(["true", "false"]).default("false"),
+  /** `in-app` runs the dispatcher inside the Next.js server; `off` leaves it to `npm run worker`. */
+  MAIL_DISPATCHER: z.enum(["in-app", "off"]).default("in-app"),
+  MAIL_BATCH_SIZE: positiveInt(100),
+  MAIL_CONCURRENCY: positiveInt(10),
+  MAIL_POLL_MS: positiveInt(500),
+  /** Floor of the representative volume, so a young account still has a small bounce budget. */
+  MAIL_MIN_VOLUME: positiveInt(1_000),
+  /** `system` asks real DNS; `offline` (demo, tests) treats .invalid/.test/.example and ADDRESS_DEAD_DOMAINS as missing. */
+  ADDRESS_DNS: z.enum(["system", "offline"]).default("system"),
+  ADDRESS_DEAD_DOMAINS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  GUARD_BOUNCE_WARN: z.coerce.number().positive().max(1).default(0.02),
+  GUARD_BOUNCE_STOP_ABOVE: z.coerce.number().positive().max(1).default(0.03),
+  GUARD_BOUNCE_STOP_ALL: z.coerce.number().positive().max(1).default(0.04),
+  GUARD_COMPLAINT_WARN: z.coerce.number().positive().max(1).default(0.0005),
+  GUARD_COMPLAINT_STOP: z.coerce.number().positive().max(1).default(0.0008),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET"> & { AUTH_SECRET: string };
@@ -39,6 +71,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const parsed = result.data;
+  if (parsed.NODE_ENV === "production" && !parsed.SES_FROM_ADDRESS) {
+    throw new ConfigError(
+      "Sendwell cannot start: SES_FROM_ADDRESS is not set. Set it to a sender verified in SES, " +
+        'for example "Sendwell <no-reply@mail.example.com>" (and AWS_REGION, and credentials).',
+    );
+  }
   if (!parsed.AUTH_SECRET) {
     if (parsed.NODE_ENV === "production") {
       throw new ConfigError(

@@ -11,6 +11,8 @@ import postgres from "postgres";
 import { migrateDatabase } from "@/db/migrate";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
 import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
+import { startLocalSesProcess } from "./lib/local-ses";
+import { freePort } from "./lib/embedded-postgres";
 import { run, start, stopGroup } from "./lib/processes";
 
 type Mode = "demo" | "dev" | "e2e";
@@ -24,12 +26,14 @@ const log = (line: string) => console.log(`[sendwell] ${line}`);
 
 let embedded: RunningPostgres | undefined;
 let app: ChildProcess | undefined;
+let localSes: ChildProcess | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     if (app) await stopGroup(app);
+    if (localSes) await stopGroup(localSes);
     if (embedded) {
       log("stopping PostgreSQL…");
       await embedded.stop().catch(() => {});
@@ -98,8 +102,23 @@ async function main() {
   const { created } = await seedDemo(url);
   log(created ? "database migrated and demo data created" : "database migrated");
 
+  let sesEndpoint = process.env.SES_ENDPOINT;
+  if (!sesEndpoint && !process.env.AWS_ACCESS_KEY_ID) {
+    // No SES configured: local SES, mail visible at its address. The demo's is on the usual 8005.
+    const sesPort = mode === "e2e" ? await freePort() : Number(process.env.LOCAL_SES_PORT ?? 8005);
+    const ses = await startLocalSesProcess(sesPort);
+    localSes = ses.child;
+    sesEndpoint = ses.url;
+    log(`local SES at ${ses.url} (received mail at ${ses.url}/)`);
+  }
+  if (mode === "e2e") await writeFile(".data/e2e-ses-url", sesEndpoint ?? "");
+
   const childEnv = {
     ...process.env,
+    SES_ENDPOINT: sesEndpoint,
+    SES_FROM_ADDRESS: process.env.SES_FROM_ADDRESS ?? "Sendwell Demo <no-reply@sendwell.localhost>",
+    // Outside DNS is often unreachable on a laptop or CI; the offline resolver knows the demo's domains.
+    ADDRESS_DNS: process.env.ADDRESS_DNS ?? "offline",
     DATABASE_URL: url,
     AUTH_SECRET: await authSecret(),
     AUTH_TRUST_HOST: "true",

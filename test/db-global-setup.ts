@@ -6,14 +6,17 @@ import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../db/migrate";
 import {
   databaseUrl,
+  freePort,
   startEmbeddedPostgres,
   type RunningPostgres,
 } from "../scripts/lib/embedded-postgres";
+import { startLocalSesInProcess } from "../scripts/lib/local-ses";
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgServerUrl: string;
     pgTemplate: string;
+    sesUrl: string;
   }
 }
 
@@ -37,10 +40,14 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(databaseUrl(serverUrl, template));
   project.provide("pgServerUrl", serverUrl);
   project.provide("pgTemplate", template);
+  // Real local SES for the mail tests; a high send rate so the rate limit is not what they measure.
+  const ses = await startLocalSesInProcess(await freePort(), 100_000);
+  project.provide("sesUrl", ses.url);
 
   return async () => {
     await admin.unsafe(`drop database if exists "${template}" with (force)`);
     await admin.end();
+    await ses.stop();
     await embedded?.stop();
   };
 }

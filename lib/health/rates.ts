@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import type { SendCounts } from "./account-guard";
+
+/** SES judges the account over its representative volume; we use the last 10,000 sends like it. */
+export const REPRESENTATIVE_SENDS = 10_000;
+
+export type AccountCounts = { representative: SendCounts; lastDay: SendCounts };
+
+export async function accountCounts(db: Executor): Promise<AccountCounts> {
+  const [row] = await db.execute<{
+    r_sends: number;
+    r_bounces: number;
+    r_complaints: number;
+    d_sends: number;
+    d_bounces: number;
+    d_complaints: number;
+  }>(sql`
+    with recent as (
+      select status from outbound_emails where sent_at is not null
+      order by sent_at desc limit ${REPRESENTATIVE_SENDS}
+    ), day as (
+      select status from outbound_emails where sent_at > now() - interval '24 hours'
+    )
+    select
+      (select count(*) from recent)::int as r_sends,
+      (select count(*) from recent where status = 'bounced')::int as r_bounces,
+      (select count(*) from recent where status = 'complained')::int as r_complaints,
+      (select count(*) from day)::int as d_sends,
+      (select count(*) from day where status = 'bounced')::int as d_bounces,
+      (select count(*) from day where status = 'complained')::int as d_complaints`);
+  return {
+    representative: {
+      sends: row!.r_sends,
+      hardBounces: row!.r_bounces,
+      complaints: row!.r_complaints,
+    },
+    lastDay: { sends: row!.d_sends, hardBounces: row!.d_bounces, complaints: row!.d_complaints },
+  };
+}

@@ -1,0 +1,68 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { tenantMailState, type TenantMailState } from "@/db/schema";
+import { applyOutcome, initialHealth, type Outcome, type TenantHealth } from "./window";
+
+export function toHealth(row: TenantMailState): TenantHealth {
+  return {
+    window: row.window,
+    breaker: row.breaker,
+    breakerReason: row.breakerReason,
+    recent: row.recentOutcomes,
+  };
+}
+
+/** Every listed tenant's window and breaker, creating the default state for tenants never seen. */
+export async function loadTenantHealth(
+  db: Executor,
+  tenantIds: readonly string[],
+): Promise<Map<string, TenantHealth>> {
+  if (tenantIds.length === 0) return new Map();
+  const initial = initialHealth();
+  await db
+    .insert(tenantMailState)
+    .values(tenantIds.map((tenantId) => ({ tenantId, window: initial.window })))
+    .onConflictDoNothing();
+  const rows = await db
+    .select()
+    .from(tenantMailState)
+    .where(inArray(tenantMailState.tenantId, [...tenantIds]));
+  return new Map(rows.map((r) => [r.tenantId, toHealth(r)]));
+}
+
+/** Applies one resolved bulk outcome under a row lock, so concurrent events never lose an update. */
+export async function recordOutcome(
+  tx: Executor,
+  tenantId: string,
+  outcome: Outcome,
+): Promise<TenantHealth> {
+  await loadTenantHealth(tx, [tenantId]);
+  const [row] = await tx
+    .select()
+    .from(tenantMailState)
+    .where(eq(tenantMailState.tenantId, tenantId))
+    .for("update");
+  const before = toHealth(row!);
+  const after = applyOutcome(before, outcome);
+  await saveHealth(tx, tenantId, after, before.breaker !== after.breaker ? "system" : undefined);
+  return after;
+}
+
+export async function saveHealth(
+  tx: Executor,
+  tenantId: string,
+  health: TenantHealth,
+  changedBy?: string,
+) {
+  await tx
+    .update(tenantMailState)
+    .set({
+      window: health.window,
+      breaker: health.breaker,
+      breakerReason: health.breakerReason,
+      recentOutcomes: health.recent,
+      updatedAt: sql`now()`,
+      ...(changedBy ? { breakerChangedAt: sql`now()`, breakerChangedBy: changedBy } : {}),
+    })
+    .where(eq(tenantMailState.tenantId, tenantId));
+}

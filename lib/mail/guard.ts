@@ -1,0 +1,129 @@
+/**
+ * The guard: a pure decision for each mail against a snapshot loaded in batch by the dispatcher.
+ * The order is DESIGN.md's: address, suppression, account state, account guard, tenant breaker,
+ * budget and window, rate; transactional mail skips the bulk-only steps (4-6).
+ */
+import type { GuardLevel } from "@/lib/health/account-guard";
+import type { Breaker } from "@/lib/health/window";
+import { domainOf } from "@/lib/address/normalise";
+import { syntaxProblem } from "@/lib/address/syntax";
+import type { DomainVerdict } from "@/lib/address/domain-verdict";
+import type { MailLane } from "@/db/schema/mail";
+
+export type BlockReason = "no_address" | "invalid_address" | "domain_not_found" | "suppressed";
+export type HoldReason =
+  "account_paused" | "account_guard" | "tenant_paused" | "window_full" | "rate_limited";
+
+export type Decision =
+  | { kind: "send"; unconfirmed: boolean }
+  | { kind: "hold"; reason: HoldReason; until: Date }
+  | { kind: "block"; reason: BlockReason };
+
+export type GuardMail = { tenantId: string; lane: MailLane; toAddress: string | null };
+
+export type TenantSnapshot = {
+  breaker: Breaker;
+  /** Effective window: min(W, fair share of the budget), 0 when the breaker is open. */
+  window: number;
+  /** Unconfirmed bulk mail of this tenant in flight; `decideAll` counts sends into it. */
+  inFlight: number;
+  /** This tenant's hard-bounce rate over its recent bulk mail, compared with the account's. */
+  bounceRate: number;
+};
+
+export type GuardSnapshot = {
+  now: Date;
+  domainVerdicts: ReadonlyMap<string, DomainVerdict>;
+  /** `${tenantId} ${address}` for tenant suppressions, `* ${address}` for the account's. */
+  suppressed: ReadonlySet<string>;
+  /** Addresses SES has delivered to before. */
+  confirmed: ReadonlySet<string>;
+  account: {
+    pausedUntil: Date | null;
+    guard: GuardLevel;
+    bounceRate: number;
+  };
+  budget: { total: number; inFlight: number };
+  tenants: ReadonlyMap<string, TenantSnapshot>;
+  /** Send-rate tokens granted for this batch; `decideAll` spends them. */
+  tokens: number;
+  ratePerSecond: number;
+};
+
+export const HOLD_RETRY_MS = {
+  account_paused: 5 * 60_000,
+  account_guard: 60_000,
+  tenant_paused: 60_000,
+  window_full: 5_000,
+} as const;
+
+const CLOSED: TenantSnapshot = { breaker: "closed", window: 0, inFlight: 0, bounceRate: 0 };
+
+function hold(reason: HoldReason, now: Date, ms: number): Decision {
+  return { kind: "hold", reason, until: new Date(now.getTime() + ms) };
+}
+
+export function decide(mail: GuardMail, snap: GuardSnapshot): Decision {
+  const address = mail.toAddress;
+  const { now } = snap;
+  // 1. The address itself.
+  if (!address) return { kind: "block", reason: "no_address" };
+  if (syntaxProblem(address) !== null) return { kind: "block", reason: "invalid_address" };
+  // A DNS error or timeout is "unknown" and does not block: our network's trouble is no reason to drop mail.
+  if (snap.domainVerdicts.get(domainOf(address))?.status === "not_found") {
+    return { kind: "block", reason: "domain_not_found" };
+  }
+  // 2. Suppression lists.
+  if (snap.suppressed.has(`* ${address}`) || snap.suppressed.has(`${mail.tenantId} ${address}`)) {
+    return { kind: "block", reason: "suppressed" };
+  }
+  // 3. SES itself paused us.
+  if (snap.account.pausedUntil && snap.account.pausedUntil > now) {
+    return { kind: "hold", reason: "account_paused", until: snap.account.pausedUntil };
+  }
+  const tenant = snap.tenants.get(mail.tenantId) ?? CLOSED;
+  const unconfirmed = mail.lane === "bulk" && !snap.confirmed.has(address);
+  if (mail.lane === "bulk") {
+    // 4. The account guard stops bulk mail, first for the tenants worse than the account.
+    const guard = snap.account.guard;
+    if (
+      guard === "stop_all_bulk" ||
+      (guard === "stop_bulk_above" && tenant.bounceRate > snap.account.bounceRate)
+    ) {
+      return hold("account_guard", now, HOLD_RETRY_MS.account_guard);
+    }
+    // 5. The tenant's breaker.
+    if (tenant.breaker === "open") return hold("tenant_paused", now, HOLD_RETRY_MS.tenant_paused);
+    // 6. The account budget and the tenant window cap unconfirmed mail in flight.
+    if (
+      unconfirmed &&
+      (snap.budget.inFlight >= snap.budget.total || tenant.inFlight >= tenant.window)
+    ) {
+      return hold("window_full", now, HOLD_RETRY_MS.window_full);
+    }
+  }
+  // 7. Send rate.
+  if (snap.tokens < 1) {
+    const ms = Math.ceil(1000 / Math.max(snap.ratePerSecond, 0.001));
+    return hold("rate_limited", now, ms);
+  }
+  return { kind: "send", unconfirmed };
+}
+
+/** Decides a batch in order, spending tokens and window as sends are granted. Mutates `snap`'s counters. */
+export function decideAll(mails: readonly GuardMail[], snap: GuardSnapshot): Decision[] {
+  const tenants = snap.tenants as Map<string, TenantSnapshot>;
+  return mails.map((mail) => {
+    const decision = decide(mail, snap);
+    if (decision.kind === "send") {
+      snap.tokens -= 1;
+      if (decision.unconfirmed) {
+        snap.budget.inFlight += 1;
+        const tenant = tenants.get(mail.tenantId);
+        if (tenant) tenant.inFlight += 1;
+        else tenants.set(mail.tenantId, { ...CLOSED, inFlight: 1 });
+      }
+    }
+    return decision;
+  });
+}
