@@ -10,6 +10,7 @@ export default defineConfig([
     ".data/**",
     "db/migrations/**",
     "test-results/**",
+    "test-reports/**",
     "playwright-report/**",
     "next-env.d.ts",
   ]),

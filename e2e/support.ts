@@ -55,3 +55,12 @@ export async function withDb<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<
     await sql.end();
   }
 }
+
+/** What local SES received (the e2e server's own instance). */
+export async function localSesMail(): Promise<
+  { destination: { to: string[] }; subject: string; body: { text?: string } }[]
+> {
+  const url = readFileSync(".data/e2e-ses-url", "utf8").trim();
+  const res = await fetch(`${url}/store`);
+  return ((await res.json()) as { emails: never[] }).emails;
+}

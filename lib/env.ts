@@ -30,8 +30,10 @@ const schema = z.object({
   SES_TENANTS: z.enum(["true", "false"]).default("false"),
   /** `in-app` runs the dispatcher inside the Next.js server; `off` leaves it to `npm run worker`. */
   MAIL_DISPATCHER: z.enum(["in-app", "off"]).default("in-app"),
-  MAIL_BATCH_SIZE: positiveInt(100),
+  MAIL_BATCH_SIZE: positiveInt(200),
   MAIL_CONCURRENCY: positiveInt(10),
+  /** Overlapping batches per process: one decides while the other sends. */
+  MAIL_PIPELINES: positiveInt(2),
   MAIL_POLL_MS: positiveInt(500),
   /** Floor of the representative volume, so a young account still has a small bounce budget. */
   MAIL_MIN_VOLUME: positiveInt(1_000),

@@ -21,7 +21,7 @@ const steps: { name: string; command: string; args: string[] }[] = [
       "run",
       "--reporter=default",
       "--reporter=json",
-      "--outputFile.json=test-results/vitest.json",
+      "--outputFile.json=test-reports/vitest.json",
     ],
   },
   { name: "build", command: "npx", args: ["next", "build"] },
@@ -32,7 +32,7 @@ let embedded: RunningPostgres | undefined;
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
 async function main(): Promise<number> {
-  await rm("test-results", { recursive: true, force: true });
+  await rm("test-reports", { recursive: true, force: true });
   if (!env.DATABASE_URL) {
     console.log("[test] no DATABASE_URL: starting embedded PostgreSQL for this run");
     const dir = path.join(os.tmpdir(), `sendwell-test-${process.pid}`);
@@ -56,14 +56,14 @@ function summary(): string | null {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  if (existsSync("test-results/vitest.json")) {
-    const v = JSON.parse(readFileSync("test-results/vitest.json", "utf8"));
+  if (existsSync("test-reports/vitest.json")) {
+    const v = JSON.parse(readFileSync("test-reports/vitest.json", "utf8"));
     passed += v.numPassedTests ?? 0;
     failed += v.numFailedTests ?? 0;
     skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
   }
-  if (existsSync("test-results/e2e.json")) {
-    const p = JSON.parse(readFileSync("test-results/e2e.json", "utf8"));
+  if (existsSync("test-reports/e2e.json")) {
+    const p = JSON.parse(readFileSync("test-reports/e2e.json", "utf8"));
     passed += p.stats?.expected ?? 0;
     failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
     skipped += p.stats?.skipped ?? 0;

@@ -70,11 +70,11 @@ ALTER TABLE "outbound_emails" ADD CONSTRAINT "outbound_emails_tenant_id_tenants_
 ALTER TABLE "outbound_emails" ADD CONSTRAINT "outbound_emails_member_id_users_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "suppressions" ADD CONSTRAINT "suppressions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tenant_mail_state" ADD CONSTRAINT "tenant_mail_state_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "outbound_emails_due_idx" ON "outbound_emails" USING btree ("next_attempt_at") WHERE "outbound_emails"."status" in ('queued', 'held');--> statement-breakpoint
+CREATE INDEX "outbound_emails_due_idx" ON "outbound_emails" USING btree ("lane","next_attempt_at","id") WHERE "outbound_emails"."status" in ('queued', 'held');--> statement-breakpoint
 CREATE INDEX "outbound_emails_lease_idx" ON "outbound_emails" USING btree ("lease_until") WHERE "outbound_emails"."status" = 'sending';--> statement-breakpoint
 CREATE INDEX "outbound_emails_in_flight_idx" ON "outbound_emails" USING btree ("tenant_id","confirm_by") WHERE "outbound_emails"."confirm_by" is not null;--> statement-breakpoint
 CREATE INDEX "outbound_emails_sent_at_idx" ON "outbound_emails" USING btree ("sent_at") WHERE "outbound_emails"."sent_at" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "outbound_emails_ses_message_id_key" ON "outbound_emails" USING btree ("ses_message_id");--> statement-breakpoint
+CREATE INDEX "outbound_emails_ses_message_id_idx" ON "outbound_emails" USING btree ("ses_message_id");--> statement-breakpoint
 CREATE INDEX "outbound_emails_tenant_status_idx" ON "outbound_emails" USING btree ("tenant_id","status");--> statement-breakpoint
 CREATE INDEX "outbound_emails_member_idx" ON "outbound_emails" USING btree ("member_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "suppressions_scope_address_key" ON "suppressions" USING btree ("scope",coalesce("tenant_id", '00000000-0000-0000-0000-000000000000'::uuid),"address");--> statement-breakpoint

@@ -79,8 +79,10 @@ export const outboundEmails = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // Matches the claim's `lane = ? and next_attempt_at <= now() order by next_attempt_at, id limit n`,
+    // so a claim reads one batch of index entries however long the queue is.
     index("outbound_emails_due_idx")
-      .on(t.nextAttemptAt)
+      .on(t.lane, t.nextAttemptAt, t.id)
       .where(sql`${t.status} in ('queued', 'held')`),
     index("outbound_emails_lease_idx")
       .on(t.leaseUntil)
@@ -91,7 +93,8 @@ export const outboundEmails = pgTable(
     index("outbound_emails_sent_at_idx")
       .on(t.sentAt)
       .where(sql`${t.sentAt} is not null`),
-    uniqueIndex("outbound_emails_ses_message_id_key").on(t.sesMessageId),
+    // Not unique: SES's ids are, but local SES draws 9 random digits and repeats itself.
+    index("outbound_emails_ses_message_id_idx").on(t.sesMessageId),
     index("outbound_emails_tenant_status_idx").on(t.tenantId, t.status),
     index("outbound_emails_member_idx").on(t.memberId),
   ],

@@ -74,6 +74,15 @@ async function requireTenantMember(
   return { actor, tenant };
 }
 
+/** For route handlers: the admin of the named tenant, or null (answer 404 then). */
+export async function adminOrNull(tenantSlug: string): Promise<TenantActor | null> {
+  const tenant = await findTenantBySlug(tenantSlug);
+  if (!tenant) return null;
+  const actor = await currentActor();
+  if (!actor || actor.role !== "admin" || actor.tenantId !== tenant.id) return null;
+  return { actor, tenant };
+}
+
 /** A tenant admin of the tenant the URL names; anyone else gets a 404, nobody a hint. */
 export function requireAdmin(tenantSlug: string): Promise<TenantActor> {
   return requireTenantMember(tenantSlug, ["admin"]);

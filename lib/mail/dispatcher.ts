@@ -1,6 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
-import { DomainChecker, defaultDomainChecker } from "@/lib/address/domain-verdict";
+import type { Database, Executor } from "@/db/client";
+import {
+  DomainChecker,
+  defaultDomainChecker,
+  type DomainVerdict,
+} from "@/lib/address/domain-verdict";
 import { domainOf } from "@/lib/address/normalise";
 import {
   accountGuard,
@@ -32,7 +36,29 @@ export type DispatcherOptions = {
   maxAttempts?: number;
   thresholds?: GuardThresholds;
   log?: (message: string) => void;
+  /** Shared by the pipelines of one process so their sends together stay within `concurrency`. */
+  limiter?: Semaphore;
 };
+
+/** Counts sends in flight across overlapping batches. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
 
 type Claimed = {
   id: number;
@@ -53,6 +79,9 @@ export type BatchResult = {
   retried: number;
   paused: boolean;
 };
+
+/** One lock for the guard's decide-and-reserve step, shared by every dispatcher process. */
+const GUARD_LOCK = 7_340_002;
 
 const EMPTY: BatchResult = {
   claimed: 0,
@@ -109,40 +138,36 @@ type Snapshot = {
 };
 
 async function loadSnapshot(
-  db: Database,
+  db: Executor,
   mails: Claimed[],
-  options: Required<Pick<DispatcherOptions, "minVolume" | "thresholds">> & {
-    domains: DomainChecker;
-  },
+  options: Required<Pick<DispatcherOptions, "minVolume" | "thresholds">>,
   counts: AccountCounts,
+  verdicts: ReadonlyMap<string, DomainVerdict>,
 ): Promise<Snapshot> {
   const now = new Date();
   const addresses = [...new Set(mails.map((m) => m.to_address).filter((a): a is string => !!a))];
   const tenantIds = [...new Set(mails.map((m) => m.tenant_id))];
-  const domains = [...new Set(addresses.filter((a) => a.includes("@")).map(domainOf))];
 
-  const [account, suppressed, confirmed, inFlight, tenantRows, health, verdicts] =
-    await Promise.all([
-      loadAccount(db),
-      addresses.length
-        ? db.execute<{ scope: string; tenant_id: string | null; address: string }>(
-            sql`select scope, tenant_id, address from suppressions where address = any(${sql.param(addresses)}::text[])`,
-          )
-        : Promise.resolve([]),
-      addresses.length
-        ? db.execute<{ address: string }>(
-            sql`select address from confirmed_addresses where address = any(${sql.param(addresses)}::text[])`,
-          )
-        : Promise.resolve([]),
-      db.execute<{ tenant_id: string; n: number }>(sql`
+  const [account, suppressed, confirmed, inFlight, tenantRows, health] = await Promise.all([
+    loadAccount(db),
+    addresses.length
+      ? db.execute<{ scope: string; tenant_id: string | null; address: string }>(
+          sql`select scope, tenant_id, address from suppressions where address = any(${sql.param(addresses)}::text[])`,
+        )
+      : Promise.resolve([]),
+    addresses.length
+      ? db.execute<{ address: string }>(
+          sql`select address from confirmed_addresses where address = any(${sql.param(addresses)}::text[])`,
+        )
+      : Promise.resolve([]),
+    db.execute<{ tenant_id: string; n: number }>(sql`
       select tenant_id, count(*)::int as n from outbound_emails
        where confirm_by > now() group by tenant_id`),
-      db.execute<{ id: string; slug: string; name: string }>(
-        sql`select id, slug, name from tenants where id = any(${sql.param(tenantIds)}::uuid[])`,
-      ),
-      loadTenantHealth(db, tenantIds),
-      options.domains.verdicts(domains),
-    ]);
+    db.execute<{ id: string; slug: string; name: string }>(
+      sql`select id, slug, name from tenants where id = any(${sql.param(tenantIds)}::uuid[])`,
+    ),
+    loadTenantHealth(db, tenantIds),
+  ]);
 
   const guardVerdict = accountGuard(counts.representative, counts.lastDay, options.thresholds);
   const volume = Math.max(counts.representative.sends, options.minVolume);
@@ -193,19 +218,6 @@ async function loadSnapshot(
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
-}
-
 type Outcome =
   | { id: number; kind: "sent"; messageId: string }
   | { id: number; kind: "retry"; reason: string; attempts: number }
@@ -218,7 +230,7 @@ export async function dispatchOnce(
   counts?: AccountCounts,
 ): Promise<BatchResult> {
   const db = options.db;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 200;
   const maxAttempts = options.maxAttempts ?? 8;
   const account = await loadAccount(db);
   // Until SES has answered GetAccount once, we do not know we may send: mail waits, it does not fail.
@@ -228,49 +240,71 @@ export async function dispatchOnce(
   const mails = await claim(db, batchSize, options.leaseMs ?? 60_000);
   if (mails.length === 0) return EMPTY;
 
-  const snapshot = await loadSnapshot(
-    db,
-    mails,
-    {
-      minVolume: options.minVolume ?? 1_000,
-      thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
-      domains: options.domains ?? defaultDomainChecker(),
-    },
-    counts ?? (await accountCounts(db)),
+  // DNS first, outside the lock: a slow resolver must not stall other dispatchers.
+  const domains = options.domains ?? defaultDomainChecker();
+  const verdicts = await domains.verdicts(
+    new Set(mails.flatMap((m) => (m.to_address?.includes("@") ? [domainOf(m.to_address)] : []))),
   );
-  const decisions = decideAll(
-    mails.map((m) => ({ tenantId: m.tenant_id, lane: m.lane, toAddress: m.to_address })),
-    snapshot.guard,
-  );
+  const accountNow = counts ?? (await accountCounts(db));
 
+  // Deciding and reserving window room is serialised across every dispatcher (one advisory lock):
+  // two processes must never both see the same free slot. Sending happens after, in parallel.
   const result: BatchResult = { ...EMPTY, claimed: mails.length };
-  const toSend: { mail: Claimed; decision: Extract<Decision, { kind: "send" }> }[] = [];
-  const holds: { id: number; reason: string; until: Date }[] = [];
-  const blocks: { id: number; reason: string }[] = [];
-  decisions.forEach((decision, i) => {
-    const mail = mails[i]!;
-    if (decision.kind === "send") toSend.push({ mail, decision });
-    else if (decision.kind === "hold")
-      holds.push({ id: mail.id, reason: decision.reason, until: decision.until });
-    else blocks.push({ id: mail.id, reason: decision.reason });
+  const { toSend, snapshot } = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${GUARD_LOCK})`);
+    const snapshot = await loadSnapshot(
+      tx,
+      mails,
+      {
+        minVolume: options.minVolume ?? 1_000,
+        thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+      },
+      accountNow,
+      verdicts,
+    );
+    const decisions = decideAll(
+      mails.map((m) => ({ tenantId: m.tenant_id, lane: m.lane, toAddress: m.to_address })),
+      snapshot.guard,
+    );
+    const toSend: { mail: Claimed; decision: Extract<Decision, { kind: "send" }> }[] = [];
+    const holds: { id: number; reason: string; until: Date }[] = [];
+    const blocks: { id: number; reason: string }[] = [];
+    decisions.forEach((decision, i) => {
+      const mail = mails[i]!;
+      if (decision.kind === "send") toSend.push({ mail, decision });
+      else if (decision.kind === "hold")
+        holds.push({ id: mail.id, reason: decision.reason, until: decision.until });
+      else blocks.push({ id: mail.id, reason: decision.reason });
+    });
+    await returnTokens(tx, snapshot.grantedTokens - toSend.length);
+    await recordHolds(tx, holds);
+    await recordBlocks(tx, blocks);
+    result.held += holds.length;
+    result.blocked += blocks.length;
+    // Unconfirmed mail counts against the windows from before it leaves.
+    const unconfirmedIds = toSend.filter((s) => s.decision.unconfirmed).map((s) => s.mail.id);
+    if (unconfirmedIds.length) {
+      await tx.execute(sql`
+        update outbound_emails set confirm_by = now() + ${`${options.confirmAfterMs ?? 30 * 60_000} milliseconds`}::interval
+         where id = any(${sql.param(unconfirmedIds)}::bigint[])`);
+    }
+    return { toSend, snapshot };
   });
-  await returnTokens(db, snapshot.grantedTokens - toSend.length);
-  await recordHolds(db, holds);
-  await recordBlocks(db, blocks);
-  result.held += holds.length;
-  result.blocked += blocks.length;
-
-  // Unconfirmed mail counts against the windows from before it leaves, so other dispatchers see it.
-  const unconfirmedIds = toSend.filter((s) => s.decision.unconfirmed).map((s) => s.mail.id);
-  if (unconfirmedIds.length) {
-    await db.execute(sql`
-      update outbound_emails set confirm_by = now() + ${`${options.confirmAfterMs ?? 30 * 60_000} milliseconds`}::interval
-       where id = any(${sql.param(unconfirmedIds)}::bigint[])`);
-  }
 
   const outcomes: Outcome[] = [];
   let paused = false;
-  await eachLimited(toSend, options.concurrency ?? 10, async ({ mail }) => {
+  const limiter = options.limiter ?? new Semaphore(options.concurrency ?? 10);
+  await Promise.all(
+    toSend.map(async ({ mail }) => {
+      await limiter.acquire();
+      try {
+        await sendOne(mail);
+      } finally {
+        limiter.release();
+      }
+    }),
+  );
+  async function sendOne(mail: Claimed) {
     if (paused) {
       outcomes.push({ id: mail.id, kind: "paused", reason: "account_paused" });
       return;
@@ -310,7 +344,7 @@ export async function dispatchOnce(
         outcomes.push({ id: mail.id, kind: "failed", reason: failure.reason });
       }
     }
-  });
+  }
   await recordOutcomes(db, outcomes);
   for (const o of outcomes) {
     if (o.kind === "sent") result.sent++;
@@ -323,7 +357,7 @@ export async function dispatchOnce(
   return result;
 }
 
-async function recordHolds(db: Database, holds: { id: number; reason: string; until: Date }[]) {
+async function recordHolds(db: Executor, holds: { id: number; reason: string; until: Date }[]) {
   if (!holds.length) return;
   await db.execute(sql`
     update outbound_emails o
@@ -334,7 +368,7 @@ async function recordHolds(db: Database, holds: { id: number; reason: string; un
      where o.id = h.id`);
 }
 
-async function recordBlocks(db: Database, blocks: { id: number; reason: string }[]) {
+async function recordBlocks(db: Executor, blocks: { id: number; reason: string }[]) {
   if (!blocks.length) return;
   await db.execute(sql`
     update outbound_emails o
@@ -392,16 +426,19 @@ export type RunningDispatcher = { stop: () => Promise<void>; done: Promise<void>
 
 /**
  * The loop: dispatches while there is due mail, sleeps `pollMs` when there is none, checks the SES
- * account every minute. `stop()` finishes the batch in hand and returns.
+ * account every minute. Two pipelines overlap so one batch's database work happens while the
+ * other's mail is being sent; a shared limiter keeps their sends within `concurrency`.
+ * `stop()` finishes the batches in hand and returns.
  */
 export function startDispatcher(
-  options: DispatcherOptions & { pollMs?: number; accountCheckMs?: number },
+  options: DispatcherOptions & { pollMs?: number; accountCheckMs?: number; pipelines?: number },
 ): RunningDispatcher {
   const controller = new AbortController();
   const log = options.log ?? ((m: string) => console.log(`[mail] ${m}`));
   const pollMs = options.pollMs ?? 500;
   const accountCheckMs = options.accountCheckMs ?? 60_000;
-  let counts: { value: AccountCounts; at: number } | undefined;
+  const limiter = new Semaphore(options.concurrency ?? 10);
+  let counts: { value: Promise<AccountCounts>; at: number } | undefined;
   let lastCheck = 0;
   let lastError: string | null = null;
 
@@ -413,31 +450,40 @@ export function startDispatcher(
       });
     });
 
-  const done = (async () => {
+  async function checkAccount() {
+    if (Date.now() - lastCheck < accountCheckMs) return;
+    lastCheck = Date.now();
+    const checked = await refreshAccount(options.db, options.transport);
+    if (!checked.ok && checked.error !== lastError) {
+      log(
+        `cannot read the SES account (${checked.error}). Check SES_ENDPOINT, AWS_REGION and the credentials; mail stays queued until SES answers.`,
+      );
+    }
+    lastError = checked.ok ? null : checked.error;
+  }
+
+  async function pipeline(first: boolean) {
     while (!controller.signal.aborted) {
       try {
-        if (Date.now() - lastCheck >= accountCheckMs) {
-          lastCheck = Date.now();
-          const checked = await refreshAccount(options.db, options.transport);
-          if (!checked.ok && checked.error !== lastError) {
-            log(
-              `cannot read the SES account (${checked.error}). Check SES_ENDPOINT, AWS_REGION and the credentials; mail stays queued until SES answers.`,
-            );
-          }
-          lastError = checked.ok ? null : checked.error;
-        }
+        if (first) await checkAccount();
         // Account rates change slowly; reading them every few seconds is plenty.
-        if (!counts || Date.now() - counts.at > 5_000)
-          counts = { value: await accountCounts(options.db), at: Date.now() };
-        const result = await dispatchOnce({ ...options, log }, counts.value);
+        if (!counts || Date.now() - counts.at > 5_000) {
+          counts = { value: accountCounts(options.db), at: Date.now() };
+        }
+        const result = await dispatchOnce({ ...options, log, limiter }, await counts.value);
         if (result.paused) lastCheck = Date.now();
-        if (result.claimed < (options.batchSize ?? 100)) await sleep(pollMs);
+        if (result.claimed < (options.batchSize ?? 200)) await sleep(pollMs);
       } catch (error) {
+        counts = undefined;
         log(`dispatch failed: ${(error as Error).message}`);
         await sleep(Math.max(pollMs, 2_000));
       }
     }
-  })();
+  }
+
+  const done = Promise.all(
+    Array.from({ length: Math.max(1, options.pipelines ?? 2) }, (_, i) => pipeline(i === 0)),
+  ).then(() => undefined);
 
   return {
     done,

@@ -32,6 +32,7 @@ export function startMailRuntime(
     sesTenants: config.SES_TENANTS === "true",
     batchSize: config.MAIL_BATCH_SIZE,
     concurrency: config.MAIL_CONCURRENCY,
+    pipelines: config.MAIL_PIPELINES,
     pollMs: config.MAIL_POLL_MS,
     minVolume: config.MAIL_MIN_VOLUME,
     thresholds: {

@@ -1,16 +1,22 @@
 import type { Metadata } from "next";
 import { Shell } from "@/components/shell";
+import { TestMailCard } from "@/components/test-mail-card";
 import { Stat } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/actor";
 import { adminNav } from "@/lib/tenants/nav";
 import { memberCounts } from "@/lib/tenants/tenants";
+import { adminEmail } from "@/lib/tenants/members";
 import { tenantLogout } from "../actions";
+import { sendTestMail } from "./actions";
 
 export const metadata: Metadata = { title: "Administration" };
 
 export default async function AdminHomePage({ params }: { params: Promise<{ tenant: string }> }) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
-  const counts = await memberCounts(tenant.id);
+  const [counts, email] = await Promise.all([
+    memberCounts(tenant.id),
+    adminEmail(tenant.id, actor.userId),
+  ]);
   const path = `/t/${tenant.slug}/admin`;
   return (
     <Shell
@@ -30,6 +36,13 @@ export default async function AdminHomePage({ params }: { params: Promise<{ tena
       {counts.total === 0 && (
         <p className="mt-6 text-sm text-slate-600">This organisation has no members yet.</p>
       )}
+      <div className="mt-6">
+        <TestMailCard
+          tenantSlug={tenant.slug}
+          email={email}
+          action={sendTestMail.bind(null, tenant.slug)}
+        />
+      </div>
     </Shell>
   );
 }

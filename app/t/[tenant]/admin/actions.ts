@@ -1,0 +1,10 @@
+"use server";
+
+import { z } from "zod";
+import { adminAction } from "@/lib/action";
+import { queueTestMail } from "@/lib/mail/test-mail";
+
+export const sendTestMail = adminAction(z.object({}), async (_input, ctx) => {
+  const { id } = await queueTestMail(ctx);
+  return { ok: true, message: "Test mail queued.", data: { id } };
+});

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { migrateDatabase } from "@/db/migrate";
+import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "../lib/embedded-postgres";
+
+export const quick = process.argv.includes("--quick");
+
+/** A fresh, migrated database on DATABASE_URL's server, or on an embedded PostgreSQL when unset. */
+export async function benchDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  let embedded: RunningPostgres | undefined;
+  let server = process.env.DATABASE_URL;
+  if (!server) {
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(os.tmpdir(), `sendwell-bench-${process.pid}`),
+      persistent: false,
+    });
+    server = embedded.url;
+  }
+  const name = `sendwell_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = databaseUrl(server, name);
+  await migrateDatabase(url);
+  return {
+    url,
+    cleanup: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function machine(): string {
+  return `${os.cpus().length}x ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+export type BenchLine = {
+  bench: string;
+  value: number;
+  unit: string;
+  limit: number;
+  ratio: number;
+  n: number;
+};
+
+export function report(line: BenchLine & Record<string, unknown>): void {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      ...line,
+      value: round(line.value),
+      limit: round(line.limit),
+      ratio: round(line.ratio),
+    }),
+  );
+}
