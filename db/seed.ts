@@ -149,6 +149,7 @@ export async function seedDemo(url: string): Promise<{ created: boolean }> {
             loginId: m.loginId,
             name: m.name,
             email: m.email,
+            emailStatus: m.email ? ("unchecked" as const) : ("none" as const),
             status: m.status,
             passwordHash: m.status === "invited" ? null : passwordHash,
           })),

@@ -37,6 +37,18 @@ const schema = z.object({
   MAIL_POLL_MS: positiveInt(500),
   /** Floor of the representative volume, so a young account still has a small bounce budget. */
   MAIL_MIN_VOLUME: positiveInt(1_000),
+  /** The SNS topics whose notifications the SES webhook accepts (comma-separated ARNs). */
+  SNS_TOPIC_ARNS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  /** Development only: a PEM certificate the feedback simulator signs with; refused with real SES. */
+  SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
   /** `system` asks real DNS; `offline` (demo, tests) treats .invalid/.test/.example and ADDRESS_DEAD_DOMAINS as missing. */
   ADDRESS_DNS: z.enum(["system", "offline"]).default("system"),
   ADDRESS_DEAD_DOMAINS: z
@@ -77,6 +89,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(
       "Sendwell cannot start: SES_FROM_ADDRESS is not set. Set it to a sender verified in SES, " +
         'for example "Sendwell <no-reply@mail.example.com>" (and AWS_REGION, and credentials).',
+    );
+  }
+  const localSes =
+    parsed.SES_ENDPOINT !== undefined &&
+    ["127.0.0.1", "localhost", "[::1]"].includes(new URL(parsed.SES_ENDPOINT).hostname);
+  if (parsed.SNS_TRUSTED_CERT_FILE && !localSes) {
+    // A self-made certificate must never be trusted where real SES feedback can arrive. The demo runs
+    // `next start` (NODE_ENV=production) against local SES on loopback: that is the one place it is allowed.
+    throw new ConfigError(
+      "Sendwell cannot start: SNS_TRUSTED_CERT_FILE is for the local feedback simulator and is only " +
+        "accepted together with a local SES_ENDPOINT on 127.0.0.1. Remove it to receive real SES feedback.",
     );
   }
   if (!parsed.AUTH_SECRET) {

@@ -12,6 +12,11 @@ import { migrateDatabase } from "@/db/migrate";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
 import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
 import { startLocalSesProcess } from "./lib/local-ses";
+import {
+  FeedbackSimulator,
+  makeSigningCertificate,
+  SIMULATOR_TOPIC_ARN,
+} from "./lib/feedback-simulator";
 import { freePort } from "./lib/embedded-postgres";
 import { run, start, stopGroup } from "./lib/processes";
 
@@ -27,11 +32,13 @@ const log = (line: string) => console.log(`[sendwell] ${line}`);
 let embedded: RunningPostgres | undefined;
 let app: ChildProcess | undefined;
 let localSes: ChildProcess | undefined;
+let simulator: FeedbackSimulator | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    simulator?.stop();
     if (app) await stopGroup(app);
     if (localSes) await stopGroup(localSes);
     if (embedded) {
@@ -113,12 +120,31 @@ async function main() {
   }
   if (mode === "e2e") await writeFile(".data/e2e-ses-url", sesEndpoint ?? "");
 
+  // With local SES, the feedback simulator plays SES and SNS: it signs with a certificate made now,
+  // which the app is told to trust (env.ts refuses that unless SES is local).
+  let feedback: { certFile: string; privateKeyPem: string } | undefined;
+  if (localSes) {
+    const { privateKeyPem, certPem } = await makeSigningCertificate();
+    await mkdir(".data", { recursive: true });
+    const certFile = ".data/sns-simulator-cert.pem";
+    await writeFile(certFile, certPem);
+    feedback = { certFile, privateKeyPem };
+  }
+
   const childEnv = {
     ...process.env,
     SES_ENDPOINT: sesEndpoint,
     SES_FROM_ADDRESS: process.env.SES_FROM_ADDRESS ?? "Sendwell Demo <no-reply@sendwell.localhost>",
     // Outside DNS is often unreachable on a laptop or CI; the offline resolver knows the demo's domains.
     ADDRESS_DNS: process.env.ADDRESS_DNS ?? "offline",
+    ...(feedback
+      ? {
+          SNS_TRUSTED_CERT_FILE: feedback.certFile,
+          SNS_TOPIC_ARNS: [process.env.SNS_TOPIC_ARNS, SIMULATOR_TOPIC_ARN]
+            .filter(Boolean)
+            .join(","),
+        }
+      : {}),
     DATABASE_URL: url,
     AUTH_SECRET: await authSecret(),
     AUTH_TRUST_HOST: "true",
@@ -136,6 +162,29 @@ async function main() {
     env: childEnv,
   });
   app.on("exit", (code) => void shutdown(code ?? 0));
+
+  if (feedback && sesEndpoint) {
+    await waitForHttp(`http://127.0.0.1:${port}/`);
+    const list = (name: string, fallback: string) =>
+      new Set(
+        (process.env[name] ?? fallback)
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      );
+    simulator = new FeedbackSimulator({
+      sesUrl: sesEndpoint,
+      webhookUrl: `http://127.0.0.1:${port}/api/webhooks/ses`,
+      privateKeyPem: feedback.privateKeyPem,
+      // The demo's seeded typo (gmial.com) and dead mailbox bounce, as they would in real life.
+      deadDomains: list("FEEDBACK_DEAD_DOMAINS", "gmial.com"),
+      deadMailboxes: list("FEEDBACK_DEAD_MAILBOXES", "ava@bounce.example.org"),
+      delayMs: Number(process.env.FEEDBACK_DELAY_MS ?? 1_000),
+      log: (m) => log(`feedback simulator: ${m}`),
+    });
+    simulator.start(500);
+    if (mode !== "e2e") log("feedback simulator running: SES events reach /api/webhooks/ses");
+  }
 
   if (mode !== "e2e") {
     await waitForHttp(`http://127.0.0.1:${port}/`);

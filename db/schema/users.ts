@@ -15,6 +15,17 @@ import { tenants } from "./tenants";
 
 export const userRole = pgEnum("user_role", ["operator", "admin", "learner"]);
 export const userStatus = pgEnum("user_status", ["invited", "active", "disabled"]);
+export const emailStatuses = [
+  "none",
+  "unchecked",
+  "ok",
+  "invalid",
+  "bounced",
+  "complained",
+  "suppressed",
+] as const;
+export const emailStatus = pgEnum("email_status", emailStatuses);
+export type EmailStatus = (typeof emailStatuses)[number];
 
 export const users = pgTable(
   "users",
@@ -28,6 +39,8 @@ export const users = pgTable(
     name: text("name").notNull().default(""),
     /** Optional: a member without an address starts with an activation code. */
     email: text("email"),
+    /** What we know of the address: `none` without one; set by the checks and by SES feedback. */
+    emailStatus: emailStatus("email_status").notNull().default("none"),
     status: userStatus("status").notNull().default("invited"),
     /** Null until the member activates and sets a password. */
     passwordHash: text("password_hash"),

@@ -25,6 +25,14 @@ describe("accountGuard", () => {
     expect(accountGuard(representative, quiet).level).toBe(level);
   });
 
+  it("judges a young account as if it had sent the minimum volume", () => {
+    // One bounce in the first 25 sends is 4%, but not a reason to stop all bulk mail.
+    expect(accountGuard(counts(25, 1), counts(25, 1)).level).toBe("ok");
+    expect(accountGuard(counts(25, 1), counts(25, 1)).bounceRate).toBeCloseTo(0.001);
+    expect(accountGuard(counts(500, 40), counts(500, 40)).level).toBe("stop_all_bulk");
+    expect(accountGuard(counts(25, 1), quiet, DEFAULT_THRESHOLDS, 0).level).toBe("stop_all_bulk");
+  });
+
   it("takes the worse of the representative volume and the last 24 hours", () => {
     const verdict = accountGuard(counts(10_000, 50), counts(1_000, 45));
     expect(verdict.level).toBe("stop_all_bulk");

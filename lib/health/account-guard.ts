@@ -32,11 +32,21 @@ export type GuardVerdict = {
 
 const LEVELS: GuardLevel[] = ["ok", "warn", "stop_bulk_above", "stop_all_bulk"];
 const rate = (n: number, of: number) => (of > 0 ? n / of : 0);
+
+/** Below this many sends a rate means little (SES also judges a representative volume). */
+export const MIN_JUDGED_VOLUME = 1_000;
 const pct = (r: number, digits = 2) => `${(r * 100).toFixed(digits)}%`;
 
-function judge(counts: SendCounts, t: GuardThresholds, label: string): GuardVerdict {
-  const bounceRate = rate(counts.hardBounces, counts.sends);
-  const complaintRate = rate(counts.complaints, counts.sends);
+function judge(
+  counts: SendCounts,
+  t: GuardThresholds,
+  label: string,
+  minVolume: number,
+): GuardVerdict {
+  // A young account's first bounce is not a 4% rate: small volumes are judged as if at the minimum.
+  const volume = Math.max(counts.sends, minVolume);
+  const bounceRate = rate(counts.hardBounces, volume);
+  const complaintRate = rate(counts.complaints, volume);
   let level: GuardLevel = "ok";
   let reason: string | null = null;
   const raise = (to: GuardLevel, why: string) => {
@@ -62,9 +72,10 @@ export function accountGuard(
   representative: SendCounts,
   lastDay: SendCounts,
   thresholds: GuardThresholds = DEFAULT_THRESHOLDS,
+  minVolume: number = MIN_JUDGED_VOLUME,
 ): GuardVerdict {
-  const a = judge(representative, thresholds, "over the last sends");
-  const b = judge(lastDay, thresholds, "over the last 24 hours");
+  const a = judge(representative, thresholds, "over the last sends", minVolume);
+  const b = judge(lastDay, thresholds, "over the last 24 hours", minVolume);
   const worse = LEVELS.indexOf(b.level) > LEVELS.indexOf(a.level) ? b : a;
   return { ...worse, bounceRate: a.bounceRate, complaintRate: a.complaintRate };
 }

@@ -21,14 +21,19 @@ export async function accountCounts(db: Executor): Promise<AccountCounts> {
       order by sent_at desc limit ${REPRESENTATIVE_SENDS}
     ), day as (
       select status from outbound_emails where sent_at > now() - interval '24 hours'
+    ), orphans as (
+      -- Feedback for mail that is not in our outbox (another sender on the account) counts too.
+      select count(*) filter (where event_type = 'Bounce' and bounce_type = 'Permanent')::int as b,
+             count(*) filter (where event_type = 'Complaint')::int as c
+        from ses_events where outbound_email_id is null and received_at > now() - interval '24 hours'
     )
     select
       (select count(*) from recent)::int as r_sends,
-      (select count(*) from recent where status = 'bounced')::int as r_bounces,
-      (select count(*) from recent where status = 'complained')::int as r_complaints,
+      (select count(*) from recent where status = 'bounced')::int + (select b from orphans) as r_bounces,
+      (select count(*) from recent where status = 'complained')::int + (select c from orphans) as r_complaints,
       (select count(*) from day)::int as d_sends,
-      (select count(*) from day where status = 'bounced')::int as d_bounces,
-      (select count(*) from day where status = 'complained')::int as d_complaints`);
+      (select count(*) from day where status = 'bounced')::int + (select b from orphans) as d_bounces,
+      (select count(*) from day where status = 'complained')::int + (select c from orphans) as d_complaints`);
   return {
     representative: {
       sends: row!.r_sends,

@@ -35,6 +35,7 @@ export async function recordOutcome(
   tx: Executor,
   tenantId: string,
   outcome: Outcome,
+  unconfirmed = true,
 ): Promise<TenantHealth> {
   await loadTenantHealth(tx, [tenantId]);
   const [row] = await tx
@@ -43,7 +44,7 @@ export async function recordOutcome(
     .where(eq(tenantMailState.tenantId, tenantId))
     .for("update");
   const before = toHealth(row!);
-  const after = applyOutcome(before, outcome);
+  const after = applyOutcome(before, outcome, undefined, unconfirmed);
   await saveHealth(tx, tenantId, after, before.breaker !== after.breaker ? "system" : undefined);
   return after;
 }

@@ -59,6 +59,21 @@ describe("window transitions", () => {
     expect(applyOutcome(h, "hard_bounce").breaker).toBe("open");
   });
 
+  it("needs three hard bounces to trip: one ordinary bounce among 20 mails is not a dead list", () => {
+    const one = replay([...times(19, "delivered"), "hard_bounce"]);
+    expect(one.breaker).toBe("closed");
+    const two = replay([...times(38, "delivered"), "hard_bounce", "hard_bounce"]);
+    expect(two.breaker).toBe("closed");
+    const three = replay([...times(37, "delivered"), ...times(3, "hard_bounce")]); // 3/40 = 7.5%
+    expect(three.breaker).toBe("open");
+  });
+
+  it("leaves the window alone for mail to addresses delivered to before", () => {
+    const h = initialHealth();
+    expect(applyOutcome(h, "delivered", undefined, false)).toEqual({ ...h, recent: "d" });
+    expect(applyOutcome(h, "hard_bounce", undefined, false)).toEqual({ ...h, recent: "b" });
+  });
+
   it("opens at a 5% hard-bounce rate over the last 200, not below", () => {
     const below = replay([...times(181, "delivered"), ...times(9, "hard_bounce")]); // 9/190 = 4.7%
     expect(below.breaker).toBe("closed");

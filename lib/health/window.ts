@@ -21,6 +21,8 @@ export const WINDOW_POLICY = {
   /** The breaker judges only once this many bulk mails have resolved. */
   minResolved: 20,
   tripRate: 0.05,
+  /** One ordinary bounce among a new tenant's first 20 mails is 5%: it takes three to trip. */
+  minBounces: 3,
   /** After a resume, this many hard bounces re-open at once: the admin said the list was fixed. */
   halfOpenTripBounces: 2,
   halfOpenCloseAfter: 20,
@@ -73,8 +75,10 @@ export function applyOutcome(
   health: TenantHealth,
   outcome: Outcome,
   policy: WindowPolicy = WINDOW_POLICY,
+  /** Mail to an address SES had delivered to before says nothing about the list: the window stays. */
+  unconfirmed = true,
 ): TenantHealth {
-  const window = nextWindow(health.window, outcome, policy);
+  const window = unconfirmed ? nextWindow(health.window, outcome, policy) : health.window;
   if (outcome === "timeout") return { ...health, window };
   const recent = (health.recent + CODE[outcome]).slice(-policy.ringSize);
   const stats = bounceStats(recent);
@@ -83,6 +87,7 @@ export function applyOutcome(
   if (
     health.breaker === "closed" &&
     stats.resolved >= policy.minResolved &&
+    stats.hardBounces >= policy.minBounces &&
     stats.rate >= policy.tripRate
   ) {
     return {

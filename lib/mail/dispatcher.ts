@@ -169,7 +169,12 @@ async function loadSnapshot(
     loadTenantHealth(db, tenantIds),
   ]);
 
-  const guardVerdict = accountGuard(counts.representative, counts.lastDay, options.thresholds);
+  const guardVerdict = accountGuard(
+    counts.representative,
+    counts.lastDay,
+    options.thresholds,
+    options.minVolume,
+  );
   const volume = Math.max(counts.representative.sends, options.minVolume);
   const budgetTotal = bounceBudget(guardVerdict.bounceRate, volume, options.thresholds);
   const inFlightBy = new Map([...inFlight].map((r) => [r.tenant_id, Number(r.n)]));
@@ -383,8 +388,11 @@ async function recordOutcomes(db: Database, outcomes: Outcome[]) {
     // Secrets (activation tokens, login codes) are not kept once the mail has left.
     await db.execute(sql`
       update outbound_emails o
-         set status = 'sent', ses_message_id = s.message_id, sent_at = now(), attempts = o.attempts + 1,
-             reason = null, lease_until = null, params = o.params - 'token' - 'code', updated_at = now()
+         -- SES's feedback may already have moved the mail on (delivered, bounced): never back.
+         set status = case when o.status = 'sending' then 'sent'::mail_status else o.status end,
+             ses_message_id = s.message_id, sent_at = now(), attempts = o.attempts + 1,
+             reason = case when o.reason like 'soft\_bounce:%' or o.status <> 'sending' then o.reason end,
+             lease_until = null, params = o.params - 'token' - 'code', updated_at = now()
         from unnest(${sql.param(sent.map((s) => s.id))}::bigint[], ${sql.param(sent.map((s) => s.messageId))}::text[]) as s(id, message_id)
        where o.id = s.id`);
   }

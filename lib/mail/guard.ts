@@ -53,7 +53,8 @@ export type GuardSnapshot = {
 export const HOLD_RETRY_MS = {
   account_paused: 5 * 60_000,
   account_guard: 60_000,
-  tenant_paused: 60_000,
+  // Until the admin fixes the list and resumes; resuming makes the held mail due at once.
+  tenant_paused: 10 * 60_000,
   window_full: 5_000,
 } as const;
 

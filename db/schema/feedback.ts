@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** Every SES event SNS delivered, keyed by the SNS MessageId so a repeat delivery changes nothing. */
+export const sesEvents = pgTable(
+  "ses_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    snsMessageId: text("sns_message_id").notNull(),
+    topicArn: text("topic_arn").notNull(),
+    eventType: text("event_type").notNull(),
+    sesMessageId: text("ses_message_id"),
+    /** Null when the mail is not ours (sent by something else on the account): still counted. */
+    outboundEmailId: bigint("outbound_email_id", { mode: "number" }),
+    tenantId: uuid("tenant_id"),
+    recipients: text("recipients").array().notNull().default(sql`'{}'::text[]`),
+    bounceType: text("bounce_type"),
+    bounceSubType: text("bounce_sub_type"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    uniqueIndex("ses_events_sns_message_id_key").on(t.snsMessageId),
+    index("ses_events_ses_message_id_idx").on(t.sesMessageId),
+    index("ses_events_orphans_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.outboundEmailId} is null`),
+  ],
+);
+
+export type SesEvent = typeof sesEvents.$inferSelect;
+
+/** SubscriptionConfirmation and UnsubscribeConfirmation messages: an unsubscribe is an operator warning. */
+export const snsSubscriptions = pgTable("sns_subscriptions", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  topicArn: text("topic_arn").notNull(),
+  type: text("type").notNull(),
+  snsMessageId: text("sns_message_id").notNull(),
+  confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+  error: text("error"),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Hourly counts per tenant and category; the zero uuid holds events for mail that is not ours. */
+export const mailStatsHourly = pgTable(
+  "mail_stats_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    tenantId: uuid("tenant_id").notNull(),
+    category: text("category").notNull(),
+    sends: integer("sends").notNull().default(0),
+    deliveries: integer("deliveries").notNull().default(0),
+    hardBounces: integer("hard_bounces").notNull().default(0),
+    softBounces: integer("soft_bounces").notNull().default(0),
+    complaints: integer("complaints").notNull().default(0),
+    rejects: integer("rejects").notNull().default(0),
+    delays: integer("delays").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.tenantId, t.category] })],
+);

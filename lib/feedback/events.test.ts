@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { parseSesEvent } from "./events";
+import {
+  eventBounce,
+  eventComplaint,
+  eventDelivery,
+  eventDeliveryDelay,
+  eventReject,
+  eventSend,
+  ID,
+  notificationBounce,
+  notificationComplaint,
+  notificationDelivery,
+} from "./ses-fixtures";
+
+const parse = (payload: unknown) => {
+  const result = parseSesEvent(JSON.stringify(payload));
+  if (!result.ok) throw new Error(result.error);
+  return result.event;
+};
+
+describe("parseSesEvent", () => {
+  it("reads a permanent bounce with its type, subtype, recipients and tags", () => {
+    expect(parse(eventBounce())).toEqual({
+      type: "Bounce",
+      kind: "bounce",
+      sesMessageId: ID,
+      occurredAt: new Date("2017-08-05T00:41:02.669Z"),
+      recipients: ["recipient@example.com"],
+      bounceType: "Permanent",
+      bounceSubType: "General",
+      tags: expect.objectContaining({
+        outbox_id: ["42"],
+        tenant: ["t-1"],
+        category: ["invitation"],
+      }),
+    });
+  });
+
+  it("names only the recipients that bounced, normalised", () => {
+    const event = parse(
+      eventBounce({ to: ["a@example.com", "b@example.com"], bounced: ["B@Example.COM"] }),
+    );
+    expect(event.recipients).toEqual(["B@example.com"]);
+  });
+
+  it("reads a complaint, a delivery, a send, a reject and a delivery delay", () => {
+    expect(parse(eventComplaint())).toMatchObject({
+      kind: "complaint",
+      recipients: ["recipient@example.com"],
+    });
+    expect(parse(eventDelivery({ to: ["x@example.com", "y@example.com"] }))).toMatchObject({
+      kind: "delivery",
+      recipients: ["x@example.com", "y@example.com"],
+      occurredAt: new Date("2016-10-19T23:21:04.133Z"),
+    });
+    expect(parse(eventSend())).toMatchObject({
+      kind: "send",
+      recipients: ["recipient@example.com"],
+    });
+    expect(parse(eventReject())).toMatchObject({ kind: "reject", type: "Reject" });
+    expect(parse(eventDeliveryDelay())).toMatchObject({
+      kind: "delivery_delay",
+      recipients: ["recipient@example.com"],
+    });
+  });
+
+  it("reads the older notificationType format the same way", () => {
+    expect(parse(notificationBounce({ type: "Transient" }))).toMatchObject({
+      kind: "bounce",
+      bounceType: "Transient",
+      sesMessageId: ID,
+      tags: {},
+    });
+    expect(parse(notificationComplaint())).toMatchObject({ kind: "complaint", type: "Complaint" });
+    expect(parse(notificationDelivery())).toMatchObject({ kind: "delivery", type: "Delivery" });
+  });
+
+  it("keeps unknown event types and tolerates unknown fields", () => {
+    const event = parse({
+      eventType: "Subscription",
+      mail: { messageId: "m-1", destination: ["a@example.com"] },
+      extra: 1,
+    });
+    expect(event).toMatchObject({ type: "Subscription", kind: "other", sesMessageId: "m-1" });
+    expect(parse({ ...eventBounce(), surprise: { nested: true } }).kind).toBe("bounce");
+  });
+
+  it("survives missing parts without throwing", () => {
+    expect(parse({ eventType: "Bounce" })).toMatchObject({
+      kind: "bounce",
+      sesMessageId: null,
+      recipients: [],
+    });
+    expect(
+      parse({
+        eventType: "Delivery",
+        mail: { timestamp: "not a date" },
+        delivery: { recipients: [7, null] },
+      }),
+    ).toMatchObject({
+      occurredAt: null,
+      recipients: [],
+    });
+  });
+
+  it("refuses what is not an SES event, with a sentence", () => {
+    expect(parseSesEvent("not json")).toEqual({ ok: false, error: "The SNS Message is not JSON." });
+    expect(parseSesEvent("[1,2]")).toEqual({
+      ok: false,
+      error: "The SNS Message is not a JSON object.",
+    });
+    expect(parseSesEvent("{}")).toEqual({
+      ok: false,
+      error: "The SES event has neither eventType nor notificationType.",
+    });
+  });
+});

@@ -1,0 +1,119 @@
+import { normaliseAddress } from "@/lib/address/normalise";
+
+/**
+ * SES events as SNS carries them: event publishing (`eventType`) or the older feedback
+ * notifications (`notificationType`). Unknown types and fields are kept, never refused.
+ */
+export type SesEventKind =
+  "bounce" | "complaint" | "delivery" | "send" | "reject" | "delivery_delay" | "other";
+
+export type ParsedSesEvent = {
+  type: string;
+  kind: SesEventKind;
+  sesMessageId: string | null;
+  occurredAt: Date | null;
+  /** The recipients this event is about: bounced, complained, delivered or delayed ones. */
+  recipients: string[];
+  bounceType: string | null;
+  bounceSubType: string | null;
+  /** Our EmailTags (and SES's own), as SES reports them. */
+  tags: Record<string, string[]>;
+};
+
+const KINDS: Record<string, SesEventKind> = {
+  bounce: "bounce",
+  complaint: "complaint",
+  delivery: "delivery",
+  send: "send",
+  reject: "reject",
+  deliverydelay: "delivery_delay",
+};
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {};
+const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
+const date = (v: unknown): Date | null => {
+  const s = str(v);
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+function addresses(list: unknown, key?: string): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((item) => (key ? str(obj(item)[key]) : str(item)))
+    .filter((a): a is string => a !== null)
+    .map((a) => normaliseAddress(a) ?? a.trim());
+}
+
+function tagsOf(mail: Json): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(obj(mail.tags))) {
+    if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === "string");
+  }
+  return out;
+}
+
+export function parseSesEvent(
+  messageText: string,
+): { ok: true; event: ParsedSesEvent; payload: Json } | { ok: false; error: string } {
+  let payload: Json;
+  try {
+    const parsed: unknown = JSON.parse(messageText);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+      return { ok: false, error: "The SNS Message is not a JSON object." };
+    }
+    payload = parsed as Json;
+  } catch {
+    return { ok: false, error: "The SNS Message is not JSON." };
+  }
+  const type = str(payload.eventType) ?? str(payload.notificationType);
+  if (!type) {
+    return { ok: false, error: "The SES event has neither eventType nor notificationType." };
+  }
+  const kind = KINDS[type.toLowerCase()] ?? "other";
+  const mail = obj(payload.mail);
+  const event: ParsedSesEvent = {
+    type,
+    kind,
+    sesMessageId: str(mail.messageId),
+    occurredAt: date(mail.timestamp),
+    recipients: [],
+    bounceType: null,
+    bounceSubType: null,
+    tags: tagsOf(mail),
+  };
+  switch (kind) {
+    case "bounce": {
+      const b = obj(payload.bounce);
+      event.recipients = addresses(b.bouncedRecipients, "emailAddress");
+      event.bounceType = str(b.bounceType);
+      event.bounceSubType = str(b.bounceSubType);
+      event.occurredAt = date(b.timestamp) ?? event.occurredAt;
+      break;
+    }
+    case "complaint": {
+      const c = obj(payload.complaint);
+      event.recipients = addresses(c.complainedRecipients, "emailAddress");
+      event.occurredAt = date(c.timestamp) ?? event.occurredAt;
+      break;
+    }
+    case "delivery": {
+      const d = obj(payload.delivery);
+      event.recipients = addresses(d.recipients);
+      event.occurredAt = date(d.timestamp) ?? event.occurredAt;
+      break;
+    }
+    case "delivery_delay": {
+      const d = obj(payload.deliveryDelay);
+      event.recipients = addresses(d.delayedRecipients, "emailAddress");
+      event.occurredAt = date(d.timestamp) ?? event.occurredAt;
+      break;
+    }
+    default:
+      event.recipients = addresses(mail.destination);
+  }
+  return { ok: true, event, payload };
+}
