@@ -25,7 +25,10 @@ export const sesEvents = pgTable(
     /** Null when the mail is not ours (sent by something else on the account): still counted. */
     outboundEmailId: bigint("outbound_email_id", { mode: "number" }),
     tenantId: uuid("tenant_id"),
-    recipients: text("recipients").array().notNull().default(sql`'{}'::text[]`),
+    recipients: text("recipients")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     bounceType: text("bounce_type"),
     bounceSubType: text("bounce_sub_type"),
     occurredAt: timestamp("occurred_at", { withTimezone: true }),
