@@ -43,4 +43,5 @@ ALTER TABLE "users" ADD COLUMN "email_status" "email_status" DEFAULT 'none' NOT 
 CREATE UNIQUE INDEX "ses_events_sns_message_id_key" ON "ses_events" USING btree ("sns_message_id");--> statement-breakpoint
 CREATE INDEX "ses_events_ses_message_id_idx" ON "ses_events" USING btree ("ses_message_id");--> statement-breakpoint
 CREATE INDEX "ses_events_orphans_idx" ON "ses_events" USING btree ("received_at") WHERE "ses_events"."outbound_email_id" is null;--> statement-breakpoint
+CREATE INDEX "users_tenant_email_idx" ON "users" USING btree ("tenant_id",lower("email"));--> statement-breakpoint
 UPDATE "users" SET "email_status" = 'unchecked' WHERE "email" IS NOT NULL;

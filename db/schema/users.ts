@@ -58,6 +58,7 @@ export const users = pgTable(
       sql`lower(${t.loginId})`,
     ),
     index("users_tenant_status_idx").on(t.tenantId, t.status),
+    index("users_tenant_email_idx").on(t.tenantId, sql`lower(${t.email})`),
     check("users_login_id_length", sql`char_length(${t.loginId}) between 5 and 30`),
     check("users_operator_has_no_tenant", sql`(${t.role} = 'operator') = (${t.tenantId} is null)`),
   ],

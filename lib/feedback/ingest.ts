@@ -66,12 +66,18 @@ async function findMail(tx: Executor, event: ParsedSesEvent): Promise<Row | null
   // the mail when SES's event beats the dispatcher's own record of the send.
   const tagged = Number(event.tags.outbox_id?.[0]);
   const outboxId = Number.isSafeInteger(tagged) ? tagged : -1;
-  const rows = await tx.execute<Row>(sql`
-    select id, tenant_id, category, lane, status, reason, confirm_by from outbound_emails
+  const columns = sql`id, tenant_id, category, lane, status, reason, confirm_by`;
+  // Two index lookups rather than one OR, which would scan the table.
+  const bySes = await tx.execute<Row>(sql`
+    select ${columns} from outbound_emails
      where ses_message_id = ${event.sesMessageId}
-        or (id = ${outboxId} and status = 'sending' and ses_message_id is null)
      order by (id = ${outboxId}) desc, id
      limit 1
+     for update`);
+  if (bySes[0] || outboxId < 0) return bySes[0] ?? null;
+  const rows = await tx.execute<Row>(sql`
+    select ${columns} from outbound_emails
+     where id = ${outboxId} and status = 'sending' and ses_message_id is null
      for update`);
   return rows[0] ?? null;
 }
@@ -101,15 +107,24 @@ export async function ingestSesEvent(
 
     const { status: next, outcome } = target(event);
     let moved = false;
+    // Independent writes go out together (postgres.js pipelines them on the transaction's connection).
+    const writes: Promise<unknown>[] = [];
     if (mail) {
       const current = RANK[mail.status];
       if (next && current !== undefined && RANK[next]! > current) {
         moved = true;
-        await tx.execute(sql`
-          update outbound_emails
-             set status = ${next}, confirm_by = null, resolved_at = now(), updated_at = now(),
-                 reason = ${event.kind === "bounce" ? `bounce:${event.bounceSubType ?? "General"}` : event.kind === "complaint" ? "complaint" : null}
-           where id = ${mail.id}`);
+        const reason =
+          event.kind === "bounce"
+            ? `bounce:${event.bounceSubType ?? "General"}`
+            : event.kind === "complaint"
+              ? "complaint"
+              : null;
+        writes.push(
+          tx.execute(sql`
+            update outbound_emails
+               set status = ${next}, confirm_by = null, resolved_at = now(), updated_at = now(), reason = ${reason}
+             where id = ${mail.id}`),
+        );
       } else if (
         event.kind === "bounce" &&
         !next &&
@@ -117,20 +132,20 @@ export async function ingestSesEvent(
       ) {
         // A soft bounce: SES keeps trying; the mail stays sent, the reason says what happened.
         moved = mail.reason === null;
-        await tx.execute(sql`
-          update outbound_emails set reason = ${`soft_bounce:${event.bounceSubType ?? "General"}`}, updated_at = now()
-           where id = ${mail.id}`);
-      }
-      // Only resolved bulk mail feeds the window and breaker, once per mail.
-      if (moved && outcome && mail.lane === "bulk") {
-        await recordOutcome(tx, mail.tenant_id, outcome, mail.confirm_by !== null);
+        writes.push(
+          tx.execute(sql`
+            update outbound_emails set reason = ${`soft_bounce:${event.bounceSubType ?? "General"}`}, updated_at = now()
+             where id = ${mail.id}`),
+        );
       }
     }
-
+    const recipients = sql.param(event.recipients);
     if (event.kind === "delivery" && event.recipients.length) {
-      await tx.execute(sql`
-        insert into confirmed_addresses (address)
-        select unnest(${sql.param(event.recipients)}::text[]) on conflict do nothing`);
+      writes.push(
+        tx.execute(sql`
+          insert into confirmed_addresses (address)
+          select unnest(${recipients}::text[]) on conflict do nothing`),
+      );
     }
     const suppress =
       (event.kind === "bounce" && event.bounceType === "Permanent") || event.kind === "complaint";
@@ -141,49 +156,57 @@ export async function ingestSesEvent(
         bounceSubType: event.bounceSubType,
         eventId,
       });
-      await tx.execute(sql`
-        insert into suppressions (scope, tenant_id, address, reason, detail)
-        select 'account', null, a, ${reason}, ${detail}::jsonb from unnest(${sql.param(event.recipients)}::text[]) a
-        on conflict do nothing`);
-      if (mail) {
-        await tx.execute(sql`
+      // For the account always; for the tenant when the mail is ours.
+      writes.push(
+        tx.execute(sql`
           insert into suppressions (scope, tenant_id, address, reason, detail)
-          select 'tenant', ${mail.tenant_id}::uuid, a, ${reason}, ${detail}::jsonb
-            from unnest(${sql.param(event.recipients)}::text[]) a
-          on conflict do nothing`);
-      }
+          select s.scope::suppression_scope, s.tenant_id, a, ${reason}, ${detail}::jsonb
+            from unnest(${recipients}::text[]) a
+           cross join (values ('account', null::uuid), ('tenant', ${mail?.tenant_id ?? null}::uuid)) s(scope, tenant_id)
+           where s.scope = 'account' or s.tenant_id is not null
+          on conflict do nothing`),
+      );
     }
-    if (mail && event.recipients.length) {
-      const emailStatus =
-        event.kind === "complaint"
-          ? "complained"
-          : suppress
-            ? "bounced"
-            : event.kind === "delivery"
-              ? "ok"
-              : null;
-      if (emailStatus) {
-        // A delivery confirms an address we had not judged yet; it never clears a bounce or complaint.
-        const onlyFrom =
-          emailStatus === "ok" ? sql`and email_status in ('unchecked', 'ok')` : sql``;
-        await tx.execute(sql`
+    const emailStatus =
+      event.kind === "complaint"
+        ? "complained"
+        : suppress
+          ? "bounced"
+          : event.kind === "delivery"
+            ? "ok"
+            : null;
+    if (mail && emailStatus && event.recipients.length) {
+      // A delivery confirms an address we had not judged yet; it never clears a bounce or complaint.
+      const onlyFrom = emailStatus === "ok" ? sql`and email_status in ('unchecked', 'ok')` : sql``;
+      writes.push(
+        tx.execute(sql`
           update users set email_status = ${emailStatus}, updated_at = now()
            where tenant_id = ${mail.tenant_id}
-             and lower(email) = any(${sql.param(event.recipients.map((r) => r.toLowerCase()))}::text[]) ${onlyFrom}`);
-      }
+             and lower(email) = any(${sql.param(event.recipients.map((r) => r.toLowerCase()))}::text[]) ${onlyFrom}`),
+      );
     }
+    await Promise.all(writes);
 
+    // The rows every event of a tenant shares come last, so their locks are held only until commit.
+    const hot: Promise<unknown>[] = [];
+    if (mail && moved && outcome && mail.lane === "bulk") {
+      // Only resolved bulk mail feeds the window and breaker, once per mail.
+      hot.push(recordOutcome(tx, mail.tenant_id, outcome, mail.confirm_by !== null));
+    }
     const column = rollupColumn(event);
     if (column) {
       const hour = new Date(
         Math.floor((event.occurredAt ?? new Date()).getTime() / 3_600_000) * 3_600_000,
       );
-      await tx.execute(sql`
-        insert into mail_stats_hourly (hour, tenant_id, category, ${sql.raw(column)})
-        values (${hour.toISOString()}, ${mail?.tenant_id ?? NO_TENANT}, ${mail?.category ?? "unknown"}, 1)
-        on conflict (hour, tenant_id, category)
-        do update set ${sql.raw(column)} = mail_stats_hourly.${sql.raw(column)} + 1`);
+      hot.push(
+        tx.execute(sql`
+          insert into mail_stats_hourly (hour, tenant_id, category, ${sql.raw(column)})
+          values (${hour.toISOString()}, ${mail?.tenant_id ?? NO_TENANT}, ${mail?.category ?? "unknown"}, 1)
+          on conflict (hour, tenant_id, category)
+          do update set ${sql.raw(column)} = mail_stats_hourly.${sql.raw(column)} + 1`),
+      );
     }
+    await Promise.all(hot);
     return { status: "recorded", eventId, outboundEmailId: mail?.id ?? null, moved };
   });
 }

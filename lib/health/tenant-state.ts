@@ -37,12 +37,19 @@ export async function recordOutcome(
   outcome: Outcome,
   unconfirmed = true,
 ): Promise<TenantHealth> {
-  await loadTenantHealth(tx, [tenantId]);
-  const [row] = await tx
+  let [row] = await tx
     .select()
     .from(tenantMailState)
     .where(eq(tenantMailState.tenantId, tenantId))
     .for("update");
+  if (!row) {
+    await loadTenantHealth(tx, [tenantId]);
+    [row] = await tx
+      .select()
+      .from(tenantMailState)
+      .where(eq(tenantMailState.tenantId, tenantId))
+      .for("update");
+  }
   const before = toHealth(row!);
   const after = applyOutcome(before, outcome, undefined, unconfirmed);
   await saveHealth(tx, tenantId, after, before.breaker !== after.breaker ? "system" : undefined);

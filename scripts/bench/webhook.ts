@@ -108,20 +108,22 @@ async function main() {
   const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
   const children: ChildProcess[] = [];
   try {
-    // One tenant's sent mail, each with its SES message id; members for the bounced addresses.
-    const [tenant] =
-      await sql`insert into tenants (slug, name) values ('bench', 'Bench') returning id`;
-    const tenantId = tenant!.id as string;
+    // Ten tenants' sent mail, each with its SES message id, as an account's feedback would be.
+    const tenantRows = await sql`
+      insert into tenants (slug, name)
+      select 'bench-' || g, 'Bench ' || g from generate_series(1, 10) g returning id`;
     const ids = Array.from({ length: UNIQUE }, (_, i) => ({
       ses: `bench-${i}-${randomUUID()}`,
       to: `m${i}@school.example.com`,
+      tenant: tenantRows[i % tenantRows.length]!.id as string,
     }));
     for (let i = 0; i < ids.length; i += 5_000) {
       const chunk = ids.slice(i, i + 5_000);
       await sql`
         insert into outbound_emails (tenant_id, category, lane, to_address, template, params, status, ses_message_id, sent_at)
-        select ${tenantId}, 'message_notice', 'bulk', t.to, 'message_notice', '{}'::jsonb, 'sent', t.ses, now()
-          from unnest(${chunk.map((c) => c.to)}::text[], ${chunk.map((c) => c.ses)}::text[]) as t(to, ses)`;
+        select t.tenant, 'message_notice', 'bulk', t.addr, 'message_notice', '{}'::jsonb, 'sent', t.ses, now()
+          from unnest(${chunk.map((c) => c.to)}::text[], ${chunk.map((c) => c.ses)}::text[],
+                      ${chunk.map((c) => c.tenant)}::uuid[]) as t(addr, ses, tenant)`;
     }
     await sql`vacuum analyze outbound_emails`;
     const snapshot = async () => {
