@@ -162,6 +162,10 @@ export type SimulatorOptions = FateRules & {
   /** How long after a send its feedback is posted (SES takes seconds). */
   delayMs?: number;
   format?: "event" | "notification";
+  /** Only mail received at or after this time (epoch seconds) is reported. */
+  since?: number;
+  /** Only these recipients are reported (tests share one local SES). */
+  only?: (to: string) => boolean;
   log?: (message: string) => void;
 };
 
@@ -182,7 +186,9 @@ export class FeedbackSimulator {
   posted = 0;
   failed = 0;
 
-  constructor(private readonly options: SimulatorOptions) {}
+  constructor(private readonly options: SimulatorOptions) {
+    this.since = options.since ?? 0;
+  }
 
   /** Signs an SES event as an SNS Notification, alternating signature versions 1 and 2. */
   envelope(messageJson: string): SnsMessage {
