@@ -2,6 +2,7 @@
 
 import { useActionState, useEffect, useState } from "react";
 import type { ActionState } from "@/lib/action";
+import { FINAL_STATUSES } from "@/lib/mail/reasons";
 import { Alert, Button, Card } from "./ui";
 
 type Status = {
@@ -12,7 +13,7 @@ type Status = {
   to: string | null;
 };
 
-const FINAL = new Set(["delivered", "bounced", "complained", "blocked", "failed", "cancelled"]);
+const FINAL = new Set<string>(FINAL_STATUSES);
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 120_000;
 

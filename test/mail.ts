@@ -2,7 +2,12 @@ import { inject } from "vitest";
 import { db } from "@/db/client";
 import { DomainChecker } from "@/lib/address/domain-verdict";
 import { refreshAccount } from "@/lib/mail/account";
-import { dispatchOnce, type BatchResult, type DispatcherOptions } from "@/lib/mail/dispatcher";
+import {
+  dispatchOnce,
+  emptyBatchResult,
+  type BatchResult,
+  type DispatcherOptions,
+} from "@/lib/mail/dispatcher";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { SesTransport, type MailTransport } from "@/lib/mail/transport";
 
@@ -37,15 +42,7 @@ export function dispatcherOptions(
 /** Dispatches until nothing due is left; returns the totals. */
 export async function drain(options: DispatcherOptions, maxRounds = 1_000): Promise<BatchResult> {
   await refreshAccount(db, options.transport);
-  const total: BatchResult = {
-    claimed: 0,
-    sent: 0,
-    held: 0,
-    blocked: 0,
-    failed: 0,
-    retried: 0,
-    paused: false,
-  };
+  const total = emptyBatchResult();
   for (let i = 0; i < maxRounds; i++) {
     const r = await dispatchOnce(options);
     if (r.claimed === 0) break;

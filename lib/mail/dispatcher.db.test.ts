@@ -54,6 +54,20 @@ const unique = () => randomBytes(4).toString("hex");
 const announcement = (subject = "Notice") => ({ subject, body: "Body of the notice." });
 const meta = { $metadata: {}, message: "from the test" };
 
+/** A new tenant with one login code queued for it: the simplest transactional mail. */
+async function tenantWithLoginCode() {
+  const tenant = await makeTenant();
+  await db.transaction((tx) =>
+    enqueue(tx, {
+      tenantId: tenant.id,
+      category: "login_code",
+      to: "a@example.com",
+      params: { memberName: "A", code: "ABC123" },
+    }),
+  );
+  return tenant;
+}
+
 async function rows(tenantId: string) {
   return db
     .select()
@@ -207,15 +221,7 @@ describe("dispatcher against local SES", () => {
   });
 
   it("gives up after the last attempt with the reason", async () => {
-    const tenant = await makeTenant();
-    await db.transaction((tx) =>
-      enqueue(tx, {
-        tenantId: tenant.id,
-        category: "login_code",
-        to: "a@example.com",
-        params: { memberName: "A", code: "ABC123" },
-      }),
-    );
+    const tenant = await tenantWithLoginCode();
     await db
       .update(outboundEmails)
       .set({ attempts: 7 })
@@ -227,15 +233,7 @@ describe("dispatcher against local SES", () => {
   });
 
   it("holds everything while SES says the account is paused, and sends when it recovers", async () => {
-    const tenant = await makeTenant();
-    await db.transaction((tx) =>
-      enqueue(tx, {
-        tenantId: tenant.id,
-        category: "login_code",
-        to: "a@example.com",
-        params: { memberName: "A", code: "ABC123" },
-      }),
-    );
+    const tenant = await tenantWithLoginCode();
     const down = new ScriptedTransport(() => null, { ...healthy, sendingEnabled: false });
     await refreshAccount(db, down);
     await dispatchOnce(dispatcherOptions(down));
@@ -254,15 +252,7 @@ describe("dispatcher against local SES", () => {
 
   it("waits, rather than fails, until SES has answered GetAccount once", async () => {
     await db.update(accountMailState).set({ checkedAt: null }).where(eq(accountMailState.id, 1));
-    const tenant = await makeTenant();
-    await db.transaction((tx) =>
-      enqueue(tx, {
-        tenantId: tenant.id,
-        category: "login_code",
-        to: "a@example.com",
-        params: { memberName: "A", code: "ABC123" },
-      }),
-    );
+    const tenant = await tenantWithLoginCode();
     const unreachable: MailTransport = {
       send: async () => ({ messageId: "never" }),
       getAccount: async () => {
@@ -280,15 +270,7 @@ describe("dispatcher against local SES", () => {
   });
 
   it("sends again a row whose dispatcher died mid-send", async () => {
-    const tenant = await makeTenant();
-    await db.transaction((tx) =>
-      enqueue(tx, {
-        tenantId: tenant.id,
-        category: "login_code",
-        to: "a@example.com",
-        params: { memberName: "A", code: "ABC123" },
-      }),
-    );
+    const tenant = await tenantWithLoginCode();
     await db
       .update(outboundEmails)
       .set({ status: "sending", leaseUntil: new Date(Date.now() - 1_000) })
@@ -300,15 +282,7 @@ describe("dispatcher against local SES", () => {
   });
 
   it("leaves a live lease alone", async () => {
-    const tenant = await makeTenant();
-    await db.transaction((tx) =>
-      enqueue(tx, {
-        tenantId: tenant.id,
-        category: "login_code",
-        to: "a@example.com",
-        params: { memberName: "A", code: "ABC123" },
-      }),
-    );
+    const tenant = await tenantWithLoginCode();
     await db
       .update(outboundEmails)
       .set({ status: "sending", leaseUntil: new Date(Date.now() + 60_000) })

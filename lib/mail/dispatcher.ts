@@ -83,6 +83,8 @@ export type BatchResult = {
 /** One lock for the guard's decide-and-reserve step, shared by every dispatcher process. */
 const GUARD_LOCK = 7_340_002;
 
+export const emptyBatchResult = (): BatchResult => ({ ...EMPTY });
+
 const EMPTY: BatchResult = {
   claimed: 0,
   sent: 0,

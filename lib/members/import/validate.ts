@@ -1,0 +1,276 @@
+import { checkAddressSyntax, domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
+import type { SyntaxProblem } from "@/lib/address";
+import { LOGIN_ID_PATTERN, normaliseLoginId } from "@/lib/auth/login-id";
+import type { ImportField } from "./headers";
+
+export const PROBLEM_CODES = [
+  "login_id_missing",
+  "login_id_invalid",
+  "duplicate_in_file",
+  "duplicate_in_tenant",
+  "email_invalid",
+  "domain_not_found",
+  "typo_suggestion",
+  "disposable_address",
+  "role_address",
+  "suppressed_address",
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+export type Severity = "error" | "warning";
+export type RowStatus = "ok" | Severity;
+
+export type RowProblem = {
+  code: ProblemCode;
+  severity: Severity;
+  message: string;
+  /** For typo_suggestion (and a bad address with a likely fix): the corrected address. */
+  suggestion?: string;
+};
+
+export type ImportMode = "create_only" | "create_and_update";
+
+export type ValidationContext = {
+  mode: ImportMode;
+  /** Normalised login IDs (normaliseLoginId) of this tenant's members. */
+  existingLoginIds: ReadonlySet<string>;
+  /** Normalised addresses (normaliseAddress) that bounced or complained before. */
+  suppressed: ReadonlySet<string>;
+  /** Verdicts for domainsToCheck(); a domain without one is not judged. */
+  domainVerdicts: ReadonlyMap<string, { status: "ok" | "not_found" | "unknown" }>;
+  /** Row numbers from parseUpload; without them row i is taken to be line i + 2. */
+  lines?: readonly number[];
+};
+
+export type ValidatedRow = {
+  /** 1-based row number in the file, the header included. */
+  line: number;
+  loginId: string;
+  name: string;
+  /** The normalised address, or null when the row has none or it is unusable. */
+  email: string | null;
+  status: RowStatus;
+  problems: RowProblem[];
+};
+
+export type ImportColumns = Partial<Record<ImportField, number>>;
+
+const LOGIN_ID_RULE =
+  "A login ID has 5 to 30 characters: letters, digits and . _ - @, starting with a letter or digit.";
+
+const SYNTAX_MESSAGES: Record<SyntaxProblem, string> = {
+  empty: "The e-mail address is empty.",
+  too_long: "The e-mail address is too long (at most 254 characters, 64 before the @).",
+  control_character: "The e-mail address contains a line break or another invisible character.",
+  whitespace: "The e-mail address contains a space.",
+  no_at: "The e-mail address has no @.",
+  quoted_local_part: "The e-mail address contains quotes, which we cannot send to.",
+  comment: "The e-mail address contains brackets, which we cannot send to.",
+  bad_local_part:
+    "The part before the @ is not valid (for example two dots in a row, a dot at either end, a second @, or non-ASCII letters).",
+  bad_domain: "The part after the @ is not a valid domain name.",
+};
+
+const MAX_LINES_NAMED = 5;
+
+/** Every row's outcome. Pure and synchronous: look the domains up first (domainsToCheck). */
+export function validateRows(
+  rows: readonly (readonly string[])[],
+  columns: ImportColumns,
+  context: ValidationContext,
+): ValidatedRow[] {
+  const lineOf = (index: number) => context.lines?.[index] ?? index + 2;
+  const cell = (row: readonly string[], field: ImportField): string => {
+    const index = columns[field];
+    return index === undefined ? "" : (row[index] ?? "").trim();
+  };
+
+  const result: ValidatedRow[] = new Array(rows.length);
+  // Normalised login ID -> indexes of the rows holding it, for the duplicate check.
+  const seen = new Map<string, number[]>();
+
+  for (let index = 0; index < rows.length; index += 1) {
+    const row = rows[index]!;
+    const loginId = cell(row, "loginId");
+    const name = cell(row, "name");
+    const rawEmail = cell(row, "email");
+    const problems: RowProblem[] = [];
+
+    if (loginId === "") {
+      problems.push(
+        error("login_id_missing", "The login ID is empty. Enter a login ID for this member."),
+      );
+    } else {
+      const key = normaliseLoginId(loginId);
+      if (!LOGIN_ID_PATTERN.test(loginId)) {
+        problems.push(
+          error("login_id_invalid", `The login ID "${loginId}" is not valid. ${LOGIN_ID_RULE}`),
+        );
+      }
+      if (context.existingLoginIds.has(key)) {
+        problems.push(
+          context.mode === "create_only"
+            ? error(
+                "duplicate_in_tenant",
+                `A member with login ID "${loginId}" already exists. Choose another login ID, or import with "create and update" to update that member.`,
+              )
+            : warning(
+                "duplicate_in_tenant",
+                `A member with login ID "${loginId}" already exists and will be updated with this row's name and e-mail. Change the login ID if this is a different person.`,
+              ),
+        );
+      }
+      const holders = seen.get(key);
+      if (holders) holders.push(index);
+      else seen.set(key, [index]);
+    }
+
+    const email = rawEmail === "" ? null : checkEmail(rawEmail, context, problems);
+    result[index] = { line: lineOf(index), loginId, name, email, status: "ok", problems };
+  }
+
+  for (const holders of seen.values()) {
+    if (holders.length < 2) continue;
+    for (const index of holders) {
+      // Only the first few are named, so that one ID repeated 100,000 times stays linear.
+      const named = holders
+        .slice(0, MAX_LINES_NAMED + 1)
+        .filter((other) => other !== index)
+        .slice(0, MAX_LINES_NAMED)
+        .map(lineOf);
+      const more = holders.length - 1 - named.length;
+      const where =
+        (named.length === 1 ? `row ${named[0]}` : `rows ${named.join(", ")}`) +
+        (more > 0 ? ` and ${more} more` : "");
+      const row = result[index]!;
+      row.problems.push(
+        error(
+          "duplicate_in_file",
+          `The login ID "${row.loginId}" is also used in ${where} of this file. Keep one of these rows and give the others their own login IDs.`,
+        ),
+      );
+    }
+  }
+
+  for (const row of result) row.status = statusOf(row.problems);
+  return result;
+}
+
+function checkEmail(
+  raw: string,
+  context: ValidationContext,
+  problems: RowProblem[],
+): string | null {
+  const check = checkAddressSyntax(raw);
+  if (check.address === null) {
+    const what = SYNTAX_MESSAGES[check.problem ?? "bad_domain"];
+    problems.push(
+      check.suggestion
+        ? {
+            ...error(
+              "email_invalid",
+              `${what} Did you mean ${check.suggestion}? Correct the address or leave it empty.`,
+            ),
+            suggestion: check.suggestion,
+          }
+        : error("email_invalid", `${what} Correct the address or leave it empty.`),
+    );
+    return null;
+  }
+  const address = check.address;
+  if (context.suppressed.has(address) || context.suppressed.has(address.toLowerCase())) {
+    problems.push(
+      error(
+        "suppressed_address",
+        `Mail to ${address} bounced or was reported as spam before, so we cannot send to it. Ask the member for another address or leave it empty.`,
+      ),
+    );
+  }
+  const domain = domainOf(address);
+  if (context.domainVerdicts.get(domain)?.status === "not_found") {
+    problems.push(
+      error(
+        "domain_not_found",
+        `The domain ${domain} does not exist or cannot receive mail. Check the address for a typo, or leave it empty.`,
+      ),
+    );
+  }
+  if (check.suggestion) {
+    problems.push({
+      ...warning(
+        "typo_suggestion",
+        `${address} looks like a typo for ${check.suggestion}. Apply the suggestion or check the address with the member.`,
+      ),
+      suggestion: check.suggestion,
+    });
+  }
+  if (check.disposable) {
+    problems.push(
+      warning(
+        "disposable_address",
+        `${address} is a throwaway address that may stop working soon. Ask the member for a permanent address.`,
+      ),
+    );
+  }
+  if (check.role) {
+    problems.push(
+      warning(
+        "role_address",
+        `${address} is a shared address (such as info@ or admin@), not a person's. Use the member's own address if they have one.`,
+      ),
+    );
+  }
+  return address;
+}
+
+/** The distinct domains of the usable addresses, to look up in one batch before validateRows. */
+export function domainsToCheck(
+  rows: readonly (readonly string[])[],
+  columns: ImportColumns,
+): string[] {
+  const column = columns.email;
+  if (column === undefined) return [];
+  const domains = new Set<string>();
+  for (const row of rows) {
+    const raw = (row[column] ?? "").trim();
+    if (raw === "") continue;
+    const address = normaliseAddress(raw);
+    if (address !== null && syntaxProblem(address) === null) domains.add(domainOf(address));
+  }
+  return [...domains];
+}
+
+export type ImportSummary = {
+  total: number;
+  ok: number;
+  warning: number;
+  error: number;
+  /** Rows with each problem (a row counts once per code). */
+  byCode: Record<ProblemCode, number>;
+};
+
+export function summarise(validated: readonly ValidatedRow[]): ImportSummary {
+  const byCode = Object.fromEntries(PROBLEM_CODES.map((code) => [code, 0])) as Record<
+    ProblemCode,
+    number
+  >;
+  const summary: ImportSummary = { total: validated.length, ok: 0, warning: 0, error: 0, byCode };
+  for (const row of validated) {
+    summary[row.status] += 1;
+    for (const code of new Set(row.problems.map((problem) => problem.code))) byCode[code] += 1;
+  }
+  return summary;
+}
+
+function statusOf(problems: readonly RowProblem[]): RowStatus {
+  if (problems.some((problem) => problem.severity === "error")) return "error";
+  return problems.length > 0 ? "warning" : "ok";
+}
+
+function error(code: ProblemCode, message: string): RowProblem {
+  return { code, severity: "error", message };
+}
+
+function warning(code: ProblemCode, message: string): RowProblem {
+  return { code, severity: "warning", message };
+}
