@@ -19,7 +19,7 @@ import {
 import { makeTenant } from "@/test/factories";
 import { DEAD_DOMAIN, dispatcherOptions, drain, localSesTransport, sesStore } from "@/test/mail";
 import { loadAccount, refreshAccount } from "./account";
-import { dispatchOnce } from "./dispatcher";
+import { dispatchOnce, startDispatcher } from "./dispatcher";
 import { enqueue, enqueueBatch } from "./outbox";
 import { TemplateParamsError } from "./templates";
 import type { AccountStatus, MailTransport, OutgoingMail } from "./transport";
@@ -391,6 +391,35 @@ describe("dispatcher against local SES", () => {
     expect(new Set(all.map((r) => r.sesMessageId))).toEqual(
       new Set(stored.map((e) => e.messageId)),
     );
+  });
+});
+
+describe("startDispatcher", () => {
+  it("sends what is queued, idles without piling up listeners, and stops after the batch in hand", async () => {
+    const tenant = await tenantWithLoginCode();
+    const transport = new ScriptedTransport(() => null);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    const running = startDispatcher({
+      ...dispatcherOptions(transport),
+      pollMs: 5,
+      accountCheckMs: 60_000,
+      log: () => {},
+    });
+    for (
+      let i = 0;
+      i < 200 && transport.sent.filter((m) => m.tags.tenant === tenant.id).length === 0;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // dozens of idle polls
+    await running.stop();
+    process.off("warning", onWarning);
+    expect((await rows(tenant.id))[0]).toMatchObject({ status: "sent" });
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    await expect(running.done).resolves.toBeUndefined();
   });
 });
 

@@ -452,12 +452,16 @@ export function startDispatcher(
   let lastCheck = 0;
   let lastError: string | null = null;
 
+  // Wakes early on stop; the abort listener is removed either way, so idle loops do not pile them up.
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      controller.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), {
-        once: true,
-      });
+      const wake = () => {
+        clearTimeout(timer);
+        controller.signal.removeEventListener("abort", wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      controller.signal.addEventListener("abort", wake, { once: true });
     });
 
   async function checkAccount() {
