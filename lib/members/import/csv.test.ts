@@ -11,14 +11,28 @@ const cells = (text: string) => records(text).map((record) => record.cells);
 
 describe("parseCsv", () => {
   it("splits LF and CRLF lines, with or without a final line break", () => {
-    expect(cells("a,b\n1,2\n")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(cells("a,b\r\n1,2\r\n")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(cells("a,b\r\n1,2")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(cells("a,b\r1,2\r")).toEqual([["a", "b"], ["1", "2"]]);
+    expect(cells("a,b\n1,2\n")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(cells("a,b\r\n1,2\r\n")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(cells("a,b\r\n1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(cells("a,b\r1,2\r")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
   });
 
   it("reads quoted fields with commas, doubled quotes and line breaks", () => {
-    expect(cells('id,name\r\nx1,"Yamada, Taro"\r\nx2,"say ""hi"""\r\nx3,"two\r\nlines"\r\n')).toEqual([
+    expect(
+      cells('id,name\r\nx1,"Yamada, Taro"\r\nx2,"say ""hi"""\r\nx3,"two\r\nlines"\r\n'),
+    ).toEqual([
       ["id", "name"],
       ["x1", "Yamada, Taro"],
       ["x2", 'say "hi"'],
@@ -48,7 +62,13 @@ describe("parseCsv", () => {
   });
 
   it("uses tab or semicolon when the first line has no comma", () => {
-    expect(cells("a\tb\n1\t2")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(cells("a;b\n1;2")).toEqual([["a", "b"], ["1", "2"]]);
+    expect(cells("a\tb\n1\t2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(cells("a;b\n1;2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
   });
 });

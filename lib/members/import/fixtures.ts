@@ -33,7 +33,7 @@ export function workbook(sheets: Cell[][][], bookType: "xlsx" | "biff8" = "xlsx"
     const sheet = utils.aoa_to_sheet(rows);
     utils.book_append_sheet(book, sheet, `Sheet${index + 1}`);
   });
-  const out = write(book, { type: "array", bookType }) as ArrayBuffer;
+  const out = write(book, { type: "array", bookType, compression: true }) as ArrayBuffer;
   return new Uint8Array(out);
 }
 

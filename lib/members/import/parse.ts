@@ -1,4 +1,4 @@
-import { read, utils, type WorkSheet } from "xlsx";
+import { read, utils, type CellObject, type WorkSheet } from "xlsx";
 import { parseCsv } from "./csv";
 import { decodeCsvBytes } from "./decode";
 import { ImportError } from "./errors";
@@ -15,7 +15,10 @@ export type UploadLimits = {
 
 export type ParsedUpload = {
   headers: string[];
-  /** Data rows, trimmed, without fully empty rows; rows may be shorter than the header. */
+  /**
+   * Data rows: cells trimmed, trailing empty cells and fully empty rows dropped, so a row may be
+   * shorter than the header.
+   */
   rows: string[][];
   /**
    * For each row, its 1-based row number in the file counting the header and blank rows -- the
@@ -27,6 +30,9 @@ export type ParsedUpload = {
 };
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBytes: 10 * 1024 * 1024, maxRows: 100_000 };
+
+/** Columns read from a worksheet; a member list needs a handful, the rest are ignored. */
+export const MAX_COLUMNS = 256;
 
 const EMPTY =
   "The file is empty. Add a header row (login_id,name,email) and one row per member, then upload it again.";
@@ -45,7 +51,7 @@ export function parseUpload(
   const { bytes } = file;
   if (bytes.byteLength > limits.maxBytes) {
     throw new ImportError(
-      `The file is ${formatMegabytes(bytes.byteLength)}, over the limit of ${formatMegabytes(limits.maxBytes)}. Split it into smaller files and upload them one by one.`,
+      `The file is ${formatSize(bytes.byteLength)}, over the limit of ${formatSize(limits.maxBytes)}. Split it into smaller files and upload them one by one.`,
     );
   }
   if (bytes.byteLength === 0) throw new ImportError(EMPTY);
@@ -87,6 +93,10 @@ class RowCollector {
       cells[i] = cell;
     }
     if (empty) return;
+    // Trailing empty cells carry nothing; dropping them keeps wide sheets small in memory.
+    let length = cells.length;
+    while (length > 0 && cells[length - 1] === "") length -= 1;
+    cells.length = length;
     if (this.headers === null) {
       this.headers = cells;
       return;
@@ -143,25 +153,38 @@ function readWorkbook(bytes: Uint8Array, maxRows: number, collector: RowCollecto
   if (sheet === undefined) throw new ImportError(NO_SHEET);
   if (!sheet["!ref"]) throw new ImportError(EMPTY);
   const range = utils.decode_range(sheet["!ref"]);
-  // Every cell as the text Excel shows (w); a formula cell carries only its cached value.
-  const grid = utils.sheet_to_json<unknown[]>(sheet, {
-    header: 1,
-    raw: false,
-    defval: "",
-    blankrows: true,
-  });
-  grid.forEach((cells, index) => collector.add(range.s.r + index + 1, cells));
+  // A stray cell in column XFD must not make every row 16,384 cells long.
+  const lastColumn = Math.min(range.e.c, range.s.c + MAX_COLUMNS - 1);
+  const dense = sheet["!data"];
+  for (let r = range.s.r; r <= range.e.r; r += 1) {
+    const row = dense ? dense[r] : undefined;
+    if (dense && !row) continue; // a blank row; the collector would drop it anyway
+    const cells: string[] = [];
+    for (let c = range.s.c; c <= lastColumn; c += 1) {
+      const cell = row ? row[c] : (sheet[utils.encode_cell({ r, c })] as CellObject | undefined);
+      cells.push(cell ? cellText(cell) : "");
+    }
+    collector.add(r + 1, cells);
+  }
   // sheetRows cut the sheet short: there were more rows than were read. Blank rows count here,
   // because what lies past the cut was never read; refusing is safer than dropping members.
   const full = sheet["!fullref"];
   if (full && utils.decode_range(full).e.r + 1 > sheetRows) throw tooManyRows(maxRows);
 }
 
+/** The text Excel shows (w); a formula cell carries only its cached value, never the formula. */
+function cellText(cell: CellObject): string {
+  if (typeof cell.w === "string") return cell.w;
+  if (cell.v === undefined || cell.v === null) return "";
+  return utils.format_cell(cell);
+}
+
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return bytes.byteLength >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 }
 
-function formatMegabytes(bytes: number): string {
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
   const mb = bytes / (1024 * 1024);
   return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
 }

@@ -1,6 +1,7 @@
-import { checkAddressSyntax, domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
-import type { SyntaxProblem } from "@/lib/address";
+import { domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
+import type { AddressCheck, SyntaxProblem } from "@/lib/address";
 import { LOGIN_ID_PATTERN, normaliseLoginId } from "@/lib/auth/login-id";
+import { CachedAddressChecker } from "./address-check";
 import type { ImportField } from "./headers";
 
 export const PROBLEM_CODES = [
@@ -88,6 +89,7 @@ export function validateRows(
   const result: ValidatedRow[] = new Array(rows.length);
   // Normalised login ID -> indexes of the rows holding it, for the duplicate check.
   const seen = new Map<string, number[]>();
+  const addresses = new CachedAddressChecker();
 
   for (let index = 0; index < rows.length; index += 1) {
     const row = rows[index]!;
@@ -125,7 +127,7 @@ export function validateRows(
       else seen.set(key, [index]);
     }
 
-    const email = rawEmail === "" ? null : checkEmail(rawEmail, context, problems);
+    const email = rawEmail === "" ? null : checkEmail(addresses.check(rawEmail), context, problems);
     result[index] = { line: lineOf(index), loginId, name, email, status: "ok", problems };
   }
 
@@ -157,11 +159,10 @@ export function validateRows(
 }
 
 function checkEmail(
-  raw: string,
+  check: AddressCheck,
   context: ValidationContext,
   problems: RowProblem[],
 ): string | null {
-  const check = checkAddressSyntax(raw);
   if (check.address === null) {
     const what = SYNTAX_MESSAGES[check.problem ?? "bad_domain"];
     problems.push(
