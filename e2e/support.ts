@@ -34,10 +34,12 @@ export class LoginPage {
   }
 }
 
+/** Signs in and waits until the sign-in page has been left (the session cookie is set then). */
 export async function signIn(page: Page, path: string, loginId: string, password = DEMO_PASSWORD) {
   const login = new LoginPage(page);
   await login.goto(path);
   await login.signIn(loginId, password);
+  await page.waitForURL((url) => !url.pathname.endsWith("/login"));
 }
 
 export async function signOut(page: Page) {

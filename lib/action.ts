@@ -19,6 +19,8 @@ export type ActionResult<T = undefined> =
       fieldErrors?: Record<string, string[] | undefined>;
       /** What was entered, so the form can show it again (React resets forms after an action). */
       values?: Record<string, string>;
+      /** One-click fixes per field (a corrected address). */
+      suggestions?: Record<string, string>;
     };
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
@@ -71,6 +73,8 @@ async function attempt<T>(act: () => Promise<ActionResult<T>>): Promise<ActionRe
         ok: false,
         message: error.message,
         fieldErrors: error.field ? { [error.field]: [error.message] } : undefined,
+        suggestions:
+          error.field && error.suggestion ? { [error.field]: error.suggestion } : undefined,
       };
     }
     console.error("[action]", error);

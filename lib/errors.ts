@@ -10,6 +10,8 @@ export class UserError extends Error {
     readonly code: UserErrorCode,
     message: string,
     readonly field?: string,
+    /** A one-click fix for the field, e.g. a corrected address. */
+    readonly suggestion?: string,
   ) {
     super(message);
   }

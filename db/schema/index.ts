@@ -3,3 +3,4 @@ export * from "./users";
 export * from "./security";
 export * from "./mail";
 export * from "./feedback";
+export * from "./members";

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
-import { Card } from "@/components/ui";
+import { Alert, Card } from "@/components/ui";
 import { currentActor } from "@/lib/auth/actor";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { tenantLogin } from "../actions";
 
 type Props = {
   params: Promise<{ tenant: string }>;
-  searchParams: Promise<{ next?: string | string[] }>;
+  searchParams: Promise<{ next?: string | string[]; activated?: string }>;
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -23,7 +23,7 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
   if (actor && actor.tenantId === tenant.id) {
     redirect(actor.role === "admin" ? `/t/${tenant.slug}/admin` : `/t/${tenant.slug}`);
   }
-  const { next } = await searchParams;
+  const { next, activated } = await searchParams;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
       <div>
@@ -31,6 +31,11 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
         <h1 className="text-2xl font-semibold">{tenant.name}</h1>
         <p className="mt-1 text-sm text-slate-600">Sign in with your login ID and password.</p>
       </div>
+      {activated && (
+        <Alert tone="info">
+          Your account is active. Sign in with your login ID and new password.
+        </Alert>
+      )}
       <Card>
         <LoginForm
           action={tenantLogin.bind(null, tenant.slug)}

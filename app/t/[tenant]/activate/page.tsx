@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActivationForm } from "@/components/activation-form";
+import { Alert, Card } from "@/components/ui";
+import { invitationIsUsable } from "@/lib/members/activation";
+import { findTenantBySlug } from "@/lib/tenants/tenants";
+import { activateByCode, activateByLink } from "./actions";
+
+export const metadata: Metadata = { title: "Activate your account" };
+
+type Props = {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ token?: string | string[] }>;
+};
+
+export default async function ActivatePage({ params, searchParams }: Props) {
+  const tenant = await findTenantBySlug((await params).tenant);
+  if (!tenant) notFound();
+  const { token } = await searchParams;
+  const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
+  const usable = link ? await invitationIsUsable(tenant.id, link) : false;
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
+      <div>
+        <p className="text-sm font-semibold text-brand-700">Sendwell</p>
+        <h1 className="text-2xl font-semibold">{tenant.name}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {link
+            ? "Choose your password to start."
+            : "Enter your login ID, the activation code you were given, and a password."}
+        </p>
+      </div>
+      <Card>
+        {link && !usable ? (
+          <Alert>
+            This link has expired or was already used. Ask your administrator to send a new
+            invitation, or{" "}
+            <Link className="underline" href={`/t/${tenant.slug}/login`}>
+              sign in
+            </Link>{" "}
+            if you have already set your password.
+          </Alert>
+        ) : (
+          <ActivationForm
+            withCode={!link}
+            action={
+              link
+                ? activateByLink.bind(null, tenant.slug, link)
+                : activateByCode.bind(null, tenant.slug)
+            }
+          />
+        )}
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import { useActionState } from "react";
+import type { ActionState } from "@/lib/action";
+import { PASSWORD_RULE } from "@/lib/members/password-policy";
+import { Alert, Button, Field } from "./ui";
+
+type Props = {
+  action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
+  /** Without an invitation link the member types their login ID and activation code. */
+  withCode: boolean;
+};
+
+export function ActivationForm({ action, withCode }: Props) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const failed = state && !state.ok ? state : undefined;
+  const errors = failed?.fieldErrors;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
+      {failed && <Alert>{failed.message}</Alert>}
+      {withCode && (
+        <>
+          <Field
+            label="Login ID"
+            name="loginId"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            defaultValue={failed?.values?.loginId}
+            errors={errors?.loginId}
+          />
+          <Field
+            label="Activation code"
+            name="code"
+            autoComplete="one-time-code"
+            autoCapitalize="characters"
+            spellCheck={false}
+            errors={errors?.code}
+          />
+        </>
+      )}
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        aria-describedby="password-rule"
+        errors={errors?.password}
+      />
+      <p id="password-rule" className="-mt-2 text-sm text-slate-600">
+        {PASSWORD_RULE}
+      </p>
+      <Field
+        label="New password again"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        errors={errors?.confirm}
+      />
+      <Button type="submit" disabled={pending} aria-busy={pending}>
+        {pending ? "Saving…" : "Set password and start"}
+      </Button>
+    </form>
+  );
+}

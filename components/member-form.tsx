@@ -1,0 +1,126 @@
+"use client";
+
+import { useActionState, useRef } from "react";
+import type { ActionState } from "@/lib/action";
+import type { CreatedMember } from "@/lib/members/members";
+import { Alert, Button, Card, Field } from "./ui";
+
+type Props = {
+  action: (
+    prev: ActionState<CreatedMember>,
+    formData: FormData,
+  ) => Promise<ActionState<CreatedMember>>;
+};
+
+export function MemberForm({ action }: Props) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const failed = state && !state.ok ? state : undefined;
+  const created = state?.ok ? state.data : undefined;
+  const suggestion = failed?.suggestions?.email;
+
+  if (created) {
+    return (
+      <Card>
+        <div role="status">
+          <h2 className="font-medium">{created.loginId} was added</h2>
+          {created.invitedAddress ? (
+            <p className="mt-2 text-sm text-slate-700">
+              An invitation is on its way to{" "}
+              <span className="font-medium">{created.invitedAddress}</span>. The link works once,
+              for 7 days.
+            </p>
+          ) : (
+            <div className="mt-2 text-sm text-slate-700">
+              <p>
+                They have no e-mail address. Give them this activation code with their login ID; it
+                is shown only now, and works once, for 30 days, at{" "}
+                <span className="font-medium">the organisation&apos;s activation page</span>.
+              </p>
+              <p className="mt-3 font-mono text-2xl tracking-widest" data-testid="activation-code">
+                {created.activationCode}
+              </p>
+              <Button
+                type="button"
+                variant="secondary"
+                className="mt-3 print:hidden"
+                onClick={() => window.print()}
+              >
+                Print this sheet
+              </Button>
+            </div>
+          )}
+        </div>
+        <p className="mt-4 text-sm">
+          {/* A fresh page: the code above must not linger on screen. */}
+          <a className="text-brand-700 underline" href="">
+            Add another member
+          </a>
+        </p>
+      </Card>
+    );
+  }
+
+  return (
+    <Card>
+      <form action={formAction} className="flex flex-col gap-4" noValidate>
+        {failed && <Alert>{failed.message}</Alert>}
+        <Field
+          label="Login ID"
+          name="loginId"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          defaultValue={failed?.values?.loginId}
+          errors={failed?.fieldErrors?.loginId}
+        />
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="off"
+          defaultValue={failed?.values?.name}
+          errors={failed?.fieldErrors?.name}
+        />
+        <Field
+          ref={emailRef}
+          label="E-mail address (optional)"
+          name="email"
+          type="email"
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={failed?.values?.email}
+          errors={failed?.fieldErrors?.email}
+        />
+        {suggestion && (
+          <div>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => {
+                if (emailRef.current) emailRef.current.value = suggestion;
+                emailRef.current?.focus();
+              }}
+            >
+              Use {suggestion}
+            </Button>
+          </div>
+        )}
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            name="addressExists"
+            className="mt-1 size-4"
+            defaultChecked={failed?.values?.addressExists === "on"}
+          />
+          <span>
+            This address exists (I have checked it). Use only when the checks above are wrong.
+          </span>
+        </label>
+        <Button type="submit" disabled={pending} aria-busy={pending}>
+          {pending ? "Adding…" : "Add member"}
+        </Button>
+      </form>
+    </Card>
+  );
+}

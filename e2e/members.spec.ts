@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { LoginPage, localSesMail, signIn } from "./support";
+
+const unique = () => randomBytes(3).toString("hex");
+
+async function addMember(page: Page, fields: { loginId: string; name: string; email?: string }) {
+  await page.goto("/t/sakura/admin/members/new");
+  await page.getByLabel("Login ID").fill(fields.loginId);
+  await page.getByLabel("Name").fill(fields.name);
+  if (fields.email) await page.getByLabel("E-mail address (optional)").fill(fields.email);
+  await page.getByRole("button", { name: "Add member" }).click();
+}
+
+async function setPassword(page: Page, password: string) {
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("New password again").fill(password);
+  await page.getByRole("button", { name: "Set password and start" }).click();
+}
+
+test("an admin adds a member; the invitation arrives, the link sets a password, the learner signs in", async ({
+  page,
+  browser,
+}) => {
+  const loginId = `new.${unique()}`;
+  const email = `${loginId}@example.com`;
+  await signIn(page, "/t/sakura/login", "sakura.admin");
+  await addMember(page, { loginId, name: "Newcomer Learner", email });
+  await expect(page.getByRole("status").filter({ hasText: `${loginId} was added` })).toBeVisible();
+  await expect(page.getByText(`An invitation is on its way to ${email}`)).toBeVisible();
+
+  // The dispatcher sends it to local SES; the link is in the mail.
+  let link = "";
+  await expect
+    .poll(
+      async () => {
+        const mail = (await localSesMail()).find((m) => m.destination.to[0] === email);
+        link = /\/t\/sakura\/activate\?token=[A-Za-z0-9_-]+/.exec(mail?.body.text ?? "")?.[0] ?? "";
+        return link;
+      },
+      { timeout: 20_000 },
+    )
+    .not.toBe("");
+
+  const learner = await (await browser.newContext()).newPage();
+  await learner.goto(link);
+  await expect(learner.getByText("Choose your password to start.")).toBeVisible();
+  await setPassword(learner, "short");
+  await expect(learner.getByText("A password has at least 10 characters.").first()).toBeVisible();
+  await setPassword(learner, "a-long-and-private-passphrase");
+  await expect(learner).toHaveURL(/\/t\/sakura\/login\?activated=1/);
+  await new LoginPage(learner).signIn(loginId, "a-long-and-private-passphrase");
+  await expect(learner.getByRole("heading", { name: "Welcome, Newcomer Learner" })).toBeVisible();
+
+  // The link worked once.
+  await learner.goto(link);
+  await expect(learner.getByText("This link has expired or was already used.")).toBeVisible();
+});
+
+test("a member without an address starts with the activation code the admin hands over", async ({
+  page,
+  browser,
+}) => {
+  const loginId = `paper.${unique()}`;
+  await signIn(page, "/t/sakura/login", "sakura.admin");
+  await addMember(page, { loginId, name: "Paper Learner" });
+  const code = (await page.getByTestId("activation-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+
+  const learner = await (await browser.newContext()).newPage();
+  await learner.goto("/t/sakura/activate");
+  await learner.getByLabel("Login ID").fill(loginId);
+  await learner.getByLabel("Activation code").fill("WRONG-CODE2");
+  await setPassword(learner, "another-private-passphrase");
+  await expect(learner.getByText(/That login ID and activation code do not match/).first()).toBeVisible();
+  await learner.getByLabel("Activation code").fill(code.toLowerCase());
+  await setPassword(learner, "another-private-passphrase");
+  await expect(learner).toHaveURL(/activated=1/);
+  await new LoginPage(learner).signIn(loginId, "another-private-passphrase");
+  await expect(learner.getByRole("heading", { name: "Welcome, Paper Learner" })).toBeVisible();
+});
+
+test("a typo'd address is offered its fix, a missing domain is refused unless the admin insists @phone", async ({
+  page,
+}) => {
+  await signIn(page, "/t/sakura/login", "sakura.admin");
+  const first = `typo.${unique()}`;
+  await addMember(page, { loginId: first, name: "Typo Person", email: `${first}@gmial.com` });
+  await expect(page.getByText(`Did you mean ${first}@gmail.com?`).first()).toBeVisible();
+  await page.getByRole("button", { name: `Use ${first}@gmail.com` }).click();
+  await expect(page.getByLabel("E-mail address (optional)")).toHaveValue(`${first}@gmail.com`);
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByText(`An invitation is on its way to ${first}@gmail.com`)).toBeVisible();
+
+  const second = `nodomain.${unique()}`;
+  await addMember(page, {
+    loginId: second,
+    name: "Nowhere Person",
+    email: `${second}@nowhere.invalid`,
+  });
+  await expect(page.getByText(/The domain nowhere\.invalid does not exist/).first()).toBeVisible();
+  await expect(page.getByLabel("Login ID")).toHaveValue(second); // nothing typed is lost
+  await page.getByLabel("This address exists").check();
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByText(`${second} was added`)).toBeVisible();
+
+  await addMember(page, { loginId: second, name: "Again" });
+  await expect(
+    page.getByText("That login ID is already taken in your organisation.").first(),
+  ).toBeVisible();
+});

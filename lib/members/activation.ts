@@ -1,0 +1,170 @@
+import "server-only";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
+import { lockedUntil, minutesUntil } from "@/lib/auth/lockout";
+import { normaliseLoginId } from "@/lib/auth/login-id";
+import { hashPassword } from "@/lib/auth/password";
+import { env } from "@/lib/env";
+import { UserError } from "@/lib/errors";
+import { passwordProblem } from "./password-policy";
+import { hashSecret, normaliseCode } from "./secrets";
+
+const LINK_GONE =
+  "This link has expired or was already used. Ask your administrator to send a new invitation.";
+const CODE_WRONG =
+  "That login ID and activation code do not match. Check both (the code is on the sheet your administrator gave you).";
+
+type Pending = { tokenId: string; userId: string; loginId: string };
+
+/** Sets the first password, marks the secret used and ends any session, in one transaction. */
+async function activate(
+  tenantId: string,
+  pending: Pending,
+  password: string,
+  how: "link" | "code",
+) {
+  const problem = passwordProblem(password, pending.loginId);
+  if (problem) throw new UserError("invalid", problem, "password");
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(memberTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(memberTokens.id, pending.tokenId), isNull(memberTokens.usedAt)))
+      .returning({ id: memberTokens.id });
+    if (!used) throw new UserError("invalid", how === "link" ? LINK_GONE : CODE_WRONG);
+    await tx
+      .update(users)
+      .set({
+        passwordHash,
+        status: "active",
+        // Following the invitation link proves the mailbox exists and reaches the member.
+        ...(how === "link" ? { emailStatus: "ok" as const } : {}),
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(users.id, pending.userId),
+          eq(users.tenantId, tenantId),
+          eq(users.status, "invited"),
+        ),
+      );
+    // Whatever else was issued to start with is void now.
+    await tx
+      .update(memberTokens)
+      .set({ usedAt: new Date() })
+      .where(
+        and(
+          eq(memberTokens.userId, pending.userId),
+          isNull(memberTokens.usedAt),
+          sql`${memberTokens.kind} in ('invitation', 'activation_code')`,
+        ),
+      );
+    await tx.insert(auditLog).values({
+      tenantId,
+      actorId: pending.userId,
+      action: "member.activated",
+      subjectId: pending.userId,
+      detail: { how },
+    });
+  });
+  return { loginId: pending.loginId };
+}
+
+/** The invitation link: single use, 7 days, only for a member who has not started yet. */
+export async function activateWithLink(tenantId: string, token: string, password: string) {
+  const [pending] = await db
+    .select({ tokenId: memberTokens.id, userId: users.id, loginId: users.loginId })
+    .from(memberTokens)
+    .innerJoin(users, eq(users.id, memberTokens.userId))
+    .where(
+      and(
+        eq(memberTokens.tokenHash, hashSecret(token)),
+        eq(memberTokens.tenantId, tenantId),
+        eq(memberTokens.kind, "invitation"),
+        isNull(memberTokens.usedAt),
+        gt(memberTokens.expiresAt, new Date()),
+        eq(users.status, "invited"),
+      ),
+    )
+    .limit(1);
+  if (!pending) throw new UserError("invalid", LINK_GONE);
+  return activate(tenantId, pending, password, "link");
+}
+
+/** Whether a link is still good, so the page can say so before anyone types a password. */
+export async function invitationIsUsable(tenantId: string, token: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberTokens.id })
+    .from(memberTokens)
+    .where(
+      and(
+        eq(memberTokens.tokenHash, hashSecret(token)),
+        eq(memberTokens.tenantId, tenantId),
+        eq(memberTokens.kind, "invitation"),
+        isNull(memberTokens.usedAt),
+        gt(memberTokens.expiresAt, new Date()),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
+/** Login ID + activation code, under the same lockout as sign-in so codes cannot be guessed. */
+export async function activateWithCode(input: {
+  tenantId: string;
+  loginId: string;
+  code: string;
+  password: string;
+  ip: string;
+}) {
+  const config = env();
+  const key = `${input.tenantId}:activate:${normaliseLoginId(input.loginId)}`;
+  const windowMs = config.LOGIN_LOCK_MINUTES * 60_000;
+  const now = new Date();
+  const attempts = await db
+    .select({ at: loginAttempts.createdAt, succeeded: loginAttempts.succeeded })
+    .from(loginAttempts)
+    .where(
+      and(
+        eq(loginAttempts.loginKey, key),
+        gt(loginAttempts.createdAt, new Date(now.getTime() - 2 * windowMs)),
+      ),
+    )
+    .orderBy(desc(loginAttempts.createdAt))
+    .limit(100);
+  const until = lockedUntil(attempts, now, {
+    maxFailures: config.LOGIN_MAX_FAILURES_PER_ID,
+    windowMs,
+    resetOnSuccess: true,
+  });
+  if (until) {
+    throw new UserError(
+      "rate_limited",
+      `Too many wrong codes. Try again in ${minutesUntil(until, now)} minutes, or ask your administrator for a new code.`,
+    );
+  }
+  const [pending] = await db
+    .select({ tokenId: memberTokens.id, userId: users.id, loginId: users.loginId })
+    .from(memberTokens)
+    .innerJoin(users, eq(users.id, memberTokens.userId))
+    .where(
+      and(
+        eq(users.tenantId, input.tenantId),
+        eq(sql`lower(${users.loginId})`, normaliseLoginId(input.loginId)),
+        eq(users.status, "invited"),
+        eq(memberTokens.kind, "activation_code"),
+        eq(memberTokens.tokenHash, hashSecret(normaliseCode(input.code))),
+        isNull(memberTokens.usedAt),
+        gt(memberTokens.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  await db
+    .insert(loginAttempts)
+    .values({ loginKey: key, ip: input.ip, succeeded: Boolean(pending), createdAt: now });
+  if (!pending) throw new UserError("invalid", CODE_WRONG, "code");
+  return activate(input.tenantId, pending, input.password, "code");
+}

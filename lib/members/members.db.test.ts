@@ -1,0 +1,263 @@
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { auditLog, memberTokens, outboundEmails, users } from "@/db/schema";
+import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
+import type { TenantActor } from "@/lib/auth/actor";
+import { attemptLogin } from "@/lib/auth/login";
+import { UserError } from "@/lib/errors";
+import { OfflineResolver } from "@/lib/mail/offline-dns";
+import { makeTenant, makeUser } from "@/test/factories";
+import { activateWithCode, activateWithLink, invitationIsUsable } from "./activation";
+import { createMember, issueInvitation } from "./members";
+import { hashSecret } from "./secrets";
+
+beforeAll(() =>
+  setDefaultDomainChecker(
+    new DomainChecker({ resolver: new OfflineResolver(["dead-domain.com"]) }),
+  ),
+);
+
+async function adminOf() {
+  const tenant = await makeTenant("Members School");
+  const admin = await makeUser({ tenantId: tenant.id, role: "admin" });
+  const ctx = {
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    actor: {
+      userId: admin.id,
+      sessionId: "s",
+      role: "admin",
+      tenantId: tenant.id,
+      loginId: admin.loginId,
+      name: "",
+    },
+  } as TenantActor;
+  return ctx;
+}
+
+/** The token of the invitation just queued, read from the outbox as the dispatcher would. */
+async function invitationToken(userId: string): Promise<string> {
+  const [mail] = await db
+    .select({ params: outboundEmails.params })
+    .from(outboundEmails)
+    .where(and(eq(outboundEmails.memberId, userId), eq(outboundEmails.category, "invitation")))
+    .orderBy(outboundEmails.id);
+  return (mail!.params as { token: string }).token;
+}
+
+const id = () => `m.${randomBytes(3).toString("hex")}`;
+
+describe("createMember", () => {
+  it("stores the member and queues the invitation in one transaction, the token only hashed", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "Hanako",
+      email: `  ${loginId}@Example.COM `,
+      addressExists: undefined,
+    });
+    expect(created).toMatchObject({
+      loginId,
+      invitedAddress: `${loginId}@example.com`,
+      activationCode: null,
+    });
+    const [member] = await db.select().from(users).where(eq(users.id, created.id));
+    expect(member).toMatchObject({
+      status: "invited",
+      emailStatus: "unchecked",
+      passwordHash: null,
+      role: "learner",
+    });
+    const token = await invitationToken(created.id);
+    const [stored] = await db
+      .select()
+      .from(memberTokens)
+      .where(eq(memberTokens.userId, created.id));
+    expect(stored!.tokenHash).toBe(hashSecret(token));
+    expect(stored!.tokenHash).not.toContain(token);
+  });
+
+  it("gives a member without an address an activation code instead, and queues no mail", async () => {
+    const ctx = await adminOf();
+    const created = await createMember(ctx, {
+      loginId: id(),
+      name: "Taro",
+      email: null,
+      addressExists: undefined,
+    });
+    expect(created.activationCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    expect(
+      await db.select().from(outboundEmails).where(eq(outboundEmails.memberId, created.id)),
+    ).toHaveLength(0);
+  });
+
+  it("refuses a taken login ID, a typo and a missing domain, each with its reason, storing nothing", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    await createMember(ctx, { loginId, name: "", email: null, addressExists: undefined });
+    const attempt = (input: Partial<Parameters<typeof createMember>[1]>) =>
+      createMember(ctx, {
+        loginId: id(),
+        name: "",
+        email: null,
+        addressExists: undefined,
+        ...input,
+      }).catch((e: unknown) => e);
+    const taken = await attempt({ loginId: loginId.toUpperCase() });
+    expect(taken).toBeInstanceOf(UserError);
+    expect(taken).toMatchObject({ field: "loginId" });
+    const typo = await attempt({ email: "someone@gmial.com" });
+    expect(typo).toMatchObject({ field: "email", suggestion: "someone@gmail.com" });
+    const dead = await attempt({ email: "someone@dead-domain.com" });
+    expect((dead as Error).message).toMatch(/does not exist/);
+    const before = await db.select().from(users).where(eq(users.tenantId, ctx.tenant.id));
+    expect(before).toHaveLength(2); // the admin and the first member
+  });
+
+  it("lets the admin insist an address exists, and records that", async () => {
+    const ctx = await adminOf();
+    const created = await createMember(ctx, {
+      loginId: id(),
+      name: "",
+      email: "someone@dead-domain.com",
+      addressExists: "on",
+    });
+    const [entry] = await db.select().from(auditLog).where(eq(auditLog.subjectId, created.id));
+    expect(entry!.detail).toMatchObject({ addressInsisted: true });
+  });
+});
+
+describe("activation", () => {
+  it("sets the password once through the link, and the member can sign in", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: `${loginId}@example.com`,
+      addressExists: undefined,
+    });
+    const token = await invitationToken(created.id);
+    expect(await invitationIsUsable(ctx.tenant.id, token)).toBe(true);
+    await activateWithLink(ctx.tenant.id, token, "a-long-private-passphrase");
+    const [member] = await db.select().from(users).where(eq(users.id, created.id));
+    expect(member).toMatchObject({ status: "active", emailStatus: "ok" });
+    await expect(activateWithLink(ctx.tenant.id, token, "another-long-passphrase")).rejects.toThrow(
+      /expired or was already used/,
+    );
+    const login = await attemptLogin({
+      scope: { kind: "tenant", tenantId: ctx.tenant.id },
+      loginId,
+      password: "a-long-private-passphrase",
+      ip: "10.9.9.9",
+    });
+    expect(login.ok).toBe(true);
+  });
+
+  it("makes the old link invalid when the invitation is sent again", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: `${loginId}@example.com`,
+      addressExists: undefined,
+    });
+    const first = await invitationToken(created.id);
+    await db.transaction((tx) =>
+      issueInvitation(tx, {
+        tenantId: ctx.tenant.id,
+        userId: created.id,
+        loginId,
+        name: "",
+        email: `${loginId}@example.com`,
+      }),
+    );
+    expect(await invitationIsUsable(ctx.tenant.id, first)).toBe(false);
+    await expect(
+      activateWithLink(ctx.tenant.id, first, "a-long-private-passphrase"),
+    ).rejects.toThrow(UserError);
+  });
+
+  it("refuses a link from another tenant and an expired one", async () => {
+    const ctx = await adminOf();
+    const other = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: `${loginId}@example.com`,
+      addressExists: undefined,
+    });
+    const token = await invitationToken(created.id);
+    await expect(
+      activateWithLink(other.tenant.id, token, "a-long-private-passphrase"),
+    ).rejects.toThrow(UserError);
+    await db
+      .update(memberTokens)
+      .set({ expiresAt: new Date(Date.now() - 1) })
+      .where(eq(memberTokens.userId, created.id));
+    await expect(
+      activateWithLink(ctx.tenant.id, token, "a-long-private-passphrase"),
+    ).rejects.toThrow(UserError);
+  });
+
+  it("locks activation codes after five wrong tries, like sign-in", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: null,
+      addressExists: undefined,
+    });
+    const wrong = () =>
+      activateWithCode({
+        tenantId: ctx.tenant.id,
+        loginId,
+        code: "AAAAA-BBBBB",
+        password: "a-long-private-passphrase",
+        ip: "10.8.8.8",
+      });
+    for (let i = 0; i < 5; i++) await expect(wrong()).rejects.toThrow(/do not match/);
+    await expect(
+      activateWithCode({
+        tenantId: ctx.tenant.id,
+        loginId,
+        code: created.activationCode!,
+        password: "a-long-private-passphrase",
+        ip: "10.8.8.8",
+      }),
+    ).rejects.toThrow(/Too many wrong codes/);
+  });
+
+  it("accepts the code typed loosely, once", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: null,
+      addressExists: undefined,
+    });
+    const typed = created.activationCode!.toLowerCase().replace("-", " ");
+    await activateWithCode({
+      tenantId: ctx.tenant.id,
+      loginId,
+      code: typed,
+      password: "a-long-private-passphrase",
+      ip: "10.7.7.7",
+    });
+    await expect(
+      activateWithCode({
+        tenantId: ctx.tenant.id,
+        loginId,
+        code: typed,
+        password: "a-long-private-passphrase",
+        ip: "10.7.7.7",
+      }),
+    ).rejects.toThrow(/do not match/);
+  });
+});

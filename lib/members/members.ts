@@ -1,0 +1,220 @@
+import "server-only";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Executor } from "@/db/client";
+import { auditLog, memberTokens, suppressions, users } from "@/db/schema";
+import { checkAddressSyntax, type SyntaxProblem } from "@/lib/address";
+import { defaultDomainChecker } from "@/lib/address/domain-verdict";
+import { domainOf } from "@/lib/address/normalise";
+import type { TenantActor } from "@/lib/auth/actor";
+import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
+import { UserError } from "@/lib/errors";
+import { enqueue } from "@/lib/mail/outbox";
+import { formatCode, hashSecret, newActivationCode, newLinkToken } from "./secrets";
+
+export const INVITATION_DAYS = 7;
+export const ACTIVATION_CODE_DAYS = 30;
+
+export const memberFormSchema = z.object({
+  loginId: loginIdSchema,
+  name: z.string().trim().max(100, "A name has at most 100 characters."),
+  email: z
+    .string()
+    .trim()
+    .max(254, "An address has at most 254 characters.")
+    .optional()
+    .transform((v) => v || null),
+  /** The admin's "this address exists" tick: overrides the typo and domain checks, and is audited. */
+  addressExists: z.literal("on").optional(),
+});
+
+export type MemberInput = z.infer<typeof memberFormSchema>;
+
+export type CreatedMember = {
+  id: string;
+  loginId: string;
+  /** The address the invitation was queued to, if any. */
+  invitedAddress: string | null;
+  /** Shown once, to be handed over on paper: members without an address start with it. */
+  activationCode: string | null;
+};
+
+const SYNTAX_MESSAGE: Record<SyntaxProblem, string> = {
+  empty: "Enter an address, or leave the field empty.",
+  too_long: "That address is too long to be real. Check it.",
+  control_character: "The address contains invisible characters. Type it again.",
+  whitespace: "An address has no spaces. Remove them.",
+  no_at: "An address has an @ between name and domain, like taro@example.com.",
+  quoted_local_part: "Addresses with quotes are not supported. Use a plain address.",
+  comment: "Addresses with brackets are not supported. Use a plain address.",
+  bad_local_part: "The part before the @ is not valid. Check it for dots and odd characters.",
+  bad_domain: "The part after the @ is not a valid domain. Check it.",
+};
+
+/** Checks an address the way a careful admin would, before anything is stored. */
+async function checkedAddress(tenantId: string, raw: string, insisted: boolean): Promise<string> {
+  const check = checkAddressSyntax(raw);
+  if (!check.address || check.problem) {
+    throw new UserError("invalid", SYNTAX_MESSAGE[check.problem ?? "bad_domain"], "email");
+  }
+  if (check.suggestion && !insisted) {
+    throw new UserError(
+      "invalid",
+      `Did you mean ${check.suggestion}? Use the suggestion, or tick "This address exists" if it is right.`,
+      "email",
+      check.suggestion,
+    );
+  }
+  const verdict = await defaultDomainChecker().verdict(domainOf(check.address));
+  if (verdict.status === "not_found" && !insisted) {
+    throw new UserError(
+      "invalid",
+      `The domain ${domainOf(check.address)} does not exist, so mail to it would bounce. Correct the address, or tick "This address exists" if you are sure.`,
+      "email",
+    );
+  }
+  const [suppressed] = await db
+    .select({ reason: suppressions.reason })
+    .from(suppressions)
+    .where(
+      and(
+        eq(suppressions.address, check.address),
+        sql`(${suppressions.scope} = 'account' or ${suppressions.tenantId} = ${tenantId})`,
+      ),
+    )
+    .limit(1);
+  if (suppressed) {
+    throw new UserError(
+      "invalid",
+      `Mail to this address ${suppressed.reason === "complaint" ? "was marked as spam" : "bounced"} before, so it will not be sent. Use another address, or leave it empty to get an activation code.`,
+      "email",
+    );
+  }
+  return check.address;
+}
+
+/** A fresh invitation link for the member; any older one stops working. */
+export async function issueInvitation(
+  tx: Executor,
+  member: { tenantId: string; userId: string; loginId: string; name: string; email: string },
+): Promise<void> {
+  await tx
+    .update(memberTokens)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(memberTokens.userId, member.userId),
+        eq(memberTokens.kind, "invitation"),
+        isNull(memberTokens.usedAt),
+      ),
+    );
+  const token = newLinkToken();
+  await tx.insert(memberTokens).values({
+    tenantId: member.tenantId,
+    userId: member.userId,
+    kind: "invitation",
+    tokenHash: hashSecret(token),
+    expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+  });
+  await enqueue(tx, {
+    tenantId: member.tenantId,
+    memberId: member.userId,
+    category: "invitation",
+    to: member.email,
+    params: { memberName: member.name, loginId: member.loginId, token },
+  });
+}
+
+/**
+ * Adds a member: the address (optional) is checked first; with an address an invitation is queued
+ * in the same transaction, without one an activation code is made and returned once.
+ */
+export async function createMember(
+  { actor, tenant }: TenantActor,
+  input: MemberInput,
+): Promise<CreatedMember> {
+  const insisted = input.addressExists === "on";
+  const email = input.email ? await checkedAddress(tenant.id, input.email, insisted) : null;
+  try {
+    return await db.transaction(async (tx) => {
+      const [taken] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(
+          and(
+            eq(users.tenantId, tenant.id),
+            eq(sql`lower(${users.loginId})`, normaliseLoginId(input.loginId)),
+          ),
+        )
+        .limit(1);
+      if (taken)
+        throw new UserError(
+          "conflict",
+          "That login ID is already taken in your organisation. Choose another.",
+          "loginId",
+        );
+      const [member] = await tx
+        .insert(users)
+        .values({
+          tenantId: tenant.id,
+          role: "learner",
+          loginId: input.loginId,
+          name: input.name,
+          email,
+          emailStatus: email ? "unchecked" : "none",
+          status: "invited",
+        })
+        .returning({ id: users.id });
+      const userId = member!.id;
+      let activationCode: string | null = null;
+      if (email) {
+        await issueInvitation(tx, {
+          tenantId: tenant.id,
+          userId,
+          loginId: input.loginId,
+          name: input.name,
+          email,
+        });
+      } else {
+        activationCode = newActivationCode();
+        await tx.insert(memberTokens).values({
+          tenantId: tenant.id,
+          userId,
+          kind: "activation_code",
+          tokenHash: hashSecret(activationCode),
+          expiresAt: new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000),
+        });
+      }
+      await tx.insert(auditLog).values({
+        tenantId: tenant.id,
+        actorId: actor.userId,
+        action: "member.created",
+        subjectId: userId,
+        detail: {
+          loginId: input.loginId,
+          withAddress: email !== null,
+          addressInsisted: insisted && email !== null,
+        },
+      });
+      return {
+        id: userId,
+        loginId: input.loginId,
+        invitedAddress: email,
+        activationCode: activationCode ? formatCode(activationCode) : null,
+      };
+    });
+  } catch (error) {
+    // Two admins adding the same login ID at once: the unique index decides, the message is the same.
+    if (
+      (error as { cause?: { constraint_name?: string } }).cause?.constraint_name ===
+      "users_tenant_login_id_key"
+    ) {
+      throw new UserError(
+        "conflict",
+        "That login ID is already taken in your organisation. Choose another.",
+        "loginId",
+      );
+    }
+    throw error;
+  }
+}
