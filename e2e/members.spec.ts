@@ -72,7 +72,9 @@ test("a member without an address starts with the activation code the admin hand
   await learner.getByLabel("Login ID").fill(loginId);
   await learner.getByLabel("Activation code").fill("WRONG-CODE2");
   await setPassword(learner, "another-private-passphrase");
-  await expect(learner.getByText(/That login ID and activation code do not match/).first()).toBeVisible();
+  await expect(
+    learner.getByText(/That login ID and activation code do not match/).first(),
+  ).toBeVisible();
   await learner.getByLabel("Activation code").fill(code.toLowerCase());
   await setPassword(learner, "another-private-passphrase");
   await expect(learner).toHaveURL(/activated=1/);
