@@ -9,9 +9,18 @@ type Props = {
   action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
   /** Without an invitation link the member types their login ID and activation code. */
   withCode: boolean;
+  /** Asks for the password in use first (changing a temporary password). */
+  withCurrent?: boolean;
+  submitLabel?: string;
 };
 
-export function ActivationForm({ action, withCode }: Props) {
+/** Choosing a new password: first activation (link or code), a reset link, or a forced change. */
+export function ActivationForm({
+  action,
+  withCode,
+  withCurrent,
+  submitLabel = "Set password and start",
+}: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const failed = state && !state.ok ? state : undefined;
   const errors = failed?.fieldErrors;
@@ -39,6 +48,15 @@ export function ActivationForm({ action, withCode }: Props) {
           />
         </>
       )}
+      {withCurrent && (
+        <Field
+          label="Current password"
+          name="current"
+          type="password"
+          autoComplete="current-password"
+          errors={errors?.current}
+        />
+      )}
       <Field
         label="New password"
         name="password"
@@ -58,7 +76,7 @@ export function ActivationForm({ action, withCode }: Props) {
         errors={errors?.confirm}
       />
       <Button type="submit" disabled={pending} aria-busy={pending}>
-        {pending ? "Saving…" : "Set password and start"}
+        {pending ? "Saving…" : submitLabel}
       </Button>
     </form>
   );

@@ -14,6 +14,8 @@ export type Actor = {
   tenantId: string | null;
   loginId: string;
   name: string;
+  /** Signed in with a temporary password: every page sends them to choose their own first. */
+  mustChangePassword: boolean;
 };
 
 /**
@@ -32,6 +34,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
       loginId: users.loginId,
       name: users.name,
       status: users.status,
+      mustChangePassword: users.mustChangePassword,
       sessionVersion: users.sessionVersion,
       expiresAt: userSessions.expiresAt,
       revokedAt: userSessions.revokedAt,
@@ -56,6 +59,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     tenantId: row.tenantId,
     loginId: row.loginId,
     name: row.name,
+    mustChangePassword: row.mustChangePassword,
   };
 });
 
@@ -64,6 +68,7 @@ export type TenantActor = { actor: Actor; tenant: TenantRef };
 async function requireTenantMember(
   tenantSlug: string,
   allowed: readonly User["role"][],
+  options: { changingPassword?: boolean } = {},
 ): Promise<TenantActor> {
   const tenant = await findTenantBySlug(tenantSlug);
   if (!tenant) notFound();
@@ -71,6 +76,8 @@ async function requireTenantMember(
   if (!actor) redirect(`/t/${tenant.slug}/login`);
   // Someone else's tenant looks exactly like a missing one.
   if (actor.tenantId !== tenant.id || !allowed.includes(actor.role)) notFound();
+  if (actor.mustChangePassword && !options.changingPassword)
+    redirect(`/t/${tenant.slug}/change-password`);
   return { actor, tenant };
 }
 
@@ -79,7 +86,14 @@ export async function adminOrNull(tenantSlug: string): Promise<TenantActor | nul
   const tenant = await findTenantBySlug(tenantSlug);
   if (!tenant) return null;
   const actor = await currentActor();
-  if (!actor || actor.role !== "admin" || actor.tenantId !== tenant.id) return null;
+  if (
+    !actor ||
+    actor.role !== "admin" ||
+    actor.tenantId !== tenant.id ||
+    actor.mustChangePassword
+  ) {
+    return null;
+  }
   return { actor, tenant };
 }
 
@@ -91,6 +105,11 @@ export function requireAdmin(tenantSlug: string): Promise<TenantActor> {
 /** A member of the tenant the URL names: learners, and admins (who have an inbox too). */
 export function requireLearner(tenantSlug: string): Promise<TenantActor> {
   return requireTenantMember(tenantSlug, ["learner", "admin"]);
+}
+
+/** The one page a member with a temporary password may see: where they choose their own. */
+export function requirePasswordChanger(tenantSlug: string): Promise<TenantActor> {
+  return requireTenantMember(tenantSlug, ["learner", "admin"], { changingPassword: true });
 }
 
 export async function requireOperator(): Promise<Actor> {

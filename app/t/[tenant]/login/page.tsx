@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
 import { Alert, Card } from "@/components/ui";
@@ -8,7 +9,12 @@ import { tenantLogin } from "../actions";
 
 type Props = {
   params: Promise<{ tenant: string }>;
-  searchParams: Promise<{ next?: string | string[]; activated?: string }>;
+  searchParams: Promise<{
+    next?: string | string[];
+    activated?: string;
+    reset?: string;
+    changed?: string;
+  }>;
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -23,7 +29,7 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
   if (actor && actor.tenantId === tenant.id) {
     redirect(actor.role === "admin" ? `/t/${tenant.slug}/admin` : `/t/${tenant.slug}`);
   }
-  const { next, activated } = await searchParams;
+  const { next, activated, reset, changed } = await searchParams;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
       <div>
@@ -36,12 +42,20 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
           Your account is active. Sign in with your login ID and new password.
         </Alert>
       )}
+      {(reset || changed) && (
+        <Alert tone="info">Your password was changed. Sign in with the new one.</Alert>
+      )}
       <Card>
         <LoginForm
           action={tenantLogin.bind(null, tenant.slug)}
           next={typeof next === "string" ? next : undefined}
         />
       </Card>
+      <p className="text-sm">
+        <Link className="text-brand-700 underline" href={`/t/${tenant.slug}/reset-password`}>
+          Forgot your password?
+        </Link>
+      </p>
     </main>
   );
 }

@@ -1,0 +1,25 @@
+"use server";
+
+import { z } from "zod";
+import { adminAction } from "@/lib/action";
+import { loginIdSchema } from "@/lib/auth/login-id";
+import { adminSendReset, adminTemporaryPassword } from "@/lib/members/password-reset";
+
+const schema = z.object({ loginId: loginIdSchema });
+
+export const sendResetLink = adminAction(schema, async (input, ctx) => {
+  const { sentTo } = await adminSendReset(ctx, input.loginId);
+  return {
+    ok: true,
+    message: `A reset link is on its way to ${sentTo}. It works once, for an hour.`,
+  };
+});
+
+export const setTemporaryPassword = adminAction(schema, async (input, ctx) => {
+  const { password } = await adminTemporaryPassword(ctx, input.loginId);
+  return {
+    ok: true,
+    message: `Temporary password for ${input.loginId}: they must choose their own when they sign in.`,
+    data: { password },
+  } as { ok: true; message: string; data: { password: string } };
+});

@@ -1,0 +1,313 @@
+import "server-only";
+import { randomInt } from "node:crypto";
+import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { db, type Executor } from "@/db/client";
+import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
+import type { Actor, TenantActor } from "@/lib/auth/actor";
+import { lockedUntil } from "@/lib/auth/lockout";
+import { normaliseLoginId } from "@/lib/auth/login-id";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { env } from "@/lib/env";
+import { UserError } from "@/lib/errors";
+import { enqueue } from "@/lib/mail/outbox";
+import { passwordProblem } from "./password-policy";
+import { hashSecret, newLinkToken } from "./secrets";
+
+export const RESET_LINK_MINUTES = 60;
+
+/** What the reset page always says, whether or not the account exists: nobody learns who is a member. */
+export const RESET_REQUESTED =
+  "If that is one of our members with a working e-mail address, a reset link is on its way; it works once, for an hour. No mail within a few minutes, or no address with us? Ask your administrator.";
+
+const LINK_GONE = "This reset link has expired or was already used. Ask for a new one.";
+
+/** Addresses that can receive mail: not bounced, complained, suppressed or invalid. */
+const deliverable = sql`${users.email} is not null and ${users.emailStatus} in ('unchecked', 'ok')`;
+
+type Member = { id: string; tenantId: string; loginId: string; name: string; email: string | null };
+
+async function queueResetLink(tx: Executor, member: Member & { email: string }) {
+  await tx
+    .update(memberTokens)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(memberTokens.userId, member.id),
+        eq(memberTokens.kind, "password_reset"),
+        isNull(memberTokens.usedAt),
+      ),
+    );
+  const token = newLinkToken();
+  await tx.insert(memberTokens).values({
+    tenantId: member.tenantId,
+    userId: member.id,
+    kind: "password_reset",
+    tokenHash: hashSecret(token),
+    expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
+  });
+  await enqueue(tx, {
+    tenantId: member.tenantId,
+    memberId: member.id,
+    category: "password_reset",
+    to: member.email,
+    params: { memberName: member.name, token },
+  });
+}
+
+/**
+ * A member asks for a reset by login ID or address. At most 5 requests per identifier per 15
+ * minutes; the answer is the same in every case.
+ */
+export async function requestPasswordReset(input: {
+  tenantId: string;
+  identifier: string;
+  ip: string;
+}) {
+  const identifier = input.identifier.trim().toLowerCase();
+  const key = `${input.tenantId}:reset:${identifier}`;
+  const config = env();
+  const windowMs = config.LOGIN_LOCK_MINUTES * 60_000;
+  const now = new Date();
+  const recent = await db
+    .select({ at: loginAttempts.createdAt })
+    .from(loginAttempts)
+    .where(
+      and(
+        eq(loginAttempts.loginKey, key),
+        gt(loginAttempts.createdAt, new Date(now.getTime() - windowMs)),
+      ),
+    )
+    .orderBy(desc(loginAttempts.createdAt))
+    .limit(10);
+  // Each request counts as a "failure" for the lockout: a flood of resets is itself the abuse.
+  const until = lockedUntil(
+    recent.map((r) => ({ at: r.at, succeeded: false })),
+    now,
+    { maxFailures: config.LOGIN_MAX_FAILURES_PER_ID, windowMs, resetOnSuccess: false },
+  );
+  if (until) return;
+  await db
+    .insert(loginAttempts)
+    .values({ loginKey: key, ip: input.ip, succeeded: false, createdAt: now });
+  await db.transaction(async (tx) => {
+    const [member] = await tx
+      .select({
+        id: users.id,
+        tenantId: users.tenantId,
+        loginId: users.loginId,
+        name: users.name,
+        email: users.email,
+      })
+      .from(users)
+      .where(
+        and(
+          eq(users.tenantId, input.tenantId),
+          eq(users.status, "active"),
+          deliverable,
+          or(
+            eq(sql`lower(${users.loginId})`, normaliseLoginId(identifier)),
+            eq(sql`lower(${users.email})`, identifier),
+          ),
+        ),
+      )
+      .limit(1);
+    if (member?.email)
+      await queueResetLink(tx, { ...member, tenantId: input.tenantId, email: member.email });
+  });
+}
+
+export async function resetLinkIsUsable(tenantId: string, token: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: memberTokens.id })
+    .from(memberTokens)
+    .where(
+      and(
+        eq(memberTokens.tokenHash, hashSecret(token)),
+        eq(memberTokens.tenantId, tenantId),
+        eq(memberTokens.kind, "password_reset"),
+        isNull(memberTokens.usedAt),
+        gt(memberTokens.expiresAt, new Date()),
+      ),
+    );
+  return Boolean(row);
+}
+
+async function setPassword(
+  tx: Executor,
+  member: { id: string; tenantId: string },
+  passwordHash: string,
+  mustChange: boolean,
+) {
+  await tx
+    .update(users)
+    .set({
+      passwordHash,
+      mustChangePassword: mustChange,
+      // Every session that was open ends: the password they were opened with is gone.
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(users.id, member.id), eq(users.tenantId, member.tenantId)));
+}
+
+/** The reset link: single use, one hour; ends every open session of the member. */
+export async function resetWithToken(tenantId: string, token: string, password: string) {
+  const [row] = await db
+    .select({ tokenId: memberTokens.id, userId: users.id, loginId: users.loginId })
+    .from(memberTokens)
+    .innerJoin(users, eq(users.id, memberTokens.userId))
+    .where(
+      and(
+        eq(memberTokens.tokenHash, hashSecret(token)),
+        eq(memberTokens.tenantId, tenantId),
+        eq(memberTokens.kind, "password_reset"),
+        isNull(memberTokens.usedAt),
+        gt(memberTokens.expiresAt, new Date()),
+        eq(users.status, "active"),
+      ),
+    );
+  if (!row) throw new UserError("invalid", LINK_GONE);
+  const problem = passwordProblem(password, row.loginId);
+  if (problem) throw new UserError("invalid", problem, "password");
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(memberTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(memberTokens.id, row.tokenId), isNull(memberTokens.usedAt)))
+      .returning({ id: memberTokens.id });
+    if (!used) throw new UserError("invalid", LINK_GONE);
+    await setPassword(tx, { id: row.userId, tenantId }, passwordHash, false);
+    await tx.insert(auditLog).values({
+      tenantId,
+      actorId: row.userId,
+      action: "member.password_reset",
+      subjectId: row.userId,
+    });
+  });
+  return { loginId: row.loginId };
+}
+
+async function memberByLoginId(tenantId: string, loginId: string) {
+  const [member] = await db
+    .select({
+      id: users.id,
+      loginId: users.loginId,
+      name: users.name,
+      email: users.email,
+      emailStatus: users.emailStatus,
+      status: users.status,
+      role: users.role,
+    })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(sql`lower(${users.loginId})`, normaliseLoginId(loginId)),
+      ),
+    );
+  if (!member)
+    throw new UserError(
+      "not_found",
+      "No member of your organisation has that login ID.",
+      "loginId",
+    );
+  if (member.status !== "active") {
+    throw new UserError(
+      "invalid",
+      member.status === "invited"
+        ? "This member has not started yet: resend their invitation or give them an activation code instead."
+        : "This member is disabled. Enable them first.",
+      "loginId",
+    );
+  }
+  return member;
+}
+
+/** The admin sends a reset link to a member's address (when it can receive mail). */
+export async function adminSendReset(
+  { actor, tenant }: TenantActor,
+  loginId: string,
+): Promise<{ sentTo: string }> {
+  const member = await memberByLoginId(tenant.id, loginId);
+  if (!member.email || !["unchecked", "ok"].includes(member.emailStatus)) {
+    throw new UserError(
+      "invalid",
+      member.email
+        ? `Mail to ${member.email} does not arrive (${member.emailStatus}). Set a temporary password instead.`
+        : "This member has no e-mail address. Set a temporary password instead.",
+      "loginId",
+    );
+  }
+  await db.transaction(async (tx) => {
+    await queueResetLink(tx, { ...member, tenantId: tenant.id, email: member.email! });
+    await tx.insert(auditLog).values({
+      tenantId: tenant.id,
+      actorId: actor.userId,
+      action: "member.reset_sent",
+      subjectId: member.id,
+    });
+  });
+  return { sentTo: member.email };
+}
+
+// Readable aloud and from paper: no look-alike characters.
+const TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+
+/** A one-time temporary password, shown once to the admin; the member must choose their own at once. */
+export async function adminTemporaryPassword(
+  { actor, tenant }: TenantActor,
+  loginId: string,
+): Promise<{ password: string }> {
+  const member = await memberByLoginId(tenant.id, loginId);
+  if (member.id === actor.userId)
+    throw new UserError("invalid", "Change your own password on your own page.", "loginId");
+  let password = "";
+  for (let i = 0; i < 12; i++) password += TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)];
+  password = `${password.slice(0, 4)}-${password.slice(4, 8)}-${password.slice(8)}`;
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    await setPassword(tx, { id: member.id, tenantId: tenant.id }, passwordHash, true);
+    await tx.insert(auditLog).values({
+      tenantId: tenant.id,
+      actorId: actor.userId,
+      action: "member.temporary_password",
+      subjectId: member.id,
+    });
+  });
+  return { password };
+}
+
+/** A member replaces a temporary (or their own) password; every session ends, they sign in anew. */
+export async function changeOwnPassword(
+  actor: Actor,
+  tenantId: string,
+  current: string,
+  next: string,
+) {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, actor.userId), eq(users.tenantId, tenantId)));
+  if (!row || !(await verifyPassword(row.passwordHash, current))) {
+    throw new UserError(
+      "invalid",
+      "Your current password is not right. Type the one you signed in with.",
+      "current",
+    );
+  }
+  const problem = passwordProblem(next, actor.loginId);
+  if (problem) throw new UserError("invalid", problem, "password");
+  if (current === next)
+    throw new UserError("invalid", "Choose a password different from the current one.", "password");
+  const passwordHash = await hashPassword(next);
+  await db.transaction(async (tx) => {
+    await setPassword(tx, { id: actor.userId, tenantId }, passwordHash, false);
+    await tx.insert(auditLog).values({
+      tenantId,
+      actorId: actor.userId,
+      action: "member.password_changed",
+      subjectId: actor.userId,
+    });
+  });
+}
