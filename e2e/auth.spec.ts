@@ -16,6 +16,7 @@ test.describe("each role signs in and sees its home", () => {
     await signIn(page, "/t/northwind/login", "north.admin");
     await expect(page).toHaveURL(/\/t\/northwind\/admin$/);
     await expect(page.getByRole("heading", { name: "Northwind Learning" })).toBeVisible();
+    // Northwind keeps its seeded members: the specs that add members use Sakura.
     const counts = page.getByRole("definition");
     await expect(counts).toHaveText(["5", "3", "2", "0"]);
   });

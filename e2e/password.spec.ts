@@ -21,8 +21,8 @@ async function choose(page: Page, password: string) {
 
 test("a member resets a forgotten password through the mailed link @phone", async ({ page }) => {
   const email = `reset.${randomBytes(3).toString("hex")}@example.org`;
-  const loginId = await activeMember("northwind", email);
-  await page.goto("/t/northwind/login");
+  const loginId = await activeMember("sakura", email);
+  await page.goto("/t/sakura/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("Login ID or e-mail address").fill(loginId);
   await page.getByRole("button", { name: "Send me a reset link" }).click();
@@ -36,7 +36,7 @@ test("a member resets a forgotten password through the mailed link @phone", asyn
       async () => {
         const mail = (await localSesMail()).find((m) => m.destination.to[0] === email);
         link =
-          /\/t\/northwind\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mail?.body.text ?? "")?.[0] ??
+          /\/t\/sakura\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mail?.body.text ?? "")?.[0] ??
           "";
         return link;
       },
