@@ -111,3 +111,37 @@ test("a typo'd address is offered its fix, a missing domain is refused unless th
     page.getByText("That login ID is already taken in your organisation.").first(),
   ).toBeVisible();
 });
+
+test("the member table searches, filters, sorts and disables with confirmation", async ({
+  page,
+}) => {
+  await signIn(page, "/t/sakura/login", "sakura.admin");
+  await page.getByRole("link", { name: "Members", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+
+  await page.getByLabel("Search").fill("hanako");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=hanako/);
+  await expect(page.getByRole("row", { name: /hanako\.s/ })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(2); // header + Hanako
+
+  await page.goto("/t/sakura/admin/members?status=disabled");
+  await expect(page.getByRole("row", { name: /sora\.n/ })).toBeVisible();
+
+  await page.goto("/t/sakura/admin/members?sort=loginId&dir=desc");
+  await expect(page.getByRole("link", { name: /Login ID/ })).toContainText("▼");
+
+  // Disable a fresh member, after saying yes to the confirmation.
+  const loginId = `table.${unique()}`;
+  await addMember(page, { loginId, name: "Table Person" });
+  await page.goto(`/t/sakura/admin/members?q=${loginId}`);
+  await page.getByRole("checkbox", { name: `Select ${loginId}` }).check();
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await page.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("row", { name: new RegExp(loginId) })).toContainText("invited");
+  await page.getByRole("checkbox", { name: `Select ${loginId}` }).check();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByText("1 member disabled; they are signed out.")).toBeVisible();
+  await expect(page.getByRole("row", { name: new RegExp(loginId) })).toContainText("disabled");
+});

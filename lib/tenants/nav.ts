@@ -2,6 +2,7 @@
 export function adminNav(slug: string, current: string) {
   return [
     { href: `/t/${slug}/admin`, label: "Overview" },
+    { href: `/t/${slug}/admin/members`, label: "Members" },
     { href: `/t/${slug}/admin/members/new`, label: "Add member" },
     { href: `/t/${slug}/admin/members/access`, label: "Sign-in help" },
     { href: `/t/${slug}`, label: "My page" },

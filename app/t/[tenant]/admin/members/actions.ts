@@ -1,0 +1,44 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { adminAction } from "@/lib/action";
+import {
+  BULK_LIMIT,
+  deleteMembers,
+  disableMembers,
+  enableMembers,
+  resendInvitations,
+} from "@/lib/members/bulk";
+
+const schema = z.object({
+  op: z.enum(["resend", "disable", "enable", "delete"]),
+  ids: z.preprocess(
+    (v) => {
+      try {
+        return JSON.parse(String(v));
+      } catch {
+        return null;
+      }
+    },
+    z.array(z.uuid()).max(BULK_LIMIT, `Select at most ${BULK_LIMIT} members at a time.`),
+  ),
+});
+
+const plural = (n: number) => `${n} member${n === 1 ? "" : "s"}`;
+
+export const bulkMembers = adminAction(schema, async ({ op, ids }, ctx) => {
+  let message: string;
+  if (op === "resend") {
+    const { sent, skipped } = await resendInvitations(ctx, ids);
+    message = `New invitations queued for ${plural(sent)}.${skipped ? ` ${plural(skipped)} skipped: already started or no address.` : ""}`;
+  } else if (op === "disable") {
+    message = `${plural(await disableMembers(ctx, ids))} disabled; they are signed out.`;
+  } else if (op === "enable") {
+    message = `${plural(await enableMembers(ctx, ids))} enabled.`;
+  } else {
+    message = `${plural(await deleteMembers(ctx, ids))} deleted; their pending mail was cancelled.`;
+  }
+  revalidatePath(`/t/${ctx.tenant.slug}/admin/members`);
+  return { ok: true, message };
+});

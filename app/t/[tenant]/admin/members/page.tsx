@@ -1,0 +1,114 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { MembersTable } from "@/components/members-table";
+import { Shell } from "@/components/shell";
+import { requireAdmin } from "@/lib/auth/actor";
+import { listMembers } from "@/lib/members/list";
+import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
+import { adminNav } from "@/lib/tenants/nav";
+import { tenantLogout } from "../../actions";
+import { bulkMembers } from "./actions";
+
+export const metadata: Metadata = { title: "Members" };
+
+type Props = {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
+
+export default async function MembersPage({ params, searchParams }: Props) {
+  const { actor, tenant } = await requireAdmin((await params).tenant);
+  const query = parseMemberQuery(await searchParams);
+  const { rows, total } = await listMembers(tenant.id, query);
+  const basePath = `/t/${tenant.slug}/admin/members`;
+  return (
+    <Shell
+      context={`${tenant.name} · administration`}
+      userName={actor.name || actor.loginId}
+      nav={adminNav(tenant.slug, basePath)}
+      logout={tenantLogout.bind(null, tenant.slug)}
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Members</h1>
+        <Link className="text-brand-700 underline" href={`${basePath}/new`}>
+          Add a member
+        </Link>
+      </div>
+      {/* A plain GET form: the filters live in the URL, so a view can be bookmarked and shared. */}
+      <form method="get" className="mt-4 flex flex-wrap items-end gap-3" role="search">
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">Search</span>
+          <input
+            name="q"
+            type="search"
+            defaultValue={query.q}
+            placeholder="Login ID, name or address"
+            className="min-h-10 w-64 rounded-md border border-slate-300 px-3"
+          />
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">Status</span>
+          <select name="status" defaultValue={query.status ?? ""} className={select}>
+            <option value="">All</option>
+            <option value="active">Active</option>
+            <option value="invited">Invited</option>
+            <option value="disabled">Disabled</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">Mail</span>
+          <select name="email" defaultValue={query.email ?? ""} className={select}>
+            <option value="">All</option>
+            {EMAIL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex min-h-10 items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="never"
+            value="1"
+            defaultChecked={query.never}
+            className="size-4"
+          />
+          Never signed in
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">Per page</span>
+          <select name="size" defaultValue={String(query.size)} className={select}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        {query.sort && <input type="hidden" name="sort" value={query.sort} />}
+        {query.sort && <input type="hidden" name="dir" value={query.dir} />}
+        <button
+          type="submit"
+          className="min-h-10 rounded-md bg-brand-600 px-4 text-sm font-medium text-white"
+        >
+          Apply
+        </button>
+        <Link href={basePath} className="min-h-10 content-center text-sm text-brand-700 underline">
+          Clear
+        </Link>
+      </form>
+      <div className="mt-4">
+        <MembersTable
+          rows={rows}
+          total={total}
+          query={query}
+          basePath={basePath}
+          action={bulkMembers.bind(null, tenant.slug)}
+        />
+      </div>
+    </Shell>
+  );
+}

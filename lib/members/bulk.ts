@@ -1,0 +1,154 @@
+import "server-only";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { db, type Executor } from "@/db/client";
+import { auditLog, outboundEmails, users } from "@/db/schema";
+import type { TenantActor } from "@/lib/auth/actor";
+import { UserError } from "@/lib/errors";
+import { issueInvitation } from "./members";
+
+export const BULK_LIMIT = 500;
+
+function checkIds(ctx: TenantActor, ids: readonly string[]) {
+  if (ids.length === 0) throw new UserError("invalid", "Select at least one member first.");
+  if (ids.length > BULK_LIMIT)
+    throw new UserError("invalid", `Select at most ${BULK_LIMIT} members at a time.`);
+  if (ids.includes(ctx.actor.userId)) {
+    throw new UserError(
+      "invalid",
+      "Your own account is among the selected: unselect it and try again.",
+    );
+  }
+}
+
+/** Another tenant's ids simply match nothing: every statement is scoped to the admin's tenant. */
+const mine = (ctx: TenantActor, ids: readonly string[]) =>
+  and(eq(users.tenantId, ctx.tenant.id), inArray(users.id, [...ids]), ne(users.role, "operator"));
+
+export async function disableMembers(ctx: TenantActor, ids: readonly string[]): Promise<number> {
+  checkIds(ctx, ids);
+  return db.transaction(async (tx) => {
+    const changed = await tx
+      .update(users)
+      // Their sessions end at the next request.
+      .set({
+        status: "disabled",
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(mine(ctx, ids), ne(users.status, "disabled")))
+      .returning({ id: users.id });
+    await audit(
+      tx,
+      ctx,
+      "member.disabled",
+      changed.map((c) => c.id),
+    );
+    return changed.length;
+  });
+}
+
+export async function enableMembers(ctx: TenantActor, ids: readonly string[]): Promise<number> {
+  checkIds(ctx, ids);
+  return db.transaction(async (tx) => {
+    // Back to where they were: active if they had a password, invited if they never started.
+    const changed = await tx
+      .update(users)
+      .set({
+        status: sql`case when ${users.passwordHash} is null then 'invited' else 'active' end::user_status`,
+        updatedAt: new Date(),
+      })
+      .where(and(mine(ctx, ids), eq(users.status, "disabled")))
+      .returning({ id: users.id });
+    await audit(
+      tx,
+      ctx,
+      "member.enabled",
+      changed.map((c) => c.id),
+    );
+    return changed.length;
+  });
+}
+
+/** Deletes members and cancels their pending mail; sent mail stays on record. */
+export async function deleteMembers(ctx: TenantActor, ids: readonly string[]): Promise<number> {
+  checkIds(ctx, ids);
+  return db.transaction(async (tx) => {
+    const targets = await tx
+      .select({ id: users.id, loginId: users.loginId })
+      .from(users)
+      .where(mine(ctx, ids));
+    const targetIds = targets.map((t) => t.id);
+    if (targetIds.length === 0) return 0;
+    await tx
+      .update(outboundEmails)
+      .set({ status: "cancelled", reason: "member_deleted", updatedAt: new Date() })
+      .where(
+        and(
+          eq(outboundEmails.tenantId, ctx.tenant.id),
+          inArray(outboundEmails.memberId, targetIds),
+          inArray(outboundEmails.status, ["queued", "held", "blocked"]),
+        ),
+      );
+    await tx
+      .delete(users)
+      .where(and(eq(users.tenantId, ctx.tenant.id), inArray(users.id, targetIds)));
+    await audit(tx, ctx, "member.deleted", targetIds, { loginIds: targets.map((t) => t.loginId) });
+    return targetIds.length;
+  });
+}
+
+/** New invitation links for members who have not started and have an address; old links stop working. */
+export async function resendInvitations(
+  ctx: TenantActor,
+  ids: readonly string[],
+): Promise<{ sent: number; skipped: number }> {
+  checkIds(ctx, ids);
+  return db.transaction(async (tx) => {
+    const targets = await tx
+      .select({
+        id: users.id,
+        loginId: users.loginId,
+        name: users.name,
+        email: users.email,
+        status: users.status,
+      })
+      .from(users)
+      .where(mine(ctx, ids));
+    const invitable = targets.filter((t) => t.status === "invited" && t.email);
+    for (const t of invitable) {
+      await issueInvitation(tx, {
+        tenantId: ctx.tenant.id,
+        userId: t.id,
+        loginId: t.loginId,
+        name: t.name,
+        email: t.email!,
+      });
+    }
+    await audit(
+      tx,
+      ctx,
+      "member.invitation_resent",
+      invitable.map((t) => t.id),
+    );
+    return { sent: invitable.length, skipped: ids.length - invitable.length };
+  });
+}
+
+async function audit(
+  tx: Executor,
+  ctx: TenantActor,
+  action: string,
+  ids: string[],
+  detail: Record<string, unknown> = {},
+) {
+  if (ids.length === 0) return;
+  await tx.insert(auditLog).values(
+    ids.map((subjectId) => ({
+      tenantId: ctx.tenant.id,
+      actorId: ctx.actor.userId,
+      action,
+      subjectId,
+      detail,
+    })),
+  );
+}

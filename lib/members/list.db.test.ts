@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { outboundEmails, users } from "@/db/schema";
+import type { TenantActor } from "@/lib/auth/actor";
+import { enqueue } from "@/lib/mail/outbox";
+import { makeTenant, makeUser } from "@/test/factories";
+import { deleteMembers, disableMembers, enableMembers, resendInvitations } from "./bulk";
+import { listMembers } from "./list";
+import { parseMemberQuery } from "./list-query";
+
+async function school() {
+  const tenant = await makeTenant("List School");
+  const admin = await makeUser({
+    tenantId: tenant.id,
+    role: "admin",
+    loginId: `admin.${randomBytes(3).toString("hex")}`,
+  });
+  const ctx = {
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    actor: {
+      userId: admin.id,
+      sessionId: "s",
+      role: "admin",
+      tenantId: tenant.id,
+      loginId: admin.loginId,
+      name: "",
+      mustChangePassword: false,
+    },
+  } as TenantActor;
+  const members = [];
+  for (let i = 0; i < 30; i++) {
+    members.push(
+      await makeUser({
+        tenantId: tenant.id,
+        loginId: `learner${String(i).padStart(2, "0")}.${tenant.slug.slice(2)}`,
+        name: i % 2 ? `Odd ${i}` : `Even ${i}`,
+        email: i % 3 ? `l${i}@example.com` : null,
+        emailStatus: i % 3 ? (i % 5 === 0 ? "bounced" : "unchecked") : "none",
+        status: i < 5 ? "invited" : "active",
+        ...(i < 5 ? { passwordHash: null } : {}),
+        lastLoginAt: i % 4 === 0 ? null : new Date(Date.now() - i * 60_000),
+      }),
+    );
+  }
+  return { tenant, ctx, members };
+}
+
+describe("listMembers", () => {
+  it("pages, sorts, filters and searches in the database, within the tenant", async () => {
+    const { tenant } = await school();
+    const other = await makeTenant();
+    await makeUser({ tenantId: other.id, loginId: "learner00.other", name: "Even Other" });
+
+    const first = await listMembers(tenant.id, parseMemberQuery({ size: "25" }));
+    expect(first.total).toBe(31);
+    expect(first.rows).toHaveLength(25);
+    const second = await listMembers(tenant.id, parseMemberQuery({ page: "2" }));
+    expect(second.rows).toHaveLength(6);
+    expect(new Set([...first.rows, ...second.rows].map((r) => r.id)).size).toBe(31);
+
+    const desc = await listMembers(tenant.id, parseMemberQuery({ sort: "loginId", dir: "desc" }));
+    expect(desc.rows[0]!.loginId.startsWith("learner29")).toBe(true);
+
+    const invited = await listMembers(tenant.id, parseMemberQuery({ status: "invited" }));
+    expect(invited.total).toBe(5);
+    const bounced = await listMembers(tenant.id, parseMemberQuery({ email: "bounced" }));
+    expect(bounced.rows.every((r) => r.emailStatus === "bounced")).toBe(true);
+    const never = await listMembers(tenant.id, parseMemberQuery({ never: "1" }));
+    expect(never.rows.every((r) => r.lastLoginAt === null)).toBe(true);
+
+    const search = await listMembers(tenant.id, parseMemberQuery({ q: "odd 1" }));
+    expect(search.rows.map((r) => r.name).sort()).toEqual([
+      "Odd 1",
+      "Odd 11",
+      "Odd 13",
+      "Odd 15",
+      "Odd 17",
+      "Odd 19",
+    ]);
+    expect((await listMembers(tenant.id, parseMemberQuery({ q: "Other" }))).total).toBe(0);
+    expect((await listMembers(tenant.id, parseMemberQuery({ q: "%" }))).total).toBe(0); // a literal %, not a wildcard
+  });
+
+  it("falls back to defaults for hand-edited parameters", () => {
+    expect(
+      parseMemberQuery({
+        page: "-3",
+        size: "7",
+        sort: "password_hash",
+        dir: "sideways",
+        status: "x",
+        email: ["ok", "none"],
+      }),
+    ).toEqual({
+      page: 1,
+      size: 25,
+      sort: undefined,
+      dir: "asc",
+      status: undefined,
+      email: "ok",
+      never: false,
+      q: "",
+    });
+  });
+});
+
+describe("bulk actions", () => {
+  it("disable ends sessions, enable restores, and another tenant's ids match nothing", async () => {
+    const { ctx, members } = await school();
+    const stranger = (await school()).members[10]!;
+    const target = members[10]!;
+    expect(await disableMembers(ctx, [target.id, stranger.id])).toBe(1);
+    const [after] = await db.select().from(users).where(eq(users.id, target.id));
+    expect(after).toMatchObject({ status: "disabled", sessionVersion: target.sessionVersion + 1 });
+    const [untouched] = await db.select().from(users).where(eq(users.id, stranger.id));
+    expect(untouched!.status).toBe("active");
+    expect(await enableMembers(ctx, [target.id])).toBe(1);
+    expect((await db.select().from(users).where(eq(users.id, target.id)))[0]!.status).toBe(
+      "active",
+    );
+    await expect(disableMembers(ctx, [ctx.actor.userId])).rejects.toThrow(/Your own account/);
+  });
+
+  it("delete cancels pending mail and keeps sent mail on record", async () => {
+    const { ctx, members } = await school();
+    const target = members[7]!;
+    const queued = await db.transaction((tx) =>
+      enqueue(tx, {
+        tenantId: ctx.tenant.id,
+        memberId: target.id,
+        category: "announcement",
+        to: "l7@example.com",
+        params: { subject: "S", body: "B" },
+      }),
+    );
+    expect(await deleteMembers(ctx, [target.id])).toBe(1);
+    const [mail] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, queued.id));
+    expect(mail).toMatchObject({ status: "cancelled", reason: "member_deleted", memberId: null });
+    expect(await db.select().from(users).where(eq(users.id, target.id))).toHaveLength(0);
+  });
+
+  it("resends invitations only to members who have not started and have an address", async () => {
+    const { ctx, members } = await school();
+    // 0-4 are invited; of those, 1, 2 and 4 have an address.
+    const result = await resendInvitations(
+      ctx,
+      members.slice(0, 8).map((m) => m.id),
+    );
+    expect(result).toEqual({ sent: 3, skipped: 5 });
+  });
+});

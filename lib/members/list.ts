@@ -1,0 +1,76 @@
+import "server-only";
+import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type EmailStatus } from "@/db/schema";
+import { likePattern, type MemberQuery, type SortColumn } from "./list-query";
+
+export type MemberRow = {
+  id: string;
+  loginId: string;
+  name: string;
+  email: string | null;
+  role: "admin" | "learner";
+  status: "invited" | "active" | "disabled";
+  emailStatus: EmailStatus;
+  lastLoginAt: string | null;
+  createdAt: string;
+};
+
+const COLUMN = {
+  loginId: sql`lower(${users.loginId})`,
+  name: users.name,
+  email: users.email,
+  status: users.status,
+  emailStatus: users.emailStatus,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+} satisfies Record<SortColumn, unknown>;
+
+/** One page of a tenant's members, filtered, searched and sorted in the database. */
+export async function listMembers(
+  tenantId: string,
+  query: MemberQuery,
+): Promise<{ rows: MemberRow[]; total: number }> {
+  const filters: (SQL | undefined)[] = [eq(users.tenantId, tenantId)];
+  if (query.status) filters.push(eq(users.status, query.status));
+  if (query.email) filters.push(eq(users.emailStatus, query.email));
+  if (query.never) filters.push(isNull(users.lastLoginAt));
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    filters.push(
+      or(ilike(users.loginId, pattern), ilike(users.name, pattern), ilike(users.email, pattern)),
+    );
+  }
+  const where = and(...filters);
+  const column = COLUMN[query.sort ?? "loginId"];
+  const order = query.dir === "desc" ? desc(column) : asc(column);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: users.id,
+        loginId: users.loginId,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        status: users.status,
+        emailStatus: users.emailStatus,
+        lastLoginAt: users.lastLoginAt,
+        createdAt: users.createdAt,
+      })
+      .from(users)
+      .where(where)
+      .orderBy(order, asc(users.id))
+      .limit(query.size)
+      .offset((query.page - 1) * query.size),
+    db.select({ n: count() }).from(users).where(where),
+  ]);
+  return {
+    total: total?.n ?? 0,
+    rows: rows.map((r) => ({
+      ...r,
+      role: r.role === "admin" ? "admin" : "learner",
+      lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+    })),
+  };
+}
