@@ -134,6 +134,7 @@ test("the member table searches, filters, sorts and disables with confirmation",
   // Disable a fresh member, after saying yes to the confirmation.
   const loginId = `table.${unique()}`;
   await addMember(page, { loginId, name: "Table Person" });
+  await expect(page.getByText(`${loginId} was added`)).toBeVisible();
   await page.goto(`/t/sakura/admin/members?q=${loginId}`);
   await page.getByRole("checkbox", { name: `Select ${loginId}` }).check();
   page.once("dialog", (dialog) => void dialog.dismiss());

@@ -10,7 +10,8 @@ import {
   startEmbeddedPostgres,
   type RunningPostgres,
 } from "../scripts/lib/embedded-postgres";
-import { startLocalSesInProcess } from "../scripts/lib/local-ses";
+import { startLocalSesProcess } from "../scripts/lib/local-ses";
+import { stopGroup } from "../scripts/lib/processes";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -41,13 +42,21 @@ export default async function setup(project: TestProject) {
   project.provide("pgServerUrl", serverUrl);
   project.provide("pgTemplate", template);
   // Real local SES for the mail tests; a high send rate so the rate limit is not what they measure.
-  const ses = await startLocalSesInProcess(await freePort(), 100_000);
+  // A separate process: loaded into vitest's own, local SES left failing runs exiting 0.
+  const ses = await startLocalSesProcess(await freePort(), 100_000);
   project.provide("sesUrl", ses.url);
 
   return async () => {
-    await admin.unsafe(`drop database if exists "${template}" with (force)`);
-    await admin.end();
-    await ses.stop();
-    await embedded?.stop();
+    // Hold the event loop open: once the last socket closes, Node would exit mid-teardown with
+    // code 0, before vitest sets the failing exit code (seen: failing runs exiting 0).
+    const keepAlive = setInterval(() => {}, 1_000);
+    try {
+      await admin.unsafe(`drop database if exists "${template}" with (force)`);
+      await admin.end();
+      await stopGroup(ses.child);
+      await embedded?.stop();
+    } finally {
+      clearInterval(keepAlive);
+    }
   };
 }

@@ -28,7 +28,8 @@ beforeAll(async () => {
     db,
     verifier: new SnsVerifier({ trustedCertificatePem: keys.certPem }),
     topicArns: new Set([SIMULATOR_TOPIC_ARN]),
-    log: () => {},
+    // Printed, so a failed post in this test says why.
+    log: (m) => console.error(`[webhook] ${m}`),
   };
   // The same verify-and-ingest function the route calls, behind a bare HTTP server.
   server = http.createServer((req, res) => {
@@ -102,6 +103,7 @@ describe("the whole feedback loop", () => {
       delayMs: 0,
       since: Math.floor(Date.now() / 1000) - 1,
       only: (to) => to.includes(`.${run}@`),
+      log: (m) => console.error(`[simulator] ${m}`),
     });
     const options = dispatcherOptions(localSesTransport());
     await refreshAccount(db, options.transport);

@@ -36,7 +36,12 @@ export async function startLocalSesInProcess(
   const server = await start({ host: "127.0.0.1", port });
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    // Keep-alive sockets of SDK clients would hold close() open: end them too.
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
