@@ -66,7 +66,14 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
       }),
       column.accessor("loginId", {
         header: sortable("loginId", "Login ID"),
-        cell: (c) => <span className="font-mono">{c.getValue()}</span>,
+        cell: (c) => (
+          <Link
+            className="font-mono text-brand-700 underline"
+            href={`${basePath}/${c.row.original.id}`}
+          >
+            {c.getValue()}
+          </Link>
+        ),
       }),
       column.accessor("name", { header: sortable("name", "Name") }),
       column.accessor("email", {

@@ -146,3 +146,36 @@ test("the member table searches, filters, sorts and disables with confirmation",
   await expect(page.getByText("1 member disabled; they are signed out.")).toBeVisible();
   await expect(page.getByRole("row", { name: new RegExp(loginId) })).toContainText("disabled");
 });
+
+test("an admin edits a member, re-invites them at a corrected address, and deletes them", async ({
+  page,
+  browser,
+}) => {
+  const loginId = `edit.${unique()}`;
+  await signIn(page, "/t/sakura/login", "sakura.admin");
+  await addMember(page, { loginId, name: "Edit Person", email: `${loginId}@example.com` });
+  await expect(page.getByText(`${loginId} was added`)).toBeVisible();
+  await page.goto(`/t/sakura/admin/members?q=${loginId}`);
+  await page.getByRole("link", { name: loginId }).click();
+  await expect(page.getByRole("heading", { name: loginId })).toBeVisible();
+  const memberUrl = page.url();
+
+  await page.getByLabel("Name").fill("Edited Person");
+  await page.getByLabel("E-mail address (optional)").fill(`${loginId}@example.org`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(
+    page.getByText(`A new invitation is on its way to ${loginId}@example.org`),
+  ).toBeVisible();
+
+  // Another tenant's admin cannot open this member.
+  const other = await (await browser.newContext()).newPage();
+  await signIn(other, "/t/northwind/login", "north.admin");
+  const foreign = await other.goto(memberUrl.replace("/t/sakura/", "/t/northwind/"));
+  expect(foreign?.status()).toBe(404);
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Delete" }).click();
+  await expect(page).toHaveURL(/\/t\/sakura\/admin\/members$/);
+  const gone = await page.goto(memberUrl);
+  expect(gone?.status()).toBe(404);
+});

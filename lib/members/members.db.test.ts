@@ -10,7 +10,7 @@ import { UserError } from "@/lib/errors";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { makeTenant, makeUser } from "@/test/factories";
 import { activateWithCode, activateWithLink, invitationIsUsable } from "./activation";
-import { createMember, issueInvitation } from "./members";
+import { createMember, findMember, issueInvitation, updateMember } from "./members";
 import { hashSecret } from "./secrets";
 
 beforeAll(() =>
@@ -259,5 +259,44 @@ describe("activation", () => {
         ip: "10.7.7.7",
       }),
     ).rejects.toThrow(/do not match/);
+  });
+});
+
+describe("updateMember", () => {
+  it("re-invites an invited member at a changed address, and refuses another tenant's member", async () => {
+    const ctx = await adminOf();
+    const loginId = id();
+    const created = await createMember(ctx, {
+      loginId,
+      name: "",
+      email: `${loginId}@example.com`,
+      addressExists: undefined,
+    });
+    const first = await invitationToken(created.id);
+    const result = await updateMember(ctx, {
+      id: created.id,
+      name: "Renamed",
+      email: `${loginId}@example.org`,
+      addressExists: undefined,
+    });
+    expect(result.invitedAddress).toBe(`${loginId}@example.org`);
+    expect(await invitationIsUsable(ctx.tenant.id, first)).toBe(false);
+    const [after] = await db.select().from(users).where(eq(users.id, created.id));
+    expect(after).toMatchObject({
+      name: "Renamed",
+      email: `${loginId}@example.org`,
+      emailStatus: "unchecked",
+    });
+
+    const other = await adminOf();
+    await expect(
+      updateMember(other, {
+        id: created.id,
+        name: "Hijack",
+        email: null,
+        addressExists: undefined,
+      }),
+    ).rejects.toThrow("This member no longer exists.");
+    expect(await findMember(other.tenant.id, created.id)).toBeNull();
   });
 });

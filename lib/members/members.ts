@@ -218,3 +218,100 @@ export async function createMember(
     throw error;
   }
 }
+
+export type MemberDetail = {
+  id: string;
+  loginId: string;
+  name: string;
+  email: string | null;
+  emailStatus: string;
+  status: "invited" | "active" | "disabled";
+  role: "admin" | "learner";
+  lastLoginAt: string | null;
+  createdAt: string;
+};
+
+/** One member of the admin's tenant, or null: someone else's id looks exactly like a missing one. */
+export async function findMember(tenantId: string, id: string): Promise<MemberDetail | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db
+    .select({
+      id: users.id,
+      loginId: users.loginId,
+      name: users.name,
+      email: users.email,
+      emailStatus: users.emailStatus,
+      status: users.status,
+      role: users.role,
+      lastLoginAt: users.lastLoginAt,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(and(eq(users.id, id), eq(users.tenantId, tenantId)));
+  if (!row || row.role === "operator") return null;
+  return {
+    ...row,
+    role: row.role,
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export const memberEditSchema = z.object({
+  id: z.uuid(),
+  name: memberFormSchema.shape.name,
+  email: memberFormSchema.shape.email,
+  addressExists: memberFormSchema.shape.addressExists,
+});
+
+/**
+ * Changes a member's name and address. A new address is checked like a new member's; for a member
+ * who has not started, a changed address gets a fresh invitation (the old link stops working).
+ */
+export async function updateMember(
+  { actor, tenant }: TenantActor,
+  input: z.infer<typeof memberEditSchema>,
+): Promise<{ invitedAddress: string | null }> {
+  const current = await findMember(tenant.id, input.id);
+  if (!current) throw new UserError("not_found", "This member no longer exists.");
+  const changedAddress = (input.email ?? null) !== (current.email ?? null);
+  const email =
+    input.email && changedAddress
+      ? await checkedAddress(tenant.id, input.email, input.addressExists === "on")
+      : (input.email ?? null);
+  return db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({
+        name: input.name,
+        email,
+        ...(changedAddress
+          ? { emailStatus: email ? ("unchecked" as const) : ("none" as const) }
+          : {}),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(users.id, current.id), eq(users.tenantId, tenant.id)));
+    let invitedAddress: string | null = null;
+    if (changedAddress && email && current.status === "invited") {
+      await issueInvitation(tx, {
+        tenantId: tenant.id,
+        userId: current.id,
+        loginId: current.loginId,
+        name: input.name,
+        email,
+      });
+      invitedAddress = email;
+    }
+    await tx.insert(auditLog).values({
+      tenantId: tenant.id,
+      actorId: actor.userId,
+      action: "member.updated",
+      subjectId: current.id,
+      detail: {
+        addressChanged: changedAddress,
+        addressInsisted: changedAddress && input.addressExists === "on",
+      },
+    });
+    return { invitedAddress };
+  });
+}

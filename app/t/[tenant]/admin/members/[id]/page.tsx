@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { MemberCommands, MemberEditForm } from "@/components/member-detail-forms";
+import { Shell } from "@/components/shell";
+import { requireAdmin } from "@/lib/auth/actor";
+import { findMember } from "@/lib/members/members";
+import { adminNav } from "@/lib/tenants/nav";
+import { tenantLogout } from "../../../actions";
+import { memberCommand, saveMember } from "./actions";
+
+export const metadata: Metadata = { title: "Member" };
+
+export default async function MemberPage({
+  params,
+}: {
+  params: Promise<{ tenant: string; id: string }>;
+}) {
+  const { tenant: slug, id } = await params;
+  const { actor, tenant } = await requireAdmin(slug);
+  const member = await findMember(tenant.id, id);
+  if (!member) notFound();
+  const list = `/t/${tenant.slug}/admin/members`;
+  const isSelf = member.id === actor.userId;
+  return (
+    <Shell
+      context={`${tenant.name} · administration`}
+      userName={actor.name || actor.loginId}
+      nav={adminNav(tenant.slug, list)}
+      logout={tenantLogout.bind(null, tenant.slug)}
+    >
+      <p className="text-sm">
+        <Link className="text-brand-700 underline" href={list}>
+          ← Members
+        </Link>
+      </p>
+      <h1 className="mt-2 font-mono text-2xl font-semibold">{member.loginId}</h1>
+      <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-slate-600">Status</dt>
+          <dd data-testid="member-status">{member.status}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Mail</dt>
+          <dd>{member.emailStatus}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Role</dt>
+          <dd>{member.role}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Last sign-in</dt>
+          <dd>
+            {member.lastLoginAt ? member.lastLoginAt.slice(0, 16).replace("T", " ") : "never"}
+          </dd>
+        </div>
+      </dl>
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        <MemberEditForm member={member} action={saveMember.bind(null, tenant.slug)} />
+        {isSelf ? (
+          <p className="text-sm text-slate-600">This is your own account.</p>
+        ) : (
+          <MemberCommands member={member} action={memberCommand.bind(null, tenant.slug)} />
+        )}
+      </div>
+    </Shell>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+
+import { useActionState } from "react";
+import type { ActionState } from "@/lib/action";
+import type { MemberDetail } from "@/lib/members/members";
+import { Alert, Button, Card, Field } from "./ui";
+
+type Action = (prev: ActionState, formData: FormData) => Promise<ActionState>;
+
+export function MemberEditForm({ member, action }: { member: MemberDetail; action: Action }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const failed = state && !state.ok ? state : undefined;
+  return (
+    <Card>
+      <form action={formAction} className="flex flex-col gap-4" noValidate>
+        {state && <Alert tone={state.ok ? "info" : "error"}>{state.message}</Alert>}
+        <input type="hidden" name="id" value={member.id} />
+        <Field
+          label="Name"
+          name="name"
+          defaultValue={failed?.values?.name ?? member.name}
+          errors={failed?.fieldErrors?.name}
+        />
+        <Field
+          label="E-mail address (optional)"
+          name="email"
+          type="email"
+          spellCheck={false}
+          defaultValue={failed?.values?.email ?? member.email ?? ""}
+          errors={failed?.fieldErrors?.email}
+        />
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="addressExists" className="mt-1 size-4" />
+          <span>This address exists (I have checked it).</span>
+        </label>
+        <Button type="submit" disabled={pending} aria-busy={pending}>
+          {pending ? "Saving…" : "Save"}
+        </Button>
+      </form>
+    </Card>
+  );
+}
+
+const CONFIRM: Record<string, string> = {
+  disable: "Disable this member? They are signed out and cannot sign in until enabled.",
+  delete: "Delete this member for good? Their pending mail is cancelled. This cannot be undone.",
+};
+
+export function MemberCommands({ member, action }: { member: MemberDetail; action: Action }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const commands: [string, string][] = [
+    ...(member.status === "invited" && member.email
+      ? [["resend", "Resend invitation"] as [string, string]]
+      : []),
+    member.status === "disabled" ? ["enable", "Enable"] : ["disable", "Disable"],
+    ["delete", "Delete"],
+  ];
+  return (
+    <div className="flex flex-col gap-3">
+      {state && <Alert tone={state.ok ? "info" : "error"}>{state.message}</Alert>}
+      <form
+        action={formAction}
+        onSubmit={(event) => {
+          const op =
+            ((event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? "";
+          if (CONFIRM[op] && !window.confirm(CONFIRM[op])) event.preventDefault();
+        }}
+        className="flex flex-wrap gap-2"
+      >
+        <input type="hidden" name="id" value={member.id} />
+        {commands.map(([op, label]) => (
+          <Button
+            key={op}
+            type="submit"
+            name="op"
+            value={op}
+            variant="secondary"
+            disabled={pending}
+          >
+            {label}
+          </Button>
+        ))}
+      </form>
+    </div>
+  );
+}
