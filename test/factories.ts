@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { db } from "@/db/client";
 import { tenants, users, type NewUser } from "@/db/schema";
+import type { TenantActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 
 export async function makeTenant(name = "Test Tenant") {
@@ -31,4 +32,25 @@ export async function makeUser(
     })
     .returning();
   return { ...row!, password };
+}
+
+/** What `requireAdmin` returns for a new admin of `tenant`, to call lib functions directly. */
+export async function adminContext(tenant: typeof tenants.$inferSelect): Promise<TenantActor> {
+  const admin = await makeUser({
+    tenantId: tenant.id,
+    role: "admin",
+    loginId: `admin.${randomBytes(4).toString("hex")}`,
+  });
+  return {
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    actor: {
+      userId: admin.id,
+      sessionId: randomUUID(),
+      role: "admin",
+      tenantId: tenant.id,
+      loginId: admin.loginId,
+      name: admin.name,
+      mustChangePassword: false,
+    },
+  };
 }

@@ -9,13 +9,17 @@ export async function ensureAccountRow(db: Executor): Promise<void> {
   await db.insert(accountMailState).values({ id: 1 }).onConflictDoNothing();
 }
 
+/** Read twice per batch: the row is made only when missing, not written on every read. */
 export async function loadAccount(db: Executor): Promise<AccountRow> {
+  const read = () =>
+    db
+      .select()
+      .from(accountMailState)
+      .where(sql`${accountMailState.id} = 1`);
+  const [row] = await read();
+  if (row) return row;
   await ensureAccountRow(db);
-  const [row] = await db
-    .select()
-    .from(accountMailState)
-    .where(sql`${accountMailState.id} = 1`);
-  return row!;
+  return (await read())[0]!;
 }
 
 const PAUSE_RECHECK_MS = 5 * 60_000;

@@ -8,7 +8,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { passwordProblem } from "./password-policy";
-import { hashSecret, normaliseCode } from "./secrets";
+import { normaliseCode } from "./secrets";
+import { liveToken } from "./tokens";
 
 const LINK_GONE =
   "This link has expired or was already used. Ask your administrator to send a new invitation.";
@@ -79,16 +80,7 @@ export async function activateWithLink(tenantId: string, token: string, password
     .select({ tokenId: memberTokens.id, userId: users.id, loginId: users.loginId })
     .from(memberTokens)
     .innerJoin(users, eq(users.id, memberTokens.userId))
-    .where(
-      and(
-        eq(memberTokens.tokenHash, hashSecret(token)),
-        eq(memberTokens.tenantId, tenantId),
-        eq(memberTokens.kind, "invitation"),
-        isNull(memberTokens.usedAt),
-        gt(memberTokens.expiresAt, new Date()),
-        eq(users.status, "invited"),
-      ),
-    )
+    .where(and(liveToken(tenantId, "invitation", token), eq(users.status, "invited")))
     .limit(1);
   if (!pending) throw new UserError("invalid", LINK_GONE);
   return activate(tenantId, pending, password, "link");
@@ -99,15 +91,7 @@ export async function invitationIsUsable(tenantId: string, token: string): Promi
   const [row] = await db
     .select({ id: memberTokens.id })
     .from(memberTokens)
-    .where(
-      and(
-        eq(memberTokens.tokenHash, hashSecret(token)),
-        eq(memberTokens.tenantId, tenantId),
-        eq(memberTokens.kind, "invitation"),
-        isNull(memberTokens.usedAt),
-        gt(memberTokens.expiresAt, new Date()),
-      ),
-    )
+    .where(liveToken(tenantId, "invitation", token))
     .limit(1);
   return Boolean(row);
 }
@@ -152,13 +136,10 @@ export async function activateWithCode(input: {
     .innerJoin(users, eq(users.id, memberTokens.userId))
     .where(
       and(
+        liveToken(input.tenantId, "activation_code", normaliseCode(input.code)),
         eq(users.tenantId, input.tenantId),
         eq(sql`lower(${users.loginId})`, normaliseLoginId(input.loginId)),
         eq(users.status, "invited"),
-        eq(memberTokens.kind, "activation_code"),
-        eq(memberTokens.tokenHash, hashSecret(normaliseCode(input.code))),
-        isNull(memberTokens.usedAt),
-        gt(memberTokens.expiresAt, now),
       ),
     )
     .limit(1);

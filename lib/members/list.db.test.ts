@@ -1,34 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { outboundEmails, users } from "@/db/schema";
-import type { TenantActor } from "@/lib/auth/actor";
 import { enqueue } from "@/lib/mail/outbox";
-import { makeTenant, makeUser } from "@/test/factories";
+import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { deleteMembers, disableMembers, enableMembers, resendInvitations } from "./bulk";
 import { listMembers } from "./list";
 import { parseMemberQuery } from "./list-query";
 
 async function school() {
   const tenant = await makeTenant("List School");
-  const admin = await makeUser({
-    tenantId: tenant.id,
-    role: "admin",
-    loginId: `admin.${randomBytes(3).toString("hex")}`,
-  });
-  const ctx = {
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-    actor: {
-      userId: admin.id,
-      sessionId: "s",
-      role: "admin",
-      tenantId: tenant.id,
-      loginId: admin.loginId,
-      name: "",
-      mustChangePassword: false,
-    },
-  } as TenantActor;
+  const ctx = await adminContext(tenant);
   const members = [];
   for (let i = 0; i < 30; i++) {
     members.push(

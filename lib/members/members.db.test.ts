@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, memberTokens, outboundEmails, users } from "@/db/schema";
 import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
-import type { TenantActor } from "@/lib/auth/actor";
 import { attemptLogin } from "@/lib/auth/login";
 import { UserError } from "@/lib/errors";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
-import { makeTenant, makeUser } from "@/test/factories";
+import { adminContext, makeTenant } from "@/test/factories";
 import { activateWithCode, activateWithLink, invitationIsUsable } from "./activation";
 import { createMember, findMember, issueInvitation, updateMember } from "./members";
 import { hashSecret } from "./secrets";
@@ -20,20 +19,7 @@ beforeAll(() =>
 );
 
 async function adminOf() {
-  const tenant = await makeTenant("Members School");
-  const admin = await makeUser({ tenantId: tenant.id, role: "admin" });
-  const ctx = {
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-    actor: {
-      userId: admin.id,
-      sessionId: "s",
-      role: "admin",
-      tenantId: tenant.id,
-      loginId: admin.loginId,
-      name: "",
-    },
-  } as TenantActor;
-  return ctx;
+  return adminContext(await makeTenant("Members School"));
 }
 
 /** The token of the invitation just queued, read from the outbox as the dispatcher would. */

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { auditLog, memberTokens, suppressions, users } from "@/db/schema";
+import { auditLog, suppressions, users } from "@/db/schema";
 import { checkAddressSyntax, type SyntaxProblem } from "@/lib/address";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import { domainOf } from "@/lib/address/normalise";
@@ -10,7 +10,8 @@ import type { TenantActor } from "@/lib/auth/actor";
 import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { enqueue } from "@/lib/mail/outbox";
-import { formatCode, hashSecret, newActivationCode, newLinkToken } from "./secrets";
+import { formatCode, newActivationCode, newLinkToken } from "./secrets";
+import { issueToken } from "./tokens";
 
 export const INVITATION_DAYS = 7;
 export const ACTIVATION_CODE_DAYS = 30;
@@ -98,23 +99,13 @@ export async function issueInvitation(
   tx: Executor,
   member: { tenantId: string; userId: string; loginId: string; name: string; email: string },
 ): Promise<void> {
-  await tx
-    .update(memberTokens)
-    .set({ usedAt: new Date() })
-    .where(
-      and(
-        eq(memberTokens.userId, member.userId),
-        eq(memberTokens.kind, "invitation"),
-        isNull(memberTokens.usedAt),
-      ),
-    );
   const token = newLinkToken();
-  await tx.insert(memberTokens).values({
+  await issueToken(tx, {
     tenantId: member.tenantId,
     userId: member.userId,
     kind: "invitation",
-    tokenHash: hashSecret(token),
-    expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+    secret: token,
+    ttlMs: INVITATION_DAYS * 86_400_000,
   });
   await enqueue(tx, {
     tenantId: member.tenantId,
@@ -177,12 +168,12 @@ export async function createMember(
         });
       } else {
         activationCode = newActivationCode();
-        await tx.insert(memberTokens).values({
+        await issueToken(tx, {
           tenantId: tenant.id,
           userId,
           kind: "activation_code",
-          tokenHash: hashSecret(activationCode),
-          expiresAt: new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000),
+          secret: activationCode,
+          ttlMs: ACTIVATION_CODE_DAYS * 86_400_000,
         });
       }
       await tx.insert(auditLog).values({

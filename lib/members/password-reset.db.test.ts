@@ -3,9 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { memberTokens, outboundEmails, users } from "@/db/schema";
-import type { TenantActor } from "@/lib/auth/actor";
 import { attemptLogin } from "@/lib/auth/login";
-import { makeTenant, makeUser } from "@/test/factories";
+import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { adminTemporaryPassword, requestPasswordReset, resetWithToken } from "./password-reset";
 
 const resets = (userId: string) =>
@@ -93,19 +92,7 @@ describe("resetWithToken", () => {
 describe("adminTemporaryPassword", () => {
   it("replaces the password, marks it to be changed and ends the member's sessions", async () => {
     const { tenant, user, loginId } = await member();
-    const admin = await makeUser({ tenantId: tenant.id, role: "admin" });
-    const ctx = {
-      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-      actor: {
-        userId: admin.id,
-        sessionId: "s",
-        role: "admin",
-        tenantId: tenant.id,
-        loginId: admin.loginId,
-        name: "",
-        mustChangePassword: false,
-      },
-    } as TenantActor;
+    const ctx = await adminContext(tenant);
     const { password } = await adminTemporaryPassword(ctx, loginId);
     const [after] = await db.select().from(users).where(eq(users.id, user.id));
     expect(after).toMatchObject({
@@ -119,6 +106,6 @@ describe("adminTemporaryPassword", () => {
       ip: "10.1.1.5",
     });
     expect(login.ok).toBe(true);
-    await expect(adminTemporaryPassword(ctx, admin.loginId)).rejects.toThrow(/your own page/);
+    await expect(adminTemporaryPassword(ctx, ctx.actor.loginId)).rejects.toThrow(/your own page/);
   });
 });

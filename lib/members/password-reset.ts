@@ -11,7 +11,8 @@ import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { enqueue } from "@/lib/mail/outbox";
 import { passwordProblem } from "./password-policy";
-import { hashSecret, newLinkToken } from "./secrets";
+import { newLinkToken } from "./secrets";
+import { issueToken, liveToken } from "./tokens";
 
 export const RESET_LINK_MINUTES = 60;
 
@@ -27,23 +28,13 @@ const deliverable = sql`${users.email} is not null and ${users.emailStatus} in (
 type Member = { id: string; tenantId: string; loginId: string; name: string; email: string | null };
 
 async function queueResetLink(tx: Executor, member: Member & { email: string }) {
-  await tx
-    .update(memberTokens)
-    .set({ usedAt: new Date() })
-    .where(
-      and(
-        eq(memberTokens.userId, member.id),
-        eq(memberTokens.kind, "password_reset"),
-        isNull(memberTokens.usedAt),
-      ),
-    );
   const token = newLinkToken();
-  await tx.insert(memberTokens).values({
+  await issueToken(tx, {
     tenantId: member.tenantId,
     userId: member.id,
     kind: "password_reset",
-    tokenHash: hashSecret(token),
-    expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
+    secret: token,
+    ttlMs: RESET_LINK_MINUTES * 60_000,
   });
   await enqueue(tx, {
     tenantId: member.tenantId,
@@ -120,15 +111,7 @@ export async function resetLinkIsUsable(tenantId: string, token: string): Promis
   const [row] = await db
     .select({ id: memberTokens.id })
     .from(memberTokens)
-    .where(
-      and(
-        eq(memberTokens.tokenHash, hashSecret(token)),
-        eq(memberTokens.tenantId, tenantId),
-        eq(memberTokens.kind, "password_reset"),
-        isNull(memberTokens.usedAt),
-        gt(memberTokens.expiresAt, new Date()),
-      ),
-    );
+    .where(liveToken(tenantId, "password_reset", token));
   return Boolean(row);
 }
 
@@ -156,16 +139,7 @@ export async function resetWithToken(tenantId: string, token: string, password: 
     .select({ tokenId: memberTokens.id, userId: users.id, loginId: users.loginId })
     .from(memberTokens)
     .innerJoin(users, eq(users.id, memberTokens.userId))
-    .where(
-      and(
-        eq(memberTokens.tokenHash, hashSecret(token)),
-        eq(memberTokens.tenantId, tenantId),
-        eq(memberTokens.kind, "password_reset"),
-        isNull(memberTokens.usedAt),
-        gt(memberTokens.expiresAt, new Date()),
-        eq(users.status, "active"),
-      ),
-    );
+    .where(and(liveToken(tenantId, "password_reset", token), eq(users.status, "active")));
   if (!row) throw new UserError("invalid", LINK_GONE);
   const problem = passwordProblem(password, row.loginId);
   if (problem) throw new UserError("invalid", problem, "password");

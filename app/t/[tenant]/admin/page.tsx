@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
-import { Shell } from "@/components/shell";
+import { AdminShell } from "./admin-shell";
 import { TestMailCard } from "@/components/test-mail-card";
 import { Stat } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/actor";
-import { adminNav } from "@/lib/tenants/nav";
 import { memberCounts } from "@/lib/tenants/tenants";
 import { adminEmail } from "@/lib/tenants/members";
-import { tenantLogout } from "../actions";
 import { sendTestMail } from "./actions";
 
 export const metadata: Metadata = { title: "Administration" };
@@ -19,12 +17,7 @@ export default async function AdminHomePage({ params }: { params: Promise<{ tena
   ]);
   const path = `/t/${tenant.slug}/admin`;
   return (
-    <Shell
-      context={`${tenant.name} · administration`}
-      userName={actor.name || actor.loginId}
-      nav={adminNav(tenant.slug, path)}
-      logout={tenantLogout.bind(null, tenant.slug)}
-    >
+    <AdminShell ctx={{ actor, tenant }} current={path}>
       <h1 className="text-2xl font-semibold">{tenant.name}</h1>
       <p className="mt-1 text-slate-600">Members of your organisation by status.</p>
       <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Members by status">
@@ -43,6 +36,6 @@ export default async function AdminHomePage({ params }: { params: Promise<{ tena
           action={sendTestMail.bind(null, tenant.slug)}
         />
       </div>
-    </Shell>
+    </AdminShell>
   );
 }

@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
+import { AdminShell } from "../admin-shell";
 import Link from "next/link";
 import { MembersTable } from "@/components/members-table";
-import { Shell } from "@/components/shell";
 import { requireAdmin } from "@/lib/auth/actor";
 import { listMembers } from "@/lib/members/list";
 import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
-import { adminNav } from "@/lib/tenants/nav";
-import { tenantLogout } from "../../actions";
 import { bulkMembers } from "./actions";
 
 export const metadata: Metadata = { title: "Members" };
@@ -24,12 +22,7 @@ export default async function MembersPage({ params, searchParams }: Props) {
   const { rows, total } = await listMembers(tenant.id, query);
   const basePath = `/t/${tenant.slug}/admin/members`;
   return (
-    <Shell
-      context={`${tenant.name} · administration`}
-      userName={actor.name || actor.loginId}
-      nav={adminNav(tenant.slug, basePath)}
-      logout={tenantLogout.bind(null, tenant.slug)}
-    >
+    <AdminShell ctx={{ actor, tenant }} current={basePath}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Members</h1>
         <Link className="text-brand-700 underline" href={`${basePath}/new`}>
@@ -109,6 +102,6 @@ export default async function MembersPage({ params, searchParams }: Props) {
           action={bulkMembers.bind(null, tenant.slug)}
         />
       </div>
-    </Shell>
+    </AdminShell>
   );
 }

@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
+import { AdminShell } from "../../admin-shell";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MemberCommands, MemberEditForm } from "@/components/member-detail-forms";
-import { Shell } from "@/components/shell";
 import { requireAdmin } from "@/lib/auth/actor";
 import { findMember } from "@/lib/members/members";
-import { adminNav } from "@/lib/tenants/nav";
-import { tenantLogout } from "../../../actions";
 import { memberCommand, saveMember } from "./actions";
 
 export const metadata: Metadata = { title: "Member" };
@@ -23,12 +21,7 @@ export default async function MemberPage({
   const list = `/t/${tenant.slug}/admin/members`;
   const isSelf = member.id === actor.userId;
   return (
-    <Shell
-      context={`${tenant.name} · administration`}
-      userName={actor.name || actor.loginId}
-      nav={adminNav(tenant.slug, list)}
-      logout={tenantLogout.bind(null, tenant.slug)}
-    >
+    <AdminShell ctx={{ actor, tenant }} current={list}>
       <p className="text-sm">
         <Link className="text-brand-700 underline" href={list}>
           ← Members
@@ -63,6 +56,6 @@ export default async function MemberPage({
           <MemberCommands member={member} action={memberCommand.bind(null, tenant.slug)} />
         )}
       </div>
-    </Shell>
+    </AdminShell>
   );
 }

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
+import { AdminShell } from "../../admin-shell";
 import { MemberForm } from "@/components/member-form";
-import { Shell } from "@/components/shell";
 import { requireAdmin } from "@/lib/auth/actor";
-import { adminNav } from "@/lib/tenants/nav";
-import { tenantLogout } from "../../../actions";
 import { addMember } from "./actions";
 
 export const metadata: Metadata = { title: "Add a member" };
@@ -12,12 +10,7 @@ export default async function NewMemberPage({ params }: { params: Promise<{ tena
   const { actor, tenant } = await requireAdmin((await params).tenant);
   const path = `/t/${tenant.slug}/admin/members/new`;
   return (
-    <Shell
-      context={`${tenant.name} · administration`}
-      userName={actor.name || actor.loginId}
-      nav={adminNav(tenant.slug, path)}
-      logout={tenantLogout.bind(null, tenant.slug)}
-    >
+    <AdminShell ctx={{ actor, tenant }} current={path}>
       <h1 className="text-2xl font-semibold">Add a member</h1>
       <p className="mt-1 max-w-prose text-slate-600">
         The login ID is how they sign in. An e-mail address is optional: with one they get an
@@ -26,6 +19,6 @@ export default async function NewMemberPage({ params }: { params: Promise<{ tena
       <div className="mt-6 max-w-lg">
         <MemberForm action={addMember.bind(null, tenant.slug)} />
       </div>
-    </Shell>
+    </AdminShell>
   );
 }
