@@ -3,6 +3,7 @@ import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { loginAttempts, userSessions, users, type User } from "@/db/schema";
 import { env } from "@/lib/env";
+import { keyLockedUntil } from "./attempts";
 import { lockedUntil, minutesUntil, type AttemptRecord } from "./lockout";
 import { normaliseLoginId } from "./login-id";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
@@ -47,12 +48,6 @@ export async function attemptLogin(input: {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 
-    const byKey: AttemptRecord[] = await tx
-      .select({ at: loginAttempts.createdAt, succeeded: loginAttempts.succeeded })
-      .from(loginAttempts)
-      .where(and(eq(loginAttempts.loginKey, key), gt(loginAttempts.createdAt, since)))
-      .orderBy(desc(loginAttempts.createdAt))
-      .limit(500);
     const byIp: AttemptRecord[] = await tx
       .select({ at: loginAttempts.createdAt, succeeded: loginAttempts.succeeded })
       .from(loginAttempts)
@@ -66,11 +61,7 @@ export async function attemptLogin(input: {
       .orderBy(desc(loginAttempts.createdAt))
       .limit(5_000);
     const locks = [
-      lockedUntil(byKey, now, {
-        maxFailures: config.LOGIN_MAX_FAILURES_PER_ID,
-        windowMs,
-        resetOnSuccess: true,
-      }),
+      await keyLockedUntil(tx, key, now),
       lockedUntil(byIp, now, {
         maxFailures: config.LOGIN_MAX_FAILURES_PER_IP,
         windowMs,

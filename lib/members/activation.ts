@@ -1,11 +1,11 @@
 import "server-only";
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
-import { lockedUntil, minutesUntil } from "@/lib/auth/lockout";
+import { keyLockedUntil } from "@/lib/auth/attempts";
+import { minutesUntil } from "@/lib/auth/lockout";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { hashPassword } from "@/lib/auth/password";
-import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { passwordProblem } from "./password-policy";
 import { normaliseCode } from "./secrets";
@@ -104,26 +104,9 @@ export async function activateWithCode(input: {
   password: string;
   ip: string;
 }) {
-  const config = env();
   const key = `${input.tenantId}:activate:${normaliseLoginId(input.loginId)}`;
-  const windowMs = config.LOGIN_LOCK_MINUTES * 60_000;
   const now = new Date();
-  const attempts = await db
-    .select({ at: loginAttempts.createdAt, succeeded: loginAttempts.succeeded })
-    .from(loginAttempts)
-    .where(
-      and(
-        eq(loginAttempts.loginKey, key),
-        gt(loginAttempts.createdAt, new Date(now.getTime() - 2 * windowMs)),
-      ),
-    )
-    .orderBy(desc(loginAttempts.createdAt))
-    .limit(100);
-  const until = lockedUntil(attempts, now, {
-    maxFailures: config.LOGIN_MAX_FAILURES_PER_ID,
-    windowMs,
-    resetOnSuccess: true,
-  });
+  const until = await keyLockedUntil(db, key, now);
   if (until) {
     throw new UserError(
       "rate_limited",

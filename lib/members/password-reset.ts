@@ -1,13 +1,12 @@
 import "server-only";
 import { randomInt } from "node:crypto";
-import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
 import type { Actor, TenantActor } from "@/lib/auth/actor";
-import { lockedUntil } from "@/lib/auth/lockout";
+import { keyLockedUntil } from "@/lib/auth/attempts";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { enqueue } from "@/lib/mail/outbox";
 import { passwordProblem } from "./password-policy";
@@ -56,26 +55,9 @@ export async function requestPasswordReset(input: {
 }) {
   const identifier = input.identifier.trim().toLowerCase();
   const key = `${input.tenantId}:reset:${identifier}`;
-  const config = env();
-  const windowMs = config.LOGIN_LOCK_MINUTES * 60_000;
   const now = new Date();
-  const recent = await db
-    .select({ at: loginAttempts.createdAt })
-    .from(loginAttempts)
-    .where(
-      and(
-        eq(loginAttempts.loginKey, key),
-        gt(loginAttempts.createdAt, new Date(now.getTime() - windowMs)),
-      ),
-    )
-    .orderBy(desc(loginAttempts.createdAt))
-    .limit(10);
-  // Each request counts as a "failure" for the lockout: a flood of resets is itself the abuse.
-  const until = lockedUntil(
-    recent.map((r) => ({ at: r.at, succeeded: false })),
-    now,
-    { maxFailures: config.LOGIN_MAX_FAILURES_PER_ID, windowMs, resetOnSuccess: false },
-  );
+  // Each request counts against the limit: a flood of reset mails is itself the abuse.
+  const until = await keyLockedUntil(db, key, now, { everyAttemptCounts: true });
   if (until) return;
   await db
     .insert(loginAttempts)
