@@ -4,3 +4,4 @@ export * from "./security";
 export * from "./mail";
 export * from "./feedback";
 export * from "./members";
+export * from "./imports";
