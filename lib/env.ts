@@ -49,6 +49,9 @@ const schema = z.object({
     ),
   /** Development only: a PEM certificate the feedback simulator signs with; refused with real SES. */
   SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  /** Bulk registration: the largest upload, in bytes and in data rows. */
+  IMPORT_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  IMPORT_MAX_ROWS: positiveInt(100_000),
   /** `system` asks real DNS; `offline` (demo, tests) treats .invalid/.test/.example and ADDRESS_DEAD_DOMAINS as missing. */
   ADDRESS_DNS: z.enum(["system", "offline"]).default("system"),
   ADDRESS_DEAD_DOMAINS: z

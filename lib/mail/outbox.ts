@@ -14,7 +14,8 @@ export type MailToQueue = {
   batchId?: string;
 };
 
-function row(mail: MailToQueue) {
+/** The outbox row for a mail (parameters validated); for callers that COPY many at once. */
+export function outboxRow(mail: MailToQueue) {
   const params = validateParams(mail.category, mail.params) as Record<string, unknown>;
   // An unusable address is kept as given, so the guard can block it with its reason.
   const to = mail.to?.trim() ? (normaliseAddress(mail.to) ?? mail.to.trim()) : null;
@@ -37,7 +38,7 @@ function row(mail: MailToQueue) {
 export async function enqueue(tx: Executor, mail: MailToQueue): Promise<{ id: number }> {
   const [inserted] = await tx
     .insert(outboundEmails)
-    .values(row(mail))
+    .values(outboxRow(mail))
     .returning({ id: outboundEmails.id });
   return inserted!;
 }
@@ -48,7 +49,7 @@ export async function enqueueBatch(
   mails: readonly Omit<MailToQueue, "batchId">[],
   batchId: string = randomUUID(),
 ): Promise<{ batchId: string; count: number }> {
-  const rows = mails.map((m) => row({ ...m, batchId }));
+  const rows = mails.map((m) => outboxRow({ ...m, batchId }));
   for (let i = 0; i < rows.length; i += 2_000) {
     await tx.insert(outboundEmails).values(rows.slice(i, i + 2_000));
   }

@@ -119,6 +119,20 @@ describe("validateRows", () => {
     expect(row.problems[0]!.message).toContain("will be updated");
   });
 
+  it("an administrator's login ID is an error in either mode", () => {
+    for (const mode of ["create_only", "create_and_update"] as const) {
+      const ctx = context({
+        mode,
+        existingLoginIds: new Set(["existing01", "boss.admin"]),
+        adminLoginIds: new Set(["boss.admin"]),
+      });
+      const row = one(["Boss.Admin", "Boss", ""], ctx);
+      expect(row.status).toBe("error");
+      expect(codes(row)).toEqual(["duplicate_in_tenant"]);
+      expect(row.problems[0]!.message).toContain("belongs to an administrator");
+    }
+  });
+
   it("email_invalid says what is wrong", () => {
     const cases: [string, RegExp][] = [
       ["taro.example.co.jp", /has no @/],

@@ -35,6 +35,8 @@ export type ValidationContext = {
   mode: ImportMode;
   /** Normalised login IDs (normaliseLoginId) of this tenant's members. */
   existingLoginIds: ReadonlySet<string>;
+  /** Normalised login IDs of the tenant's administrators: an import never changes them. */
+  adminLoginIds?: ReadonlySet<string>;
   /** Normalised addresses (normaliseAddress) that bounced or complained before. */
   suppressed: ReadonlySet<string>;
   /** Verdicts for domainsToCheck(); a domain without one is not judged. */
@@ -109,7 +111,14 @@ export function validateRows(
           error("login_id_invalid", `The login ID "${loginId}" is not valid. ${LOGIN_ID_RULE}`),
         );
       }
-      if (context.existingLoginIds.has(key)) {
+      if (context.adminLoginIds?.has(key)) {
+        problems.push(
+          error(
+            "duplicate_in_tenant",
+            `The login ID "${loginId}" belongs to an administrator of your organisation, and an import only adds and updates learners. Give this row its own login ID.`,
+          ),
+        );
+      } else if (context.existingLoginIds.has(key)) {
         problems.push(
           context.mode === "create_only"
             ? error(
