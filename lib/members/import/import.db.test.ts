@@ -24,6 +24,7 @@ import {
   findImport,
   loadRows,
   previewPage,
+  recentImports,
 } from "./store";
 import { rawSql } from "@/db/client";
 
@@ -227,6 +228,22 @@ describe("commitImport", () => {
       .where(eq(outboundEmails.tenantId, tenant.id))) as [{ n: number }];
     expect(n).toBe(1);
     await expect(applySuggestions(ctx, id, "all")).rejects.toThrow(/already committed/);
+
+    // The record says when; the same file uploaded again is recognised.
+    const record = (await findImport(tenant.id, id))!;
+    expect(record.committedAt).toBeInstanceOf(Date);
+    expect(record.createdAt).toBeInstanceOf(Date);
+    const again = await checkUpload(
+      ctx,
+      csv(["once.a,A,once.a@example.com", "once.b,B,"]),
+      "create_only",
+    );
+    const reupload = (await findImport(tenant.id, again))!;
+    expect(reupload.sameFileCommittedAt).toEqual(record.committedAt);
+    expect(reupload.summary).toMatchObject({ error: 2, ok: 0 });
+    const listed = await recentImports(tenant.id);
+    expect(listed.map((item) => item.id)).toEqual([again, id]);
+    expect(listed[1]!.createdAt).toBeInstanceOf(Date);
   });
 
   it("is atomic: a failure while queuing the invitations leaves no member behind", async () => {

@@ -203,11 +203,14 @@ type ImportRowRecord = {
   row_count: number;
   summary: ImportSummary;
   result: CommitSummary | null;
-  created_at: Date;
-  committed_at: Date | null;
+  created_at: Date | string;
+  committed_at: Date | string | null;
 };
 
-function toRecord(row: ImportRowRecord, sameFileCommittedAt: Date | null): ImportRecord {
+// The pool is shared with drizzle, which turns PostgreSQL's date parsing off: timestamps arrive as text.
+const date = (value: Date | string) => new Date(value);
+
+function toRecord(row: ImportRowRecord, sameFileCommittedAt: Date | string | null): ImportRecord {
   return {
     id: row.id,
     fileName: row.file_name,
@@ -217,9 +220,9 @@ function toRecord(row: ImportRowRecord, sameFileCommittedAt: Date | null): Impor
     rowCount: row.row_count,
     summary: row.summary,
     result: row.result,
-    createdAt: row.created_at,
-    committedAt: row.committed_at,
-    sameFileCommittedAt,
+    createdAt: date(row.created_at),
+    committedAt: row.committed_at === null ? null : date(row.committed_at),
+    sameFileCommittedAt: sameFileCommittedAt === null ? null : date(sameFileCommittedAt),
   };
 }
 
@@ -227,7 +230,7 @@ function toRecord(row: ImportRowRecord, sameFileCommittedAt: Date | null): Impor
 export async function findImport(tenantId: string, id: string): Promise<ImportRecord | null> {
   if (!IMPORT_ID.test(id)) return null;
   const sql = rawSql();
-  const [row] = await sql<(ImportRowRecord & { same_file_committed_at: Date | null })[]>`
+  const [row] = await sql<(ImportRowRecord & { same_file_committed_at: Date | string | null })[]>`
     select i.id, i.file_name, i.file_hash, i.format, i.mode, i.status, i.row_count, i.summary,
       i.result, i.created_at, i.committed_at,
       (select max(o.committed_at) from member_imports o

@@ -25,9 +25,14 @@ export default async function MembersPage({ params, searchParams }: Props) {
     <AdminShell ctx={{ actor, tenant }} current={basePath}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Members</h1>
-        <Link className="text-brand-700 underline" href={`${basePath}/new`}>
-          Add a member
-        </Link>
+        <div className="flex flex-wrap gap-4">
+          <Link className="text-brand-700 underline" href={`${basePath}/new`}>
+            Add a member
+          </Link>
+          <Link className="text-brand-700 underline" href={`${basePath}/import`}>
+            Import from a file
+          </Link>
+        </div>
       </div>
       {/* A plain GET form: the filters live in the URL, so a view can be bookmarked and shared. */}
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3" role="search">

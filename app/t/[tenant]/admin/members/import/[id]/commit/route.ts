@@ -1,0 +1,33 @@
+import { adminOrNull } from "@/lib/auth/actor";
+import { workbookBuffer } from "@/lib/export/xlsx";
+import { fromSameOrigin } from "@/lib/http/body";
+import { progressResponse } from "@/lib/http/progress";
+import { commitImport } from "@/lib/members/import/commit";
+import { codesSheet } from "@/lib/members/import/report";
+
+const refuse = (status: number, message: string) => Response.json({ message }, { status });
+
+/**
+ * Commits an import, streaming progress. The activation codes come back once, in this response
+ * (as rows to print and as a workbook): only their hashes are stored.
+ */
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ tenant: string; id: string }> },
+) {
+  if (!fromSameOrigin(request)) return refuse(403, "This request did not come from Sendwell.");
+  const { tenant, id } = await params;
+  const ctx = await adminOrNull(tenant);
+  if (!ctx) return refuse(401, "Your session has ended. Sign in again and commit the import.");
+  const signInUrl = new URL(`/t/${ctx.tenant.slug}/activate`, request.url).toString();
+  return progressResponse(async (onProgress) => {
+    const outcome = await commitImport(ctx, id, onProgress);
+    const workbook =
+      outcome.codes.length > 0
+        ? (await workbookBuffer(codesSheet(ctx.tenant.name, signInUrl, outcome.codes))).toString(
+            "base64",
+          )
+        : null;
+    return { ...outcome, codesWorkbook: workbook, signInUrl };
+  });
+}

@@ -1,0 +1,262 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AdminShell } from "../../../admin-shell";
+import { ActionForm } from "@/components/import/action-form";
+import { CommitPanel } from "@/components/import/commit-panel";
+import { Alert, Card, Stat } from "@/components/ui";
+import { requireAdmin } from "@/lib/auth/actor";
+import { findImport, previewPage, suggestionOf, type RowFilter } from "@/lib/members/import/store";
+import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
+
+export const metadata: Metadata = { title: "Import preview" };
+
+type Props = {
+  params: Promise<{ tenant: string; id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+const FILTERS: { value: RowFilter; label: string }[] = [
+  { value: "all", label: "All rows" },
+  { value: "error", label: "Errors" },
+  { value: "warning", label: "Warnings" },
+  { value: "ok", label: "OK" },
+  { value: "fixable", label: "Suggested fixes" },
+];
+
+const OUTCOME = {
+  ok: { label: "OK", className: "bg-emerald-50 text-emerald-800" },
+  warning: { label: "Warning", className: "bg-amber-50 text-amber-900" },
+  error: { label: "Error", className: "bg-red-50 text-red-800" },
+} as const;
+
+const n = (value: number) => value.toLocaleString("en");
+
+export default async function ImportPreviewPage({ params, searchParams }: Props) {
+  const { tenant: slug, id } = await params;
+  const { actor, tenant } = await requireAdmin(slug);
+  const record = await findImport(tenant.id, id);
+  if (!record) notFound();
+  const query = await searchParams;
+  const filter = FILTERS.some((f) => f.value === query.show) ? (query.show as RowFilter) : "all";
+  const requestedPage = Number(query.page);
+  const page = await previewPage(
+    tenant.id,
+    id,
+    filter,
+    Number.isInteger(requestedPage) ? requestedPage : 1,
+  );
+  const base = `/t/${tenant.slug}/admin/members/import/${id}`;
+  const href = (show: RowFilter, pageNo = 1) =>
+    `${base}?show=${show}${pageNo > 1 ? `&page=${pageNo}` : ""}`;
+  const { summary } = record;
+  const open = record.status === "previewed";
+  const accepted = summary.ok + summary.warning;
+
+  return (
+    <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members`}>
+      <p className="text-sm">
+        <Link className="text-brand-700 underline" href={`/t/${tenant.slug}/admin/members/import`}>
+          ← Imports
+        </Link>
+      </p>
+      <h1 className="mt-2 text-2xl font-semibold break-all">{record.fileName}</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {record.format.toUpperCase()} · {n(record.rowCount)} rows ·{" "}
+        {record.mode === "create_only" ? "Create only" : "Create and update"} ·{" "}
+        {record.status === "committed"
+          ? `Committed ${record.committedAt?.toISOString().slice(0, 16).replace("T", " ")} UTC`
+          : record.status === "discarded"
+            ? "Discarded"
+            : "Not committed yet: nothing has been added"}
+      </p>
+
+      {record.sameFileCommittedAt && open && (
+        <div className="mt-4">
+          <Alert tone="info">
+            This same file was already imported on{" "}
+            {record.sameFileCommittedAt.toISOString().slice(0, 10)}. Check that you mean to import
+            it again.
+          </Alert>
+        </div>
+      )}
+
+      <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="import-summary">
+        <Stat label="Rows" value={n(summary.total)} />
+        <Stat label="OK" value={n(summary.ok)} />
+        <Stat label="Warnings (imported)" value={n(summary.warning)} />
+        <Stat label="Errors (not imported)" value={n(summary.error)} />
+      </dl>
+
+      {open && (
+        <Card className="mt-6">
+          <div className="flex flex-col gap-4">
+            <CommitPanel
+              commitUrl={`${base}/commit`}
+              membersUrl={`/t/${tenant.slug}/admin/members`}
+              accepted={accepted}
+              errors={summary.error}
+              unappliedSuggestions={page.fixable}
+            />
+            <div className="flex flex-wrap items-start gap-3 border-t border-slate-100 pt-4">
+              {page.fixable > 0 && (
+                <ActionForm
+                  action={applyAllSuggestions.bind(null, tenant.slug)}
+                  fields={{ id }}
+                  label={`Apply all ${n(page.fixable)} suggested fixes`}
+                  pendingLabel="Applying…"
+                />
+              )}
+              <ActionForm
+                action={changeMode.bind(null, tenant.slug)}
+                fields={{ id }}
+                label="Check again in this mode"
+                pendingLabel="Checking…"
+                className="flex flex-wrap items-center gap-2"
+              >
+                <label className="text-sm" htmlFor="import-mode">
+                  Existing members:
+                </label>
+                <select
+                  id="import-mode"
+                  name="mode"
+                  defaultValue={record.mode}
+                  className="min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm"
+                >
+                  <option value="create_only">Create only</option>
+                  <option value="create_and_update">Create and update</option>
+                </select>
+              </ActionForm>
+              <ActionForm
+                action={recheck.bind(null, tenant.slug)}
+                fields={{ id }}
+                label="Check again"
+                pendingLabel="Checking…"
+              />
+              <ActionForm
+                action={discard.bind(null, tenant.slug)}
+                fields={{ id }}
+                label="Discard"
+                pendingLabel="Discarding…"
+                confirm="Discard this import? Nothing has been added; you can upload the file again."
+              />
+            </div>
+          </div>
+        </Card>
+      )}
+
+      {record.status === "committed" && record.result && (
+        <div className="mt-6">
+          <Alert tone="info">
+            Committed: {n(record.result.created)} added, {n(record.result.updated)} updated,{" "}
+            {n(record.result.invitations)} invitations queued, {n(record.result.activationCodes)}{" "}
+            activation codes issued (shown once, at commit), {n(record.result.skipped)} rows not
+            imported.
+          </Alert>
+        </div>
+      )}
+
+      <div className="mt-8 flex flex-wrap items-baseline justify-between gap-3">
+        <nav aria-label="Rows to show" className="flex flex-wrap gap-2">
+          {FILTERS.map((f) => (
+            <Link
+              key={f.value}
+              href={href(f.value)}
+              aria-current={filter === f.value ? "page" : undefined}
+              className={`rounded-full border px-3 py-1 text-sm ${
+                filter === f.value
+                  ? "border-brand-600 bg-brand-600 text-white"
+                  : "border-slate-300 bg-white text-slate-800"
+              }`}
+            >
+              {f.label}
+            </Link>
+          ))}
+        </nav>
+        {summary.error + summary.warning > 0 && (
+          <a className="text-brand-700 text-sm underline" href={`${base}/report`} download>
+            Download the rows to check (.xlsx)
+          </a>
+        )}
+      </div>
+
+      {page.total === 0 ? (
+        <p className="mt-4 text-sm text-slate-600">No rows here.</p>
+      ) : (
+        <div className="mt-3 overflow-x-auto">
+          <table className="min-w-full text-left text-sm" data-testid="import-rows">
+            <thead>
+              <tr className="border-b border-slate-200 text-slate-600">
+                <th className="py-2 pr-3 font-medium">Row</th>
+                <th className="py-2 pr-3 font-medium">Login ID</th>
+                <th className="py-2 pr-3 font-medium">Name</th>
+                <th className="py-2 pr-3 font-medium">E-mail</th>
+                <th className="py-2 pr-3 font-medium">Outcome</th>
+                <th className="py-2 pr-3 font-medium">Why, and what to do</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => {
+                const suggestion = suggestionOf(row);
+                return (
+                  <tr key={row.line} className="border-b border-slate-100 align-top">
+                    <td className="py-2 pr-3 tabular-nums">{row.line}</td>
+                    <td className="py-2 pr-3 break-all">{row.loginId || "—"}</td>
+                    <td className="py-2 pr-3">{row.name}</td>
+                    <td className="py-2 pr-3 break-all">
+                      {row.rawEmail || <span className="text-slate-500">none (code)</span>}
+                      {row.fixed && <span className="text-xs text-emerald-700"> (fixed)</span>}
+                    </td>
+                    <td className="py-2 pr-3">
+                      <span
+                        className={`rounded px-2 py-0.5 text-xs font-medium ${OUTCOME[row.status].className}`}
+                      >
+                        {OUTCOME[row.status].label}
+                      </span>
+                    </td>
+                    <td className="py-2 pr-3">
+                      <ul className="flex flex-col gap-1">
+                        {row.problems.map((problem) => (
+                          <li key={problem.code}>{problem.message}</li>
+                        ))}
+                      </ul>
+                      {open && suggestion && (
+                        <ActionForm
+                          action={applySuggestion.bind(null, tenant.slug)}
+                          fields={{ id, line: row.line }}
+                          label={`Use ${suggestion}`}
+                          pendingLabel="Applying…"
+                          className="mt-1"
+                          buttonClassName="min-h-8 px-2 text-xs"
+                          aria-label={`Row ${row.line}: use ${suggestion}`}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {page.pages > 1 && (
+        <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center gap-3 text-sm">
+          {page.page > 1 && (
+            <Link className="text-brand-700 underline" href={href(filter, page.page - 1)}>
+              ← Previous
+            </Link>
+          )}
+          <span>
+            Page {page.page} of {n(page.pages)} ({n(page.total)} rows)
+          </span>
+          {page.page < page.pages && (
+            <Link className="text-brand-700 underline" href={href(filter, page.page + 1)}>
+              Next →
+            </Link>
+          )}
+        </nav>
+      )}
+    </AdminShell>
+  );
+}

@@ -1,0 +1,66 @@
+"use client";
+
+import { useActionState, type ReactNode } from "react";
+import type { ActionState } from "@/lib/action";
+import { Button } from "../ui";
+
+type Props = {
+  action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
+  fields: Record<string, string | number>;
+  label: string;
+  pendingLabel?: string;
+  /** Asked before a destructive action; cancelling sends nothing. */
+  confirm?: string;
+  variant?: "primary" | "secondary";
+  children?: ReactNode;
+  className?: string;
+  buttonClassName?: string;
+  "aria-label"?: string;
+};
+
+/** One button (and optional inputs) bound to a server action, with its pending state and answer. */
+export function ActionForm({
+  action,
+  fields,
+  label,
+  pendingLabel,
+  confirm,
+  variant = "secondary",
+  children,
+  className,
+  buttonClassName,
+  ...rest
+}: Props) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form
+      action={formAction}
+      className={className}
+      onSubmit={(event) => {
+        if (confirm && !window.confirm(confirm)) event.preventDefault();
+      }}
+    >
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+      <Button
+        type="submit"
+        variant={variant}
+        disabled={pending}
+        className={buttonClassName}
+        aria-label={rest["aria-label"]}
+      >
+        {pending ? (pendingLabel ?? "Working…") : label}
+      </Button>
+      {state && (
+        <p
+          role={state.ok ? "status" : "alert"}
+          className={`mt-1 text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+        >
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+import { PassThrough, Readable } from "node:stream";
+import ExcelJS from "exceljs";
+
+export type CellValue = string | number | Date | null;
+
+export type SheetSpec = {
+  name: string;
+  columns: { header: string; width?: number }[];
+  rows: Iterable<readonly CellValue[]>;
+};
+
+/**
+ * A cell Excel (or a spreadsheet it is pasted into) could read as a formula starts with = + - @,
+ * or with a tab or carriage return before one: such text gets a leading apostrophe, so it stays
+ * text wherever it ends up (OWASP's advice for CSV injection, kept for .xlsx too).
+ */
+export function neutralise(value: CellValue): CellValue {
+  return typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+async function write(sheets: readonly SheetSpec[], stream: PassThrough): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  for (const spec of sheets) {
+    const sheet = workbook.addWorksheet(spec.name.slice(0, 31), {
+      views: [{ state: "frozen", ySplit: 1 }],
+    });
+    sheet.columns = spec.columns.map((column) => ({
+      header: column.header,
+      width: column.width ?? 16,
+    }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for (const row of spec.rows) sheet.addRow(row.map(neutralise)).commit();
+    sheet.commit();
+  }
+  await workbook.commit();
+}
+
+/** A workbook streamed as it is written: one row at a time, never the whole file in memory. */
+export function workbookStream(sheets: readonly SheetSpec[]): ReadableStream<Uint8Array> {
+  const out = new PassThrough();
+  write(sheets, out).catch((error: unknown) => out.destroy(error as Error));
+  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}
+
+/** The same workbook as bytes (small sheets handed over in one piece). */
+export async function workbookBuffer(sheets: readonly SheetSpec[]): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    out.on("end", resolve);
+    out.on("error", reject);
+  });
+  await write(sheets, out);
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Content-Disposition for a download, with a UTF-8 name for browsers that read one. */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}

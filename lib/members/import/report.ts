@@ -1,0 +1,88 @@
+import "server-only";
+import { rawSql } from "@/db/client";
+import type { SheetSpec } from "@/lib/export/xlsx";
+import type { IssuedCode } from "./commit";
+import { loadRows, suggestionOf, type ImportRecord } from "./store";
+import { PROBLEM_CODES } from "./validate";
+
+const STATUS_LABEL = { ok: "OK", warning: "Warning", error: "Not imported" } as const;
+
+/**
+ * The rows that need attention (errors and warnings), each with every reason and what to do, and a
+ * summary sheet: what an admin fixes in Excel before uploading the file again.
+ */
+export async function importReport(tenantId: string, record: ImportRecord): Promise<SheetSpec[]> {
+  const stored = await loadRows(rawSql(), tenantId, record.id);
+  const { summary } = record;
+  return [
+    {
+      name: "Summary",
+      columns: [
+        { header: "Item", width: 34 },
+        { header: "Value", width: 40 },
+      ],
+      rows: [
+        ["File", record.fileName],
+        ["Checked at", record.createdAt],
+        ["Mode", record.mode === "create_only" ? "Create only" : "Create and update"],
+        ["Status", record.status],
+        ["Rows", summary.total],
+        ["OK", summary.ok],
+        ["Warnings (imported)", summary.warning],
+        ["Errors (not imported)", summary.error],
+        ...PROBLEM_CODES.filter((code) => summary.byCode[code] > 0).map(
+          (code) => [`Rows with ${code}`, summary.byCode[code]] as const,
+        ),
+      ],
+    },
+    {
+      name: "Rows to check",
+      columns: [
+        { header: "Row", width: 8 },
+        { header: "Login ID", width: 20 },
+        { header: "Name", width: 20 },
+        { header: "E-mail as written", width: 30 },
+        { header: "Outcome", width: 14 },
+        { header: "Problems", width: 24 },
+        { header: "What to do", width: 80 },
+        { header: "Suggested address", width: 30 },
+      ],
+      rows: (function* () {
+        for (const row of stored.rows) {
+          if (row.status === "ok") continue;
+          yield [
+            row.line,
+            row.loginId,
+            row.name,
+            row.rawEmail,
+            STATUS_LABEL[row.status],
+            row.problems.map((problem) => problem.code).join(", "),
+            row.problems.map((problem) => problem.message).join("\n"),
+            suggestionOf(row),
+          ];
+        }
+      })(),
+    },
+  ];
+}
+
+/** The activation-code sheet: one row per member without an address, to print and hand out. */
+export function codesSheet(
+  tenantName: string,
+  signInUrl: string,
+  codes: readonly IssuedCode[],
+): SheetSpec[] {
+  return [
+    {
+      name: "Activation codes",
+      columns: [
+        { header: "Login ID", width: 22 },
+        { header: "Name", width: 24 },
+        { header: "Activation code", width: 18 },
+        { header: "Where to start", width: 50 },
+        { header: "Organisation", width: 24 },
+      ],
+      rows: codes.map((code) => [code.loginId, code.name, code.code, signInUrl, tenantName]),
+    },
+  ];
+}
