@@ -3,13 +3,14 @@
 import { useActionState, useRef } from "react";
 import type { ActionState } from "@/lib/action";
 import type { CreatedMember } from "@/lib/members/members";
+import { downloadBase64, XLSX_MIME } from "./download";
 import { Alert, Button, Card, Field } from "./ui";
 
+/** The member just added; `codeSheet` is the activation code's sheet as .xlsx (base64). */
+type Added = CreatedMember & { codeSheet: string | null };
+
 type Props = {
-  action: (
-    prev: ActionState<CreatedMember>,
-    formData: FormData,
-  ) => Promise<ActionState<CreatedMember>>;
+  action: (prev: ActionState<Added>, formData: FormData) => Promise<ActionState<Added>>;
 };
 
 export function MemberForm({ action }: Props) {
@@ -40,14 +41,26 @@ export function MemberForm({ action }: Props) {
               <p className="mt-3 font-mono text-2xl tracking-widest" data-testid="activation-code">
                 {created.activationCode}
               </p>
-              <Button
-                type="button"
-                variant="secondary"
-                className="mt-3 print:hidden"
-                onClick={() => window.print()}
-              >
-                Print this sheet
-              </Button>
+              <div className="mt-3 flex flex-wrap gap-2 print:hidden">
+                <Button type="button" variant="secondary" onClick={() => window.print()}>
+                  Print this sheet
+                </Button>
+                {created.codeSheet && (
+                  <Button
+                    type="button"
+                    variant="secondary"
+                    onClick={() =>
+                      downloadBase64(
+                        created.codeSheet!,
+                        `activation code ${created.loginId}.xlsx`,
+                        XLSX_MIME,
+                      )
+                    }
+                  >
+                    Download the sheet (.xlsx)
+                  </Button>
+                )}
+              </div>
             </div>
           )}
         </div>

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { read, utils } from "xlsx";
 import { LoginPage, localSesMail, signIn } from "./support";
 
 const unique = () => randomBytes(3).toString("hex");
@@ -66,6 +68,13 @@ test("a member without an address starts with the activation code the admin hand
   await addMember(page, { loginId, name: "Paper Learner" });
   const code = (await page.getByTestId("activation-code").textContent())!.trim();
   expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+  // The same code in a sheet to download, once.
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download the sheet (.xlsx)" }).click();
+  const sheet = read(readFileSync(await (await downloading).path()));
+  expect(utils.sheet_to_json(sheet.Sheets["Activation codes"]!)).toEqual([
+    expect.objectContaining({ "Login ID": loginId, "Activation code": code }),
+  ]);
 
   const learner = await (await browser.newContext()).newPage();
   await learner.goto("/t/sakura/activate");

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { CommitOutcome } from "@/lib/members/import/commit";
 import { Alert, Button, Card } from "../ui";
+import { downloadBase64, XLSX_MIME } from "../download";
 import { postWithProgress } from "./ndjson";
 
 type Result = CommitOutcome & { codesWorkbook: string | null; signInUrl: string };
@@ -17,20 +18,6 @@ type Props = {
 };
 
 const SHOWN_CODES = 500;
-
-function download(base64: string, fileName: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(
-    new Blob([bytes], {
-      type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }),
-  );
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function CommitPanel({
   commitUrl,
@@ -89,7 +76,9 @@ export function CommitPanel({
             <div className="mt-3 flex flex-wrap gap-2 print:hidden">
               <Button
                 type="button"
-                onClick={() => download(result.codesWorkbook!, "activation codes.xlsx")}
+                onClick={() =>
+                  downloadBase64(result.codesWorkbook!, "activation codes.xlsx", XLSX_MIME)
+                }
               >
                 Download the codes (.xlsx)
               </Button>

@@ -1,6 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db/client";
 import type { SheetSpec } from "@/lib/export/xlsx";
+import { env } from "@/lib/env";
 import type { IssuedCode } from "./commit";
 import { loadRows, suggestionOf, type ImportRecord } from "./store";
 import { PROBLEM_CODES } from "./validate";
@@ -66,12 +67,17 @@ export async function importReport(tenantId: string, record: ImportRecord): Prom
   ];
 }
 
+/** Where a member without an address starts: the organisation's activation page. */
+export function activationPageUrl(tenantSlug: string): string {
+  return new URL(`/t/${tenantSlug}/activate`, env().PUBLIC_URL).toString();
+}
+
 /** The activation-code sheet: one row per member without an address, to print and hand out. */
 export function codesSheet(
-  tenantName: string,
-  signInUrl: string,
-  codes: readonly IssuedCode[],
+  tenant: { slug: string; name: string },
+  codes: readonly Omit<IssuedCode, "line">[],
 ): SheetSpec[] {
+  const url = activationPageUrl(tenant.slug);
   return [
     {
       name: "Activation codes",
@@ -82,7 +88,7 @@ export function codesSheet(
         { header: "Where to start", width: 50 },
         { header: "Organisation", width: 24 },
       ],
-      rows: codes.map((code) => [code.loginId, code.name, code.code, signInUrl, tenantName]),
+      rows: codes.map((code) => [code.loginId, code.name, code.code, url, tenant.name]),
     },
   ];
 }

@@ -1,13 +1,33 @@
 "use server";
 
 import { adminAction } from "@/lib/action";
+import { workbookBuffer } from "@/lib/export/xlsx";
+import { codesSheet } from "@/lib/members/import/report";
 import { createMember, memberFormSchema, type CreatedMember } from "@/lib/members/members";
+
+export type AddedMember = CreatedMember & {
+  /** The code's sheet as .xlsx (base64), for members without an address: shown once. */
+  codeSheet: string | null;
+};
 
 export const addMember = adminAction(memberFormSchema, async (input, ctx) => {
   const created = await createMember(ctx, input);
-  return { ok: true, message: `${created.loginId} was added.`, data: created } as {
+  const codeSheet = created.activationCode
+    ? (
+        await workbookBuffer(
+          codesSheet(ctx.tenant, [
+            { loginId: created.loginId, name: input.name, code: created.activationCode },
+          ]),
+        )
+      ).toString("base64")
+    : null;
+  return {
+    ok: true,
+    message: `${created.loginId} was added.`,
+    data: { ...created, codeSheet },
+  } as {
     ok: true;
     message: string;
-    data: CreatedMember;
+    data: AddedMember;
   };
 });

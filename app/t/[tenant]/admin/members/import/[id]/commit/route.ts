@@ -3,7 +3,7 @@ import { workbookBuffer } from "@/lib/export/xlsx";
 import { fromSameOrigin } from "@/lib/http/body";
 import { progressResponse } from "@/lib/http/progress";
 import { commitImport } from "@/lib/members/import/commit";
-import { codesSheet } from "@/lib/members/import/report";
+import { activationPageUrl, codesSheet } from "@/lib/members/import/report";
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status });
 
@@ -19,15 +19,12 @@ export async function POST(
   const { tenant, id } = await params;
   const ctx = await adminOrNull(tenant);
   if (!ctx) return refuse(401, "Your session has ended. Sign in again and commit the import.");
-  const signInUrl = new URL(`/t/${ctx.tenant.slug}/activate`, request.url).toString();
   return progressResponse(async (onProgress) => {
     const outcome = await commitImport(ctx, id, onProgress);
     const workbook =
       outcome.codes.length > 0
-        ? (await workbookBuffer(codesSheet(ctx.tenant.name, signInUrl, outcome.codes))).toString(
-            "base64",
-          )
+        ? (await workbookBuffer(codesSheet(ctx.tenant, outcome.codes))).toString("base64")
         : null;
-    return { ...outcome, codesWorkbook: workbook, signInUrl };
+    return { ...outcome, codesWorkbook: workbook, signInUrl: activationPageUrl(ctx.tenant.slug) };
   });
 }
