@@ -21,6 +21,7 @@ import {
   applySuggestions,
   changeImportMode,
   checkUpload,
+  discardImport,
   findImport,
   loadRows,
   previewPage,
@@ -365,6 +366,16 @@ describe("commitImport", () => {
       .from(outboundEmails)
       .where(eq(outboundEmails.batchId, outcome.batchId!));
     expect(invited.map((m) => m.to).sort()).toEqual(["brand.new@example.com", "new@example.com"]);
+  });
+
+  it("a discarded import keeps no rows and cannot be committed", async () => {
+    const { tenant, ctx } = await school();
+    const id = await checkUpload(ctx, csv(["gone.one,Gone,"]), "create_only");
+    await discardImport(ctx, id);
+    expect((await findImport(tenant.id, id))!.status).toBe("discarded");
+    expect((await loadRows(rawSql(), tenant.id, id)).rows).toEqual([]);
+    await expect(commitImport(ctx, id)).rejects.toThrow(/discarded/);
+    expect(await countUsers(tenant.id)).toBe(0);
   });
 
   it("never touches an administrator, even when updating", async () => {

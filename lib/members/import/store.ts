@@ -73,6 +73,9 @@ export function uploadLimits(): UploadLimits {
   return { maxBytes: IMPORT_MAX_BYTES, maxRows: IMPORT_MAX_ROWS };
 }
 
+/** Lets a progress event reach the browser before a stretch of synchronous work. */
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Text that PostgreSQL reads as a json array: one parameter, however many values. */
 export const jsonList = (values: readonly string[]) => JSON.stringify(values);
 
@@ -113,6 +116,7 @@ export async function checkRows(
     defaultDomainChecker().verdicts(domains),
   ]);
   onProgress({ phase: "Checking rows", total: rows.length });
+  await tick();
   return validateRows(input, COLUMNS, {
     mode,
     existingLoginIds: new Set(taken.map((t) => t.key)),
@@ -152,6 +156,7 @@ export async function checkUpload(
   onProgress: OnProgress = () => {},
 ): Promise<string> {
   onProgress({ phase: "Reading the file" });
+  await tick();
   const parsed = parseUpload(file, uploadLimits());
   const mapping = mapHeaders(parsed.headers);
   if (mapping.missing.length > 0) {
