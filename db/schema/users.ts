@@ -50,6 +50,13 @@ export const users = pgTable(
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * What the member table's search looks in, lower-cased once on write: a byte-wise LIKE over it
+     * is ~5x cheaper than three ILIKEs, and it carries the trigram index (lib/members/list.ts).
+     */
+    searchText: text("search_text")
+      .notNull()
+      .generatedAlwaysAs(sql`lower(login_id || ' ' || name || ' ' || coalesce(email, ''))`),
   },
   (t) => [
     // Operators have no tenant: coalesce makes their login IDs unique among themselves too.
@@ -59,6 +66,10 @@ export const users = pgTable(
     ),
     index("users_tenant_status_idx").on(t.tenantId, t.status),
     index("users_tenant_email_idx").on(t.tenantId, sql`lower(${t.email})`),
+    // The member search (lib/members/list.ts): trigrams (pg_trgm, created by migration 0005) for
+    // terms with three letters in a row, the set of characters for shorter ones such as 佐藤.
+    index("users_search_text_trgm_idx").using("gin", t.searchText.op("gin_trgm_ops")),
+    index("users_search_chars_idx").using("gin", sql`string_to_array(${t.searchText}, null)`),
     check("users_login_id_length", sql`char_length(${t.loginId}) between 5 and 30`),
     check("users_operator_has_no_tenant", sql`(${t.role} = 'operator') = (${t.tenantId} is null)`),
   ],

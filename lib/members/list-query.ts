@@ -83,3 +83,11 @@ export function memberQueryString(query: Partial<MemberQuery>): string {
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * Whether pg_trgm surely finds a trigram in a search term: three ASCII letters or digits in a row.
+ * Beyond ASCII, what counts as a letter depends on the database's locale (none do under "C").
+ */
+export function hasTrigram(q: string): boolean {
+  return /[a-z0-9]{3}/i.test(q);
+}

@@ -65,6 +65,30 @@ describe("listMembers", () => {
     expect((await listMembers(tenant.id, parseMemberQuery({ q: "%" }))).total).toBe(0); // a literal %, not a wildcard
   });
 
+  it("searches each field on its own, in any case, short terms too, and follows edits", async () => {
+    const tenant = await makeTenant();
+    const member = await makeUser({
+      tenantId: tenant.id,
+      loginId: "Tanaka.Hanako",
+      name: "田中 花子",
+      email: "Hanako@Example.JP",
+    });
+    const total = async (q: string) =>
+      (await listMembers(tenant.id, parseMemberQuery({ q }))).total;
+    expect(await total("TANAKA")).toBe(1);
+    expect(await total("田中")).toBe(1); // no trigram: the other index
+    expect(await total("中 花")).toBe(1);
+    expect(await total("花田")).toBe(0); // the same characters, not in this order
+    expect(await total("example.jp")).toBe(1);
+    expect(await total("a.h")).toBe(1);
+    // Login ID, name and address are searched one by one: a term across two of them finds nothing.
+    expect(await total("hanako 田中")).toBe(0);
+    await db.update(users).set({ name: "山田 花子", email: null }).where(eq(users.id, member.id));
+    expect(await total("田中")).toBe(0);
+    expect(await total("山田")).toBe(1);
+    expect(await total("example")).toBe(0);
+  });
+
   it("falls back to defaults for hand-edited parameters", () => {
     expect(
       parseMemberQuery({

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -32,6 +33,41 @@ export async function benchDatabase(): Promise<{ url: string; cleanup: () => Pro
     },
   };
 }
+
+/**
+ * Starts a server in its own process group; it is ready when `readyUrl` answers or, without one,
+ * when it prints "ready <port>".
+ */
+export async function startServer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyUrl?: string,
+) {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
+  let port: number | undefined;
+  child.stdout!.on("data", (b: Buffer) => {
+    const m = /ready (\d+)/.exec(b.toString());
+    if (m) port = Number(m[1]);
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (readyUrl) {
+      try {
+        await fetch(readyUrl);
+        return { child, url: readyUrl.replace(/\/$/, "") };
+      } catch {
+        // not yet
+      }
+    } else if (port) return { child, url: `http://127.0.0.1:${port}` };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${command} did not start`);
+}
+
+/** The p-quantile (0..1) of ascending latencies. */
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 export function machine(): string {
   return `${os.cpus().length}x ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -4,7 +4,7 @@
  * verify-and-ingest function. Both runs start from the same database state and are checked after:
  * exactly the expected events and suppressions. `-- --quick` posts 2,000.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -15,7 +15,7 @@ import { createSigningIdentity } from "@/lib/feedback/sns-fixtures";
 import { freePort } from "../lib/embedded-postgres";
 import { SIMULATOR_TOPIC_ARN, sesEventJson } from "../lib/feedback-simulator";
 import { run, stopGroup } from "../lib/processes";
-import { benchDatabase, machine, quick, report } from "./common";
+import { benchDatabase, machine, percentile, quick, report, startServer } from "./common";
 
 const TOTAL = quick ? 2_000 : 20_000;
 const UNIQUE = Math.round(TOTAL / 1.1); // the rest are repeats of earlier notifications
@@ -23,33 +23,6 @@ const CONCURRENCY = 32;
 const BOUNCE_EVERY = 10; // one notification in ten is a permanent bounce, the rest deliveries
 const CERT_URL =
   "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem";
-
-async function startServer(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  readyUrl?: string,
-) {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
-  let port: number | undefined;
-  child.stdout!.on("data", (b: Buffer) => {
-    const m = /ready (\d+)/.exec(b.toString());
-    if (m) port = Number(m[1]);
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (readyUrl) {
-      try {
-        await fetch(readyUrl);
-        return { child, url: readyUrl.replace(/\/$/, "") };
-      } catch {
-        // not yet
-      }
-    } else if (port) return { child, url: `http://127.0.0.1:${port}` };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${command} did not start`);
-}
 
 /** Posts every body at the given concurrency over keep-alive connections; returns latencies (ms). */
 async function load(
@@ -99,9 +72,6 @@ async function load(
   agent.destroy();
   return { seconds, latencies, statuses };
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 async function main() {
   const { url: databaseUrl, cleanup } = await benchDatabase();
