@@ -35,16 +35,17 @@ let localSes: ChildProcess | undefined;
 let simulator: FeedbackSimulator | undefined;
 let stopping = false;
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    simulator?.stop();
-    if (app) await stopGroup(app);
-    if (localSes) await stopGroup(localSes);
-    if (embedded) {
-      log("stopping PostgreSQL…");
-      await embedded.stop().catch(() => {});
-    }
+async function shutdown(code: number): Promise<void> {
+  // Stopping the app makes it exit, which calls this again: the first call finishes the job (an
+  // early exit here used to leave local SES running after every browser-test run).
+  if (stopping) return;
+  stopping = true;
+  simulator?.stop();
+  if (app) await stopGroup(app);
+  if (localSes) await stopGroup(localSes);
+  if (embedded) {
+    log("stopping PostgreSQL…");
+    await embedded.stop().catch(() => {});
   }
   process.exit(code);
 }

@@ -3,6 +3,7 @@ import { passwordProblem } from "./password-policy";
 import {
   formatCode,
   hashSecret,
+  linkTokenPool,
   newActivationCode,
   newLinkToken,
   normaliseCode,
@@ -49,5 +50,17 @@ describe("passwordProblem", () => {
 
   it("accepts a long private passphrase", () => {
     expect(passwordProblem("correct horse battery staple", "taro.yamada")).toBeNull();
+  });
+});
+
+describe("linkTokenPool", () => {
+  it("hands out distinct 256-bit URL-safe tokens, and keeps going past its size", () => {
+    const next = linkTokenPool(1_000);
+    const tokens = Array.from({ length: 1_010 }, () => next());
+    expect(new Set(tokens).size).toBe(1_010);
+    for (const token of tokens) {
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    }
   });
 });

@@ -8,9 +8,10 @@ import { normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { outboxRow } from "@/lib/mail/outbox";
 import { ACTIVATION_CODE_DAYS, INVITATION_DAYS } from "@/lib/members/members";
-import { formatCode, hashSecret, newActivationCode, newLinkToken } from "@/lib/members/secrets";
+import { formatCode, hashSecret, linkTokenPool, newActivationCode } from "@/lib/members/secrets";
 import { summarise, type ImportMode } from "./validate";
 import {
+  acceptedRowsChanged,
   checkRows,
   jsonList,
   packRows,
@@ -89,8 +90,10 @@ export async function commitImport(
 
       // The tenant may have changed since the preview: the outcome the admin saw must still hold.
       onProgress({ phase: "Checking the rows again", total: stored.rows.length });
-      const now = await checkRows(sql, tenant.id, locked.mode, stored.rows);
-      if (now.some((row, i) => row.status !== stored.rows[i]!.status)) {
+      const now = (await acceptedRowsChanged(sql, tenant.id, stored.rows))
+        ? await checkRows(sql, tenant.id, locked.mode, stored.rows)
+        : null;
+      if (now?.some((row, i) => row.status !== stored.rows[i]!.status)) {
         const rows = now.map((row, i) => ({ ...stored.rows[i]!, ...row }));
         await sql`
           update member_imports set rows = ${packRows({ ...stored, rows })},
@@ -103,6 +106,7 @@ export async function commitImport(
       const existing =
         locked.mode === "create_and_update" ? await existingLearners(sql, tenant.id, accepted) : [];
       const byKey = new Map(existing.map((member) => [member.key, member]));
+      onProgress({ phase: `Preparing ${accepted.length.toLocaleString("en")} rows` });
       const plan = planCommit(tenant.id, accepted, byKey);
 
       onProgress({ phase: `Adding ${plan.users.length.toLocaleString("en")} members` });
@@ -197,13 +201,14 @@ function planCommit(
     supersededInvitations: [],
     supersededCodes: [],
   };
+  const nextToken = linkTokenPool(accepted.filter((row) => row.email).length);
   const invitationExpiry = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
   const codeExpiry = new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000);
 
   // A member who has not started gets a way in: an invitation to their address, or a code.
   const giveStart = (userId: string, row: ImportRow) => {
     if (row.email) {
-      const token = newLinkToken();
+      const token = nextToken();
       plan.tokens.push([tenantId, userId, "invitation", hashSecret(token), invitationExpiry]);
       const mail = outboxRow({
         tenantId,

@@ -79,6 +79,52 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Text that PostgreSQL reads as a json array: one parameter, however many values. */
 export const jsonList = (values: readonly string[]) => JSON.stringify(values);
 
+/** What the tenant holds of the given login IDs (normalised) and addresses: the facts that change. */
+async function tenantFacts(
+  sql: Db,
+  tenantId: string,
+  loginKeys: readonly string[],
+  addresses: readonly string[],
+): Promise<{ taken: { key: string; role: string }[]; suppressed: { address: string }[] }> {
+  const [taken, suppressed] = await Promise.all([
+    sql<{ key: string; role: string }[]>`
+      select lower(login_id) as key, role from users
+      where tenant_id = ${tenantId}
+        and lower(login_id) in (select json_array_elements_text(${jsonList(loginKeys)}::text::json))`,
+    sql<{ address: string }[]>`
+      select address from suppressions
+      where address in (select json_array_elements_text(${jsonList(addresses)}::text::json))
+        and (scope = 'account' or tenant_id = ${tenantId})`,
+  ]);
+  return { taken, suppressed };
+}
+
+/**
+ * Whether the tenant changed under the accepted rows since they were checked: a login ID taken or
+ * freed, an administrator's ID, an address suppressed. Two queries, no re-validation: what else
+ * decides a row's outcome (the file, syntax, domains) has not changed.
+ */
+export async function acceptedRowsChanged(
+  sql: Db,
+  tenantId: string,
+  rows: readonly ImportRow[],
+): Promise<boolean> {
+  const accepted = rows.filter((row) => row.status !== "error");
+  const { taken, suppressed } = await tenantFacts(
+    sql,
+    tenantId,
+    accepted.map((row) => normaliseLoginId(row.loginId)),
+    accepted.flatMap((row) => (row.email ? [row.email, row.email.toLowerCase()] : [])),
+  );
+  if (suppressed.length > 0) return true;
+  const roles = new Map(taken.map((member) => [member.key, member.role]));
+  return accepted.some((row) => {
+    const role = roles.get(normaliseLoginId(row.loginId));
+    const wasTaken = row.problems.some((problem) => problem.code === "duplicate_in_tenant");
+    return (role !== undefined) !== wasTaken || (role !== undefined && role !== "learner");
+  });
+}
+
 /**
  * Checks every row against the file and the tenant as it is now: login IDs taken (and whose),
  * addresses suppressed, domains that do not exist. Reads only what the rows name.
@@ -104,15 +150,8 @@ export async function checkRows(
   }
   const domains = domainsToCheck(input, COLUMNS);
   onProgress({ phase: `Checking ${domains.length.toLocaleString("en")} mail domains` });
-  const [taken, suppressed, verdicts] = await Promise.all([
-    sql<{ key: string; role: string }[]>`
-      select lower(login_id) as key, role from users
-      where tenant_id = ${tenantId}
-        and lower(login_id) in (select json_array_elements_text(${jsonList(loginKeys)}::text::json))`,
-    sql<{ address: string }[]>`
-      select address from suppressions
-      where address in (select json_array_elements_text(${jsonList([...addresses])}::text::json))
-        and (scope = 'account' or tenant_id = ${tenantId})`,
+  const [{ taken, suppressed }, verdicts] = await Promise.all([
+    tenantFacts(sql, tenantId, loginKeys, [...addresses]),
     defaultDomainChecker().verdicts(domains),
   ]);
   onProgress({ phase: "Checking rows", total: rows.length });
