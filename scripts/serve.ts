@@ -41,8 +41,9 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   simulator?.stop();
-  if (app) await stopGroup(app);
-  if (localSes) await stopGroup(localSes);
+  // Together, not one after the other: when the app is slow to stop, whoever stops us (Playwright
+  // after its grace period) must not find local SES still running in its own process group.
+  await Promise.all([app && stopGroup(app), localSes && stopGroup(localSes)]);
   if (embedded) {
     log("stopping PostgreSQL…");
     await embedded.stop().catch(() => {});

@@ -1,3 +1,4 @@
+import { Semaphore } from "@/lib/semaphore";
 import { sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import {
@@ -39,26 +40,6 @@ export type DispatcherOptions = {
   /** Shared by the pipelines of one process so their sends together stay within `concurrency`. */
   limiter?: Semaphore;
 };
-
-/** Counts sends in flight across overlapping batches. */
-export class Semaphore {
-  private waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
 
 type Claimed = {
   id: number;

@@ -16,6 +16,7 @@ import {
   jsonList,
   packRows,
   unpackRows,
+  withImportSlot,
   type CommitSummary,
   type ImportRow,
   type ImportStatus,
@@ -66,10 +67,18 @@ const TAKEN_DURING_COMMIT =
  * members without an address, and, when updating, the changed names and addresses. Committing an
  * import again does nothing and says so; a failure leaves nothing behind.
  */
-export async function commitImport(
-  { actor, tenant }: TenantActor,
+export function commitImport(
+  ctx: TenantActor,
   id: string,
   onProgress: OnProgress = () => {},
+): Promise<CommitOutcome> {
+  return withImportSlot(onProgress, () => commitNow(ctx, id, onProgress));
+}
+
+async function commitNow(
+  { actor, tenant }: TenantActor,
+  id: string,
+  onProgress: OnProgress,
 ): Promise<CommitOutcome> {
   let outcome: CommitOutcome | "changed";
   try {

@@ -9,6 +9,7 @@ import type { TenantActor } from "@/lib/auth/actor";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
+import { Semaphore } from "@/lib/semaphore";
 import { ImportError } from "./errors";
 import { FIELD_LABELS, mapHeaders } from "./headers";
 import { parseUpload, type UploadLimits } from "./parse";
@@ -184,15 +185,39 @@ export function unpackRows(packed: Buffer): StoredRows {
   return JSON.parse(gunzipSync(packed).toString("utf8")) as StoredRows;
 }
 
+const holder = globalThis as typeof globalThis & { __sendwellImportSlots?: Semaphore };
+
+/**
+ * Checking or committing a large file holds a few hundred MB for a few seconds: at most two run at
+ * once per process, so a burst of uploads queues instead of exhausting memory.
+ */
+export async function withImportSlot<T>(
+  onProgress: OnProgress,
+  work: () => Promise<T>,
+): Promise<T> {
+  const slots = (holder.__sendwellImportSlots ??= new Semaphore(2));
+  if (slots.busy) onProgress({ phase: "Waiting for other imports to finish" });
+  return slots.use(work);
+}
+
 /**
  * Reads an upload and checks every row; nothing is added to the member list yet. The checked rows
  * are kept for the preview, the fixes and the commit. Returns the import's id.
  */
-export async function checkUpload(
-  { actor, tenant }: TenantActor,
+export function checkUpload(
+  ctx: TenantActor,
   file: { name: string; bytes: Uint8Array },
   mode: ImportMode,
   onProgress: OnProgress = () => {},
+): Promise<string> {
+  return withImportSlot(onProgress, () => checkUploadNow(ctx, file, mode, onProgress));
+}
+
+async function checkUploadNow(
+  { actor, tenant }: TenantActor,
+  file: { name: string; bytes: Uint8Array },
+  mode: ImportMode,
+  onProgress: OnProgress,
 ): Promise<string> {
   onProgress({ phase: "Reading the file" });
   await tick();
