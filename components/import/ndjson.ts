@@ -88,7 +88,13 @@ export function postWithProgress<T>(
       );
     };
     xhr.onerror = () =>
-      settle(() => reject(new Error("The upload failed: check your connection and try again.")));
+      settle(() =>
+        reject(
+          new Error(
+            "The connection to Sendwell failed. Check your connection, then reload the page to see whether it went through.",
+          ),
+        ),
+      );
     xhr.send(body);
   });
 }

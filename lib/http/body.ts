@@ -22,13 +22,23 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
   return Buffer.concat(chunks);
 }
 
-/** A state-changing request must come from our own pages: its Origin names this host. */
-export function fromSameOrigin(request: Request): boolean {
+/**
+ * A state-changing request must come from our own pages: its Origin names this host, as the
+ * browser reached it (Host, or X-Forwarded-Host behind a proxy) or as PUBLIC_URL says.
+ */
+export function fromSameOrigin(request: Request, publicUrl?: string): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return false;
+  let host: string;
   try {
-    return new URL(origin).host === request.headers.get("host");
+    host = new URL(origin).host;
   } catch {
     return false;
   }
+  const allowed = [
+    request.headers.get("host"),
+    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim(),
+  ];
+  if (publicUrl) allowed.push(new URL(publicUrl).host);
+  return allowed.includes(host);
 }

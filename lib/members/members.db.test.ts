@@ -165,6 +165,16 @@ describe("activation", () => {
     await expect(
       activateWithLink(ctx.tenant.id, first, "a-long-private-passphrase"),
     ).rejects.toThrow(UserError);
+    // The first mail, still waiting, is cancelled: only the new link goes out.
+    const mails = await db
+      .select({ status: outboundEmails.status, reason: outboundEmails.reason })
+      .from(outboundEmails)
+      .where(eq(outboundEmails.memberId, created.id))
+      .orderBy(outboundEmails.id);
+    expect(mails).toEqual([
+      { status: "cancelled", reason: "superseded" },
+      { status: "queued", reason: null },
+    ]);
   });
 
   it("refuses a link from another tenant and an expired one", async () => {

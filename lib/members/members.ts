@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/db/client";
-import { auditLog, suppressions, users } from "@/db/schema";
+import { auditLog, outboundEmails, suppressions, users } from "@/db/schema";
 import { checkAddressSyntax, type SyntaxProblem } from "@/lib/address";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import { domainOf } from "@/lib/address/normalise";
@@ -94,11 +94,25 @@ async function checkedAddress(tenantId: string, raw: string, insisted: boolean):
   return check.address;
 }
 
-/** A fresh invitation link for the member; any older one stops working. */
+/**
+ * A fresh invitation link for the member; any older one stops working, and an older invitation
+ * still waiting in the outbox (perhaps to an address since corrected) is cancelled.
+ */
 export async function issueInvitation(
   tx: Executor,
   member: { tenantId: string; userId: string; loginId: string; name: string; email: string },
 ): Promise<void> {
+  await tx
+    .update(outboundEmails)
+    .set({ status: "cancelled", reason: "superseded", updatedAt: new Date() })
+    .where(
+      and(
+        eq(outboundEmails.tenantId, member.tenantId),
+        eq(outboundEmails.memberId, member.userId),
+        eq(outboundEmails.category, "invitation"),
+        inArray(outboundEmails.status, ["queued", "held"]),
+      ),
+    );
   const token = newLinkToken();
   await issueToken(tx, {
     tenantId: member.tenantId,

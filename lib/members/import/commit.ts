@@ -102,12 +102,12 @@ async function commitNow(
       const now = (await acceptedRowsChanged(sql, tenant.id, stored.rows))
         ? await checkRows(sql, tenant.id, locked.mode, stored.rows)
         : null;
-      if (now?.some((row, i) => row.status !== stored.rows[i]!.status)) {
+      if (now?.some((row, i) => outcomeOf(row) !== outcomeOf(stored.rows[i]!))) {
         const rows = now.map((row, i) => ({ ...stored.rows[i]!, ...row }));
         await sql`
           update member_imports set rows = ${packRows({ ...stored, rows })},
             summary = ${JSON.stringify(summarise(rows))}::text::jsonb, updated_at = now()
-          where id = ${id}`;
+          where id = ${id} and tenant_id = ${tenant.id}`;
         return "changed" as const;
       }
 
@@ -123,8 +123,7 @@ async function commitNow(
       if (plan.updates.length > 0) {
         onProgress({ phase: `Updating ${plan.updates.length.toLocaleString("en")} members` });
         await applyUpdates(sql, tenant.id, plan.updates);
-        await supersede(sql, "invitation", plan.supersededInvitations);
-        await supersede(sql, "activation_code", plan.supersededCodes);
+        await supersede(sql, tenant.id, plan.superseded);
       }
       await copyInto(sql, "member_tokens", TOKEN_COLUMNS, plan.tokens);
       onProgress({ phase: `Queuing ${plan.mails.length.toLocaleString("en")} invitations` });
@@ -147,7 +146,7 @@ async function commitNow(
         update member_imports
         set status = 'committed', result = ${JSON.stringify(summary)}::text::jsonb, committed_at = now(),
           updated_at = now()
-        where id = ${id}`;
+        where id = ${id} and tenant_id = ${tenant.id}`;
       return { ...summary, alreadyCommitted: false, codes: plan.codes };
     });
   } catch (error) {
@@ -158,6 +157,11 @@ async function commitNow(
   }
   if (outcome === "changed") throw new UserError("conflict", CHANGED_SINCE_PREVIEW);
   return outcome;
+}
+
+/** What decides what the commit does with a row: its status and its problems. */
+function outcomeOf(row: { status: string; problems: readonly { code: string }[] }): string {
+  return `${row.status}:${row.problems.map((problem) => problem.code).join(",")}`;
 }
 
 function constraintOf(error: unknown): string | undefined {
@@ -189,8 +193,8 @@ type Plan = {
   codes: IssuedCode[];
   updates: Update[];
   unchanged: number;
-  supersededInvitations: string[];
-  supersededCodes: string[];
+  /** Members whose earlier invitation or code stops working (and whose pending invitation is cancelled). */
+  superseded: string[];
 };
 
 /** What the commit writes, worked out in memory first so the database sees a few large COPYs. */
@@ -207,8 +211,7 @@ function planCommit(
     codes: [],
     updates: [],
     unchanged: 0,
-    supersededInvitations: [],
-    supersededCodes: [],
+    superseded: [],
   };
   const nextToken = linkTokenPool(accepted.filter((row) => row.email).length);
   const invitationExpiry = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
@@ -266,17 +269,20 @@ function planCommit(
       giveStart(userId, row);
       continue;
     }
-    const emailChanged = (member.email ?? "").toLowerCase() !== (row.email ?? "").toLowerCase();
-    if (!emailChanged && member.name === row.name) {
+    // An empty cell (or a column the file does not have) keeps what is stored: an update never
+    // erases a name or an address.
+    const name = row.name || member.name;
+    const email = row.email ?? member.email;
+    const emailChanged = (member.email ?? "").toLowerCase() !== (email ?? "").toLowerCase();
+    if (!emailChanged && member.name === name) {
       plan.unchanged += 1;
       continue;
     }
-    plan.updates.push({ id: member.id, name: row.name, email: row.email, emailChanged });
-    // Like editing one member: a changed address of someone who has not started gets a fresh start.
+    plan.updates.push({ id: member.id, name, email, emailChanged });
+    // Like editing one member: a new address of someone who has not started gets a fresh start.
     if (emailChanged && member.status === "invited") {
-      plan.supersededInvitations.push(member.id);
-      plan.supersededCodes.push(member.id);
-      giveStart(member.id, row);
+      plan.superseded.push(member.id);
+      giveStart(member.id, { ...row, name, email });
     }
   }
   return plan;
@@ -305,14 +311,23 @@ async function applyUpdates(
     where u.id = v.id and u.tenant_id = ${tenantId}`;
 }
 
+/**
+ * The earlier ways in of members who get a new one: their unused invitation links and codes stop
+ * working, and an invitation still waiting in the outbox (to the old address) is cancelled.
+ */
 async function supersede(
   sql: postgres.TransactionSql,
-  kind: "invitation" | "activation_code",
+  tenantId: string,
   userIds: readonly string[],
 ): Promise<void> {
   if (userIds.length === 0) return;
+  const ids = sql`(select json_array_elements_text(${jsonList(userIds)}::text::json)::uuid)`;
   await sql`
     update member_tokens set used_at = now()
-    where kind = ${kind} and used_at is null
-      and user_id in (select json_array_elements_text(${jsonList(userIds)}::text::json)::uuid)`;
+    where tenant_id = ${tenantId} and kind in ('invitation', 'activation_code') and used_at is null
+      and user_id in ${ids}`;
+  await sql`
+    update outbound_emails set status = 'cancelled', reason = 'superseded', updated_at = now()
+    where tenant_id = ${tenantId} and category = 'invitation' and status in ('queued', 'held')
+      and member_id in ${ids}`;
 }

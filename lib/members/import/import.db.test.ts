@@ -361,6 +361,11 @@ describe("commitImport", () => {
       .from(memberTokens)
       .where(eq(memberTokens.id, oldInvitation!.id));
     expect(superseded!.usedAt).not.toBeNull();
+    const toOld = await db
+      .select({ status: outboundEmails.status, reason: outboundEmails.reason })
+      .from(outboundEmails)
+      .where(eq(outboundEmails.toAddress, "old@example.com"));
+    expect(toOld).toEqual([{ status: "cancelled", reason: "superseded" }]);
     const invited = await db
       .select({ to: outboundEmails.toAddress })
       .from(outboundEmails)
@@ -376,6 +381,62 @@ describe("commitImport", () => {
     expect((await loadRows(rawSql(), tenant.id, id)).rows).toEqual([]);
     await expect(commitImport(ctx, id)).rejects.toThrow(/discarded/);
     expect(await countUsers(tenant.id)).toBe(0);
+  });
+
+  it("create and update never erases: empty cells and missing columns keep what is stored", async () => {
+    const { tenant, ctx } = await school();
+    await makeUser({
+      tenantId: tenant.id,
+      loginId: "kept.one",
+      name: "Kept One",
+      email: "kept.one@example.com",
+      emailStatus: "ok",
+    });
+    await makeUser({ tenantId: tenant.id, loginId: "kept.two", name: "Kept Two", email: null });
+    // No e-mail column at all, and an empty name cell.
+    const file = {
+      name: "names.csv",
+      bytes: new TextEncoder().encode("login_id,name\nkept.one,Kept Renamed\nkept.two,\n"),
+    };
+    const id = await checkUpload(ctx, file, "create_and_update");
+    const outcome = await commitImport(ctx, id);
+    expect(outcome).toMatchObject({ updated: 1, unchanged: 1, invitations: 0, activationCodes: 0 });
+    const rows = await db
+      .select({
+        loginId: users.loginId,
+        name: users.name,
+        email: users.email,
+        emailStatus: users.emailStatus,
+      })
+      .from(users)
+      .where(and(eq(users.tenantId, tenant.id), eq(users.role, "learner")))
+      .orderBy(users.loginId);
+    expect(rows).toEqual([
+      {
+        loginId: "kept.one",
+        name: "Kept Renamed",
+        email: "kept.one@example.com",
+        emailStatus: "ok",
+      },
+      { loginId: "kept.two", name: "Kept Two", email: null, emailStatus: "none" },
+    ]);
+  });
+
+  it("refuses when a row would now update someone the preview showed as new", async () => {
+    const { tenant, ctx } = await school();
+    const id = await checkUpload(ctx, csv(["late.one,Late,info@example.com"]), "create_and_update");
+    expect((await findImport(tenant.id, id))!.summary).toMatchObject({ warning: 1 }); // role address
+    await createMember(ctx, {
+      loginId: "late.one",
+      name: "Someone Else",
+      email: "else@example.com",
+    });
+    await expect(commitImport(ctx, id)).rejects.toThrow(/changed since this file was checked/);
+    const [member] = await db
+      .select({ name: users.name, email: users.email })
+      .from(users)
+      .where(and(eq(users.tenantId, tenant.id), eq(users.loginId, "late.one")));
+    expect(member).toEqual({ name: "Someone Else", email: "else@example.com" });
   });
 
   it("never touches an administrator, even when updating", async () => {

@@ -39,10 +39,12 @@ export async function importReport(tenantId: string, record: ImportRecord): Prom
     {
       name: "Rows to check",
       columns: [
-        { header: "Row", width: 8 },
+        // The first three headers are ones the upload recognises: fix the rows here and upload
+        // this sheet again (the other columns are ignored).
         { header: "Login ID", width: 20 },
         { header: "Name", width: 20 },
-        { header: "E-mail as written", width: 30 },
+        { header: "E-mail", width: 30 },
+        { header: "Row in the file", width: 10 },
         { header: "Outcome", width: 14 },
         { header: "Problems", width: 24 },
         { header: "What to do", width: 80 },
@@ -52,10 +54,10 @@ export async function importReport(tenantId: string, record: ImportRecord): Prom
         for (const row of stored.rows) {
           if (row.status === "ok") continue;
           yield [
-            row.line,
             row.loginId,
             row.name,
             row.rawEmail,
+            row.line,
             STATUS_LABEL[row.status],
             row.problems.map((problem) => problem.code).join(", "),
             row.problems.map((problem) => problem.message).join("\n"),

@@ -186,6 +186,7 @@ export function unpackRows(packed: Buffer): StoredRows {
 }
 
 const holder = globalThis as typeof globalThis & { __sendwellImportSlots?: Semaphore };
+const noProgress: OnProgress = () => {};
 
 /**
  * Checking or committing a large file holds a few hundred MB for a few seconds: at most two run at
@@ -262,6 +263,9 @@ async function checkUploadNow(
 
 const IMPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a path segment can name an import (anything else is simply not found). */
+export const isImportId = (id: string) => IMPORT_ID.test(id);
+
 type ImportRowRecord = {
   id: string;
   file_name: string;
@@ -297,7 +301,7 @@ function toRecord(row: ImportRowRecord, sameFileCommittedAt: Date | string | nul
 
 /** One of the tenant's imports, or null (another tenant's id looks like a missing one). */
 export async function findImport(tenantId: string, id: string): Promise<ImportRecord | null> {
-  if (!IMPORT_ID.test(id)) return null;
+  if (!isImportId(id)) return null;
   const sql = rawSql();
   const [row] = await sql<(ImportRowRecord & { same_file_committed_at: Date | string | null })[]>`
     select i.id, i.file_name, i.file_hash, i.format, i.mode, i.status, i.row_count, i.summary,
@@ -337,7 +341,15 @@ export async function previewPage(
   id: string,
   filter: RowFilter,
   page: number,
-): Promise<{ rows: ImportRow[]; total: number; page: number; pages: number; fixable: number }> {
+): Promise<{
+  rows: ImportRow[];
+  total: number;
+  page: number;
+  pages: number;
+  /** Rows with a suggested address fix, and those of them that would be imported as written. */
+  fixable: number;
+  fixableAccepted: number;
+}> {
   const stored = await loadRows(rawSql(), tenantId, id);
   const matching = stored.rows.filter((row) => matches(row, filter));
   const pages = Math.max(1, Math.ceil(matching.length / PREVIEW_PAGE_SIZE));
@@ -348,6 +360,8 @@ export async function previewPage(
     page: current,
     pages,
     fixable: stored.rows.filter(suggestionOf).length,
+    fixableAccepted: stored.rows.filter((row) => row.status !== "error" && suggestionOf(row))
+      .length,
   };
 }
 
@@ -408,21 +422,23 @@ export async function applySuggestions(
   id: string,
   lines: readonly number[] | "all",
 ): Promise<number> {
-  return rawSql().begin(async (sql) => {
-    const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
-    const wanted = lines === "all" ? null : new Set(lines);
-    let changed = 0;
-    const rows = stored.rows.map((row) => {
-      const suggestion = suggestionOf(row);
-      if (suggestion === null || (wanted && !wanted.has(row.line))) return row;
-      changed += 1;
-      return { ...row, rawEmail: suggestion, fixed: true as const };
-    });
-    if (changed === 0) return 0;
-    const validated = await checkRows(sql, tenant.id, mode, rows);
-    await saveChecked(sql, tenant.id, id, mode, { ...stored, rows: withInput(validated, rows) });
-    return changed;
-  });
+  return withImportSlot(noProgress, () =>
+    rawSql().begin(async (sql) => {
+      const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
+      const wanted = lines === "all" ? null : new Set(lines);
+      let changed = 0;
+      const rows = stored.rows.map((row) => {
+        const suggestion = suggestionOf(row);
+        if (suggestion === null || (wanted && !wanted.has(row.line))) return row;
+        changed += 1;
+        return { ...row, rawEmail: suggestion, fixed: true as const };
+      });
+      if (changed === 0) return 0;
+      const validated = await checkRows(sql, tenant.id, mode, rows);
+      await saveChecked(sql, tenant.id, id, mode, { ...stored, rows: withInput(validated, rows) });
+      return changed;
+    }),
+  );
 }
 
 /** Switches between "create only" and "create and update", checking the rows again. */
@@ -431,26 +447,30 @@ export async function changeImportMode(
   id: string,
   mode: ImportMode,
 ): Promise<void> {
-  await rawSql().begin(async (sql) => {
-    const { stored } = await lockPreviewed(sql, tenant.id, id);
-    const validated = await checkRows(sql, tenant.id, mode, stored.rows);
-    await saveChecked(sql, tenant.id, id, mode, {
-      ...stored,
-      rows: withInput(validated, stored.rows),
-    });
-  });
+  await withImportSlot(noProgress, () =>
+    rawSql().begin(async (sql) => {
+      const { stored } = await lockPreviewed(sql, tenant.id, id);
+      const validated = await checkRows(sql, tenant.id, mode, stored.rows);
+      await saveChecked(sql, tenant.id, id, mode, {
+        ...stored,
+        rows: withInput(validated, stored.rows),
+      });
+    }),
+  );
 }
 
 /** Checks the rows again against the member list as it is now (after a failed commit, say). */
 export async function recheckImport({ tenant }: TenantActor, id: string): Promise<void> {
-  await rawSql().begin(async (sql) => {
-    const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
-    const validated = await checkRows(sql, tenant.id, mode, stored.rows);
-    await saveChecked(sql, tenant.id, id, mode, {
-      ...stored,
-      rows: withInput(validated, stored.rows),
-    });
-  });
+  await withImportSlot(noProgress, () =>
+    rawSql().begin(async (sql) => {
+      const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
+      const validated = await checkRows(sql, tenant.id, mode, stored.rows);
+      await saveChecked(sql, tenant.id, id, mode, {
+        ...stored,
+        rows: withInput(validated, stored.rows),
+      });
+    }),
+  );
 }
 
 /** Drops a previewed import: nothing was added, and its rows are no longer kept. */

@@ -119,6 +119,19 @@ describe("validateRows", () => {
     expect(row.problems[0]!.message).toContain("will be updated");
   });
 
+  it("name_invalid: too long, or with a line break or control character", () => {
+    expect(one(["member01", "x".repeat(100), ""]).status).toBe("ok");
+    const long = one(["member01", "x".repeat(101), ""]);
+    expect(codes(long)).toEqual(["name_invalid"]);
+    expect(long.problems[0]!.message).toContain("101 characters; at most 100");
+    for (const name of ["Taro\nYamada", "Taro\u0000", "Taro\tYamada", "Taro\u2028Yamada"]) {
+      const row = one(["member01", name, ""]);
+      expect(row.status).toBe("error");
+      expect(row.problems[0]!.message).toContain("invisible character");
+    }
+    expect(one(["member01", "山田 太郎（やまだ）", ""]).status).toBe("ok");
+  });
+
   it("an administrator's login ID is an error in either mode", () => {
     for (const mode of ["create_only", "create_and_update"] as const) {
       const ctx = context({
@@ -195,6 +208,7 @@ describe("validateRows", () => {
         ["existing01", "", "info@nowhere.invalid"],
         ["existing01", "", "bounced@example.co.jp"],
         ["member05", "", "t@mailinator.com"],
+        ["member06", "x".repeat(101), ""],
       ],
       COLUMNS,
       context(),

@@ -7,6 +7,7 @@ import type { ImportField } from "./headers";
 export const PROBLEM_CODES = [
   "login_id_missing",
   "login_id_invalid",
+  "name_invalid",
   "duplicate_in_file",
   "duplicate_in_tenant",
   "email_invalid",
@@ -76,6 +77,10 @@ const SYNTAX_MESSAGES: Record<SyntaxProblem, string> = {
 
 const MAX_LINES_NAMED = 5;
 
+/** The same limit as the member form's. */
+export const NAME_MAX = 100;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** Every row's outcome. Pure and synchronous: look the domains up first (domainsToCheck). */
 export function validateRows(
   rows: readonly (readonly string[])[],
@@ -127,7 +132,7 @@ export function validateRows(
               )
             : warning(
                 "duplicate_in_tenant",
-                `A member with login ID "${loginId}" already exists and will be updated with this row's name and e-mail. Change the login ID if this is a different person.`,
+                `A member with login ID "${loginId}" already exists and will be updated with this row's name and e-mail (an empty cell keeps what is stored). Change the login ID if this is a different person.`,
               ),
         );
       }
@@ -136,6 +141,21 @@ export function validateRows(
       else seen.set(key, [index]);
     }
 
+    if (name.length > NAME_MAX) {
+      problems.push(
+        error(
+          "name_invalid",
+          `The name has ${name.length} characters; at most ${NAME_MAX} fit. Shorten it.`,
+        ),
+      );
+    } else if (CONTROL.test(name)) {
+      problems.push(
+        error(
+          "name_invalid",
+          "The name contains a line break or another invisible character. Remove it and keep the name on one line.",
+        ),
+      );
+    }
     const email = rawEmail === "" ? null : checkEmail(addresses.check(rawEmail), context, problems);
     result[index] = { line: lineOf(index), loginId, name, email, status: "ok", problems };
   }

@@ -96,7 +96,7 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
               membersUrl={`/t/${tenant.slug}/admin/members`}
               accepted={accepted}
               errors={summary.error}
-              unappliedSuggestions={page.fixable}
+              unappliedSuggestions={page.fixableAccepted}
             />
             <div className="flex flex-wrap items-start gap-3 border-t border-slate-100 pt-4">
               {page.fixable > 0 && (

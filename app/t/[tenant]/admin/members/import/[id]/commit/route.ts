@@ -1,9 +1,11 @@
 import { adminOrNull } from "@/lib/auth/actor";
+import { env } from "@/lib/env";
 import { workbookBuffer } from "@/lib/export/xlsx";
 import { fromSameOrigin } from "@/lib/http/body";
 import { progressResponse } from "@/lib/http/progress";
 import { commitImport } from "@/lib/members/import/commit";
 import { activationPageUrl, codesSheet } from "@/lib/members/import/report";
+import { isImportId } from "@/lib/members/import/store";
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status });
 
@@ -15,8 +17,10 @@ export async function POST(
   request: Request,
   { params }: { params: Promise<{ tenant: string; id: string }> },
 ) {
-  if (!fromSameOrigin(request)) return refuse(403, "This request did not come from Sendwell.");
+  if (!fromSameOrigin(request, env().PUBLIC_URL))
+    return refuse(403, "This request did not come from Sendwell.");
   const { tenant, id } = await params;
+  if (!isImportId(id)) return refuse(404, "This import does not exist.");
   const ctx = await adminOrNull(tenant);
   if (!ctx) return refuse(401, "Your session has ended. Sign in again and commit the import.");
   return progressResponse(async (onProgress) => {
