@@ -121,6 +121,10 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
     "930 members added, 0 updated, 0 unchanged, 70 rows not imported. 830 invitations queued",
   );
   await expect(page.getByTestId("activation-codes").locator("tbody tr")).toHaveCount(100);
+  // The page around the result has refreshed to the committed import; the codes stayed.
+  await expect(page.getByText(/Committed: 930 added/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Discard" })).toHaveCount(0);
+  await expect(page.getByTestId("activation-codes").locator("tbody tr")).toHaveCount(100);
   const codesPromise = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download the codes (.xlsx)" }).click();
   const codes = read(readFileSync(await (await codesPromise).path()));
@@ -150,6 +154,17 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
   await page.reload();
   await expect(page.getByText(/Committed: 930 added/)).toBeVisible();
   await expect(page.getByRole("button", { name: /Commit/ })).toHaveCount(0);
+
+  // The codes were shown once; an admin who lost them issues new ones (the old ones stop working).
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Issue new activation codes" }).click();
+  await expect(page.getByTestId("activation-codes").locator("tbody tr")).toHaveCount(100);
+  const firstNew = await page
+    .getByTestId("activation-codes")
+    .locator("tbody tr td")
+    .nth(2)
+    .textContent();
+  expect(firstNew).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
   expect(
     await withDb(
       async (sql) =>

@@ -1,41 +1,52 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { CommitOutcome } from "@/lib/members/import/commit";
+import type { CommitOutcome, IssuedCode } from "@/lib/members/import/commit";
 import { Alert, Button, Card } from "../ui";
-import { downloadBase64, XLSX_MIME } from "../download";
+import { ActivationCodes } from "./activation-codes";
 import { postWithProgress } from "./ndjson";
 
-type Result = CommitOutcome & { codesWorkbook: string | null; signInUrl: string };
+type Codes = { codes: IssuedCode[]; codesWorkbook: string | null; signInUrl: string };
+type Result = CommitOutcome & Codes;
 
 type Props = {
   commitUrl: string;
   membersUrl: string;
+  /** The import as the server last rendered it: once committed, only a result of ours shows. */
+  committed: boolean;
   accepted: number;
   errors: number;
   unappliedSuggestions: number;
 };
 
-const SHOWN_CODES = 500;
+const n = (value: number) => value.toLocaleString("en");
 
+/**
+ * The commit button and, after it, the result with the activation codes. The page renders it in
+ * the same place whether or not the import is committed, so refreshing the page after the commit
+ * (to show the new state) keeps the codes on screen.
+ */
 export function CommitPanel({
   commitUrl,
   membersUrl,
+  committed,
   accepted,
   errors,
   unappliedSuggestions,
 }: Props) {
+  const router = useRouter();
   const [phase, setPhase] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
 
   async function commit() {
     const question =
-      `Add ${accepted.toLocaleString("en")} ${accepted === 1 ? "row" : "rows"} to your members now?` +
-      (errors ? ` ${errors.toLocaleString("en")} rows with errors are left out.` : "") +
+      `Add ${n(accepted)} ${accepted === 1 ? "row" : "rows"} to your members now?` +
+      (errors ? ` ${n(errors)} rows with errors are left out.` : "") +
       (unappliedSuggestions
-        ? ` ${unappliedSuggestions} suggested address fixes are not applied: those addresses are used as written.`
+        ? ` ${n(unappliedSuggestions)} suggested address fixes are not applied: those addresses are used as written.`
         : "");
     if (!window.confirm(question)) return;
     setError(null);
@@ -46,73 +57,31 @@ export function CommitPanel({
       setError((failure as Error).message);
     } finally {
       setPhase(null);
+      // Either way the page changes: committed, or checked again with new outcomes.
+      router.refresh();
     }
   }
 
   if (result) {
     return (
-      <Card className="print:border-0 print:shadow-none">
+      <Card className="mt-6 print:border-0 print:shadow-none">
         <div role="status" className="print:hidden">
           <h2 className="text-lg font-semibold">
             {result.alreadyCommitted ? "This import was already committed" : "Import committed"}
           </h2>
           <p className="mt-1 text-sm text-slate-700" data-testid="commit-result">
-            {result.created.toLocaleString("en")} members added,{" "}
-            {result.updated.toLocaleString("en")} updated, {result.unchanged.toLocaleString("en")}{" "}
-            unchanged, {result.skipped.toLocaleString("en")} rows not imported.{" "}
-            {result.invitations.toLocaleString("en")} invitations queued: they go out as sending is
-            healthy.
+            {n(result.created)} members added, {n(result.updated)} updated, {n(result.unchanged)}{" "}
+            unchanged, {n(result.skipped)} rows not imported. {n(result.invitations)} invitations
+            queued: they go out as sending is healthy.
             {result.alreadyCommitted && " Nothing was done again."}
           </p>
         </div>
         {result.codes.length > 0 && (
-          <div className="mt-4">
-            <h3 className="font-medium print:text-xl">Activation codes</h3>
-            <Alert tone="info">
-              {result.codes.length.toLocaleString("en")} members have no e-mail address. Give each
-              their login ID and code; they start at {result.signInUrl}. The codes are shown only
-              now and work once, for 30 days: download or print them before you leave this page.
-            </Alert>
-            <div className="mt-3 flex flex-wrap gap-2 print:hidden">
-              <Button
-                type="button"
-                onClick={() =>
-                  downloadBase64(result.codesWorkbook!, "activation codes.xlsx", XLSX_MIME)
-                }
-              >
-                Download the codes (.xlsx)
-              </Button>
-              <Button type="button" variant="secondary" onClick={() => window.print()}>
-                Print the codes
-              </Button>
-            </div>
-            <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full text-left text-sm" data-testid="activation-codes">
-                <thead>
-                  <tr className="border-b border-slate-200">
-                    <th className="py-2 pr-4">Login ID</th>
-                    <th className="py-2 pr-4">Name</th>
-                    <th className="py-2 pr-4">Code</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.codes.slice(0, SHOWN_CODES).map((code) => (
-                    <tr key={code.loginId} className="border-b border-slate-100 break-inside-avoid">
-                      <td className="py-1 pr-4">{code.loginId}</td>
-                      <td className="py-1 pr-4">{code.name}</td>
-                      <td className="py-1 pr-4 font-mono tracking-widest">{code.code}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {result.codes.length > SHOWN_CODES && (
-                <p className="mt-2 text-sm text-slate-600">
-                  …and {(result.codes.length - SHOWN_CODES).toLocaleString("en")} more in the
-                  download.
-                </p>
-              )}
-            </div>
-          </div>
+          <ActivationCodes
+            codes={result.codes}
+            workbook={result.codesWorkbook}
+            signInUrl={result.signInUrl}
+          />
         )}
         <p className="mt-4 print:hidden">
           <Link className="text-brand-700 underline" href={membersUrl}>
@@ -122,15 +91,16 @@ export function CommitPanel({
       </Card>
     );
   }
+  if (committed) return null;
 
   return (
-    <div className="flex flex-col gap-2">
+    <div className="mt-6 flex flex-col gap-2">
       {error && <Alert>{error}</Alert>}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="button" onClick={commit} disabled={phase !== null || accepted === 0}>
           {phase !== null
             ? "Committing…"
-            : `Commit ${accepted.toLocaleString("en")} ${accepted === 1 ? "row" : "rows"}`}
+            : `Commit ${n(accepted)} ${accepted === 1 ? "row" : "rows"}`}
         </Button>
         {accepted === 0 && (
           <span className="text-sm text-slate-600">
@@ -143,6 +113,57 @@ export function CommitPanel({
           {phase}…
         </p>
       )}
+    </div>
+  );
+}
+
+/** For an admin who lost the codes shown at commit: new ones, the old ones stop working. */
+export function ReissueCodes({ codesUrl, count }: { codesUrl: string; count: number }) {
+  const [phase, setPhase] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [issued, setIssued] = useState<Codes | null>(null);
+
+  async function reissue() {
+    if (
+      !window.confirm(
+        "Issue new activation codes? The codes handed out before stop working for every member from this file who has not started yet.",
+      )
+    ) {
+      return;
+    }
+    setError(null);
+    setPhase("Starting");
+    try {
+      setIssued(await postWithProgress<Codes>(codesUrl, null, {}, (text) => setPhase(text)));
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setPhase(null);
+    }
+  }
+
+  if (issued) {
+    return (
+      <ActivationCodes
+        codes={issued.codes}
+        workbook={issued.codesWorkbook}
+        signInUrl={issued.signInUrl}
+      />
+    );
+  }
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="text-sm text-slate-700">
+        This import gave {n(count)} members without an address an activation code, shown once at
+        commit. Lost the sheet? Issue new codes for those who have not started; the earlier codes
+        stop working.
+      </p>
+      {error && <Alert>{error}</Alert>}
+      <div>
+        <Button type="button" variant="secondary" onClick={reissue} disabled={phase !== null}>
+          {phase !== null ? "Issuing…" : "Issue new activation codes"}
+        </Button>
+      </div>
     </div>
   );
 }

@@ -331,3 +331,64 @@ async function supersede(
     where tenant_id = ${tenantId} and category = 'invitation' and status in ('queued', 'held')
       and member_id in ${ids}`;
 }
+
+/**
+ * New activation codes for the members this import added without an address who have not started
+ * yet: for an admin who lost the sheet shown at commit. Their earlier codes stop working.
+ */
+export async function reissueImportCodes(
+  { actor, tenant }: TenantActor,
+  id: string,
+): Promise<IssuedCode[]> {
+  return rawSql().begin(async (sql) => {
+    const [record] = await sql<{ status: ImportStatus; rows: Buffer }[]>`
+      select status, rows from member_imports where id = ${id} and tenant_id = ${tenant.id}`;
+    if (!record) throw new UserError("not_found", "This import no longer exists.");
+    if (record.status !== "committed") {
+      throw new UserError("conflict", "Codes are issued when the import is committed.");
+    }
+    const rows = unpackRows(record.rows).rows.filter((row) => row.status !== "error" && !row.email);
+    const lines = new Map(rows.map((row) => [normaliseLoginId(row.loginId), row.line]));
+    const members = await sql<{ id: string; key: string; login_id: string; name: string }[]>`
+      select id, lower(login_id) as key, login_id, name from users
+      where tenant_id = ${tenant.id} and role = 'learner' and status = 'invited' and email is null
+        and lower(login_id) in (select json_array_elements_text(${jsonList([...lines.keys()])}::text::json))
+      order by login_id
+      for update`;
+    if (members.length === 0) {
+      throw new UserError(
+        "conflict",
+        "Every member this file added without an address has started (or now has an address): no code is needed.",
+      );
+    }
+    await supersede(
+      sql,
+      tenant.id,
+      members.map((member) => member.id),
+    );
+    const expiry = new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000);
+    const codes = members.map((member) => ({ member, code: newActivationCode() }));
+    await copyInto(
+      sql,
+      "member_tokens",
+      TOKEN_COLUMNS,
+      codes.map(({ member, code }) => [
+        tenant.id,
+        member.id,
+        "activation_code",
+        hashSecret(code),
+        expiry,
+      ]),
+    );
+    await sql`
+      insert into audit_log (tenant_id, actor_id, action, subject_id, detail)
+      values (${tenant.id}, ${actor.userId}, 'members.codes_reissued', ${id},
+        ${JSON.stringify({ count: codes.length })}::text::jsonb)`;
+    return codes.map(({ member, code }) => ({
+      line: lines.get(member.key) ?? 0,
+      loginId: member.login_id,
+      name: member.name,
+      code: formatCode(code),
+    }));
+  });
+}

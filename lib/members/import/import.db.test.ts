@@ -16,7 +16,7 @@ import { activateWithCode } from "@/lib/members/activation";
 import { createMember } from "@/lib/members/members";
 import { normaliseCode } from "@/lib/members/secrets";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
-import { commitImport } from "./commit";
+import { commitImport, reissueImportCodes } from "./commit";
 import {
   applySuggestions,
   changeImportMode,
@@ -437,6 +437,35 @@ describe("commitImport", () => {
       .from(users)
       .where(and(eq(users.tenantId, tenant.id), eq(users.loginId, "late.one")));
     expect(member).toEqual({ name: "Someone Else", email: "else@example.com" });
+  });
+
+  it("issues new codes for the members it added without an address who have not started", async () => {
+    const { tenant, ctx } = await school();
+    const id = await checkUpload(
+      ctx,
+      csv(["code.a,A,", "code.b,B,", "code.c,C,c@example.com"]),
+      "create_only",
+    );
+    await expect(reissueImportCodes(ctx, id)).rejects.toThrow(/when the import is committed/);
+    const { codes } = await commitImport(ctx, id);
+    const activate = (loginId: string, code: string) =>
+      activateWithCode({
+        tenantId: tenant.id,
+        loginId,
+        code: normaliseCode(code),
+        password: "a long enough passphrase",
+        ip: "127.0.0.1",
+      });
+    await activate("code.a", codes.find((c) => c.loginId === "code.a")!.code);
+
+    const reissued = await reissueImportCodes(ctx, id);
+    expect(reissued.map((c) => [c.loginId, c.line])).toEqual([["code.b", 3]]);
+    const lost = codes.find((c) => c.loginId === "code.b")!.code;
+    await expect(activate("code.b", lost)).rejects.toThrow(UserError);
+    await activate("code.b", reissued[0]!.code);
+    await expect(reissueImportCodes(ctx, id)).rejects.toThrow(/no code is needed/);
+    const other = await school();
+    await expect(reissueImportCodes(other.ctx, id)).rejects.toThrow(/no longer exists/);
   });
 
   it("never touches an administrator, even when updating", async () => {

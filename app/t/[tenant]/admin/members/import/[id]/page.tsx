@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminShell } from "../../../admin-shell";
 import { ActionForm } from "@/components/import/action-form";
-import { CommitPanel } from "@/components/import/commit-panel";
+import { CommitPanel, ReissueCodes } from "@/components/import/commit-panel";
 import { Alert, Card, Stat } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/actor";
 import { findImport, previewPage, suggestionOf, type RowFilter } from "@/lib/members/import/store";
@@ -88,71 +88,78 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
         <Stat label="Errors (not imported)" value={n(summary.error)} />
       </dl>
 
+      {/* Always here, committed or not: after the commit the page refreshes around it, and the
+          activation codes it holds stay on screen. */}
+      <CommitPanel
+        commitUrl={`${base}/commit`}
+        membersUrl={`/t/${tenant.slug}/admin/members`}
+        committed={!open}
+        accepted={accepted}
+        errors={summary.error}
+        unappliedSuggestions={page.fixableAccepted}
+      />
+
       {open && (
-        <Card className="mt-6">
-          <div className="flex flex-col gap-4">
-            <CommitPanel
-              commitUrl={`${base}/commit`}
-              membersUrl={`/t/${tenant.slug}/admin/members`}
-              accepted={accepted}
-              errors={summary.error}
-              unappliedSuggestions={page.fixableAccepted}
-            />
-            <div className="flex flex-wrap items-start gap-3 border-t border-slate-100 pt-4">
-              {page.fixable > 0 && (
-                <ActionForm
-                  action={applyAllSuggestions.bind(null, tenant.slug)}
-                  fields={{ id }}
-                  label={`Apply all ${n(page.fixable)} suggested fixes`}
-                  pendingLabel="Applying…"
-                />
-              )}
+        <Card className="mt-4">
+          <div className="flex flex-wrap items-start gap-3">
+            {page.fixable > 0 && (
               <ActionForm
-                action={changeMode.bind(null, tenant.slug)}
+                action={applyAllSuggestions.bind(null, tenant.slug)}
                 fields={{ id }}
-                label="Check again in this mode"
-                pendingLabel="Checking…"
-                className="flex flex-wrap items-center gap-2"
+                label={`Apply all ${n(page.fixable)} suggested fixes`}
+                pendingLabel="Applying…"
+              />
+            )}
+            <ActionForm
+              action={changeMode.bind(null, tenant.slug)}
+              fields={{ id }}
+              label="Check again in this mode"
+              pendingLabel="Checking…"
+              className="flex flex-wrap items-center gap-2"
+            >
+              <label className="text-sm" htmlFor="import-mode">
+                Existing members:
+              </label>
+              <select
+                id="import-mode"
+                name="mode"
+                defaultValue={record.mode}
+                className="min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm"
               >
-                <label className="text-sm" htmlFor="import-mode">
-                  Existing members:
-                </label>
-                <select
-                  id="import-mode"
-                  name="mode"
-                  defaultValue={record.mode}
-                  className="min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm"
-                >
-                  <option value="create_only">Create only</option>
-                  <option value="create_and_update">Create and update</option>
-                </select>
-              </ActionForm>
-              <ActionForm
-                action={recheck.bind(null, tenant.slug)}
-                fields={{ id }}
-                label="Check again"
-                pendingLabel="Checking…"
-              />
-              <ActionForm
-                action={discard.bind(null, tenant.slug)}
-                fields={{ id }}
-                label="Discard"
-                pendingLabel="Discarding…"
-                confirm="Discard this import? Nothing has been added; you can upload the file again."
-              />
-            </div>
+                <option value="create_only">Create only</option>
+                <option value="create_and_update">Create and update</option>
+              </select>
+            </ActionForm>
+            <ActionForm
+              action={recheck.bind(null, tenant.slug)}
+              fields={{ id }}
+              label="Check again"
+              pendingLabel="Checking…"
+            />
+            <ActionForm
+              action={discard.bind(null, tenant.slug)}
+              fields={{ id }}
+              label="Discard"
+              pendingLabel="Discarding…"
+              confirm="Discard this import? Nothing has been added; you can upload the file again."
+            />
           </div>
         </Card>
       )}
 
       {record.status === "committed" && record.result && (
-        <div className="mt-6">
+        <div className="mt-6 flex flex-col gap-4">
           <Alert tone="info">
             Committed: {n(record.result.created)} added, {n(record.result.updated)} updated,{" "}
             {n(record.result.invitations)} invitations queued, {n(record.result.activationCodes)}{" "}
             activation codes issued (shown once, at commit), {n(record.result.skipped)} rows not
             imported.
           </Alert>
+          {record.result.activationCodes > 0 && (
+            <Card>
+              <ReissueCodes codesUrl={`${base}/codes`} count={record.result.activationCodes} />
+            </Card>
+          )}
         </div>
       )}
 
@@ -173,7 +180,7 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
             </Link>
           ))}
         </nav>
-        {summary.error + summary.warning > 0 && (
+        {record.status !== "discarded" && summary.error + summary.warning > 0 && (
           <a className="text-brand-700 text-sm underline" href={`${base}/report`} download>
             Download the rows to check (.xlsx)
           </a>
