@@ -23,6 +23,27 @@ type Props = {
 
 const n = (value: number) => value.toLocaleString("en");
 
+/** A POST that answers with a progress stream: its phase while it runs, its error, its result. */
+function useProgressPost<T>(url: string, after?: () => void) {
+  const [phase, setPhase] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<T | null>(null);
+  async function run(question: string) {
+    if (!window.confirm(question)) return;
+    setError(null);
+    setPhase("Starting");
+    try {
+      setResult(await postWithProgress<T>(url, null, {}, (text) => setPhase(text)));
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setPhase(null);
+      after?.();
+    }
+  }
+  return { phase, error, result, run };
+}
+
 /**
  * The commit button and, after it, the result with the activation codes. The page renders it in
  * the same place whether or not the import is committed, so refreshing the page after the commit
@@ -37,30 +58,17 @@ export function CommitPanel({
   unappliedSuggestions,
 }: Props) {
   const router = useRouter();
-  const [phase, setPhase] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<Result | null>(null);
+  // Either way the page changes (committed, or checked again with new outcomes): refresh it.
+  const { phase, error, result, run } = useProgressPost<Result>(commitUrl, () => router.refresh());
 
-  async function commit() {
-    const question =
+  const commit = () =>
+    run(
       `Add ${n(accepted)} ${accepted === 1 ? "row" : "rows"} to your members now?` +
-      (errors ? ` ${n(errors)} rows with errors are left out.` : "") +
-      (unappliedSuggestions
-        ? ` ${n(unappliedSuggestions)} suggested address fixes are not applied: those addresses are used as written.`
-        : "");
-    if (!window.confirm(question)) return;
-    setError(null);
-    setPhase("Starting");
-    try {
-      setResult(await postWithProgress<Result>(commitUrl, null, {}, (text) => setPhase(text)));
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setPhase(null);
-      // Either way the page changes: committed, or checked again with new outcomes.
-      router.refresh();
-    }
-  }
+        (errors ? ` ${n(errors)} rows with errors are left out.` : "") +
+        (unappliedSuggestions
+          ? ` ${n(unappliedSuggestions)} suggested address fixes are not applied: those addresses are used as written.`
+          : ""),
+    );
 
   if (result) {
     return (
@@ -119,28 +127,11 @@ export function CommitPanel({
 
 /** For an admin who lost the codes shown at commit: new ones, the old ones stop working. */
 export function ReissueCodes({ codesUrl, count }: { codesUrl: string; count: number }) {
-  const [phase, setPhase] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<Codes | null>(null);
-
-  async function reissue() {
-    if (
-      !window.confirm(
-        "Issue new activation codes? The codes handed out before stop working for every member from this file who has not started yet.",
-      )
-    ) {
-      return;
-    }
-    setError(null);
-    setPhase("Starting");
-    try {
-      setIssued(await postWithProgress<Codes>(codesUrl, null, {}, (text) => setPhase(text)));
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setPhase(null);
-    }
-  }
+  const { phase, error, result: issued, run } = useProgressPost<Codes>(codesUrl);
+  const reissue = () =>
+    run(
+      "Issue new activation codes? The codes handed out before stop working for every member from this file who has not started yet.",
+    );
 
   if (issued) {
     return (

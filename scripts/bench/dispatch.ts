@@ -13,7 +13,7 @@ import { SesTransport } from "@/lib/mail/transport";
 import { freePort } from "../lib/embedded-postgres";
 import { startLocalSesProcess } from "../lib/local-ses";
 import { stopGroup } from "../lib/processes";
-import { benchDatabase, machine, quick, report } from "./common";
+import { benchDatabase, machine, quick, report, runBench } from "./common";
 
 const N = quick ? 2_000 : 20_000;
 const TENANTS = 10;
@@ -228,10 +228,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

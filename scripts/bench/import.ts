@@ -22,7 +22,7 @@ import { checkUpload } from "@/lib/members/import/store";
 import { hashSecret, newLinkToken } from "@/lib/members/secrets";
 import { migrateDatabase } from "@/db/migrate";
 import { databaseUrl } from "../lib/embedded-postgres";
-import { benchDatabase, machine, quick, report } from "./common";
+import { benchDatabase, machine, quick, report, runBench } from "./common";
 
 const ROWS = quick ? 10_000 : 100_000;
 
@@ -263,7 +263,4 @@ async function main() {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { freePort } from "../lib/embedded-postgres";
 import { run, stopGroup } from "../lib/processes";
-import { benchDatabase, machine, percentile, quick, report, startServer } from "./common";
+import { benchDatabase, machine, percentile, quick, report, startServer, runBench } from "./common";
 import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
 
 const MEMBERS = quick ? 10_000 : 100_000;
@@ -312,10 +312,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -15,7 +15,7 @@ import { createSigningIdentity } from "@/lib/feedback/sns-fixtures";
 import { freePort } from "../lib/embedded-postgres";
 import { SIMULATOR_TOPIC_ARN, sesEventJson } from "../lib/feedback-simulator";
 import { run, stopGroup } from "../lib/processes";
-import { benchDatabase, machine, percentile, quick, report, startServer } from "./common";
+import { benchDatabase, machine, percentile, quick, report, startServer, runBench } from "./common";
 
 const TOTAL = quick ? 2_000 : 20_000;
 const UNIQUE = Math.round(TOTAL / 1.1); // the rest are repeats of earlier notifications
@@ -254,10 +254,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -45,6 +45,19 @@ async function school() {
   return { tenant, ctx: await adminContext(tenant) };
 }
 
+/** The tenant's learners as the import leaves them, by login ID. */
+const learners = (tenantId: string) =>
+  db
+    .select({
+      loginId: users.loginId,
+      name: users.name,
+      email: users.email,
+      emailStatus: users.emailStatus,
+    })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.role, "learner")))
+    .orderBy(users.loginId);
+
 const countUsers = async (tenantId: string) =>
   (
     await db
@@ -325,16 +338,7 @@ describe("commitImport", () => {
 
     const outcome = await commitImport(ctx, id);
     expect(outcome).toMatchObject({ created: 1, updated: 2, unchanged: 1, invitations: 2 });
-    const rows = await db
-      .select({
-        loginId: users.loginId,
-        name: users.name,
-        email: users.email,
-        emailStatus: users.emailStatus,
-      })
-      .from(users)
-      .where(and(eq(users.tenantId, tenant.id), eq(users.role, "learner")))
-      .orderBy(users.loginId);
+    const rows = await learners(tenant.id);
     expect(rows).toEqual([
       {
         loginId: "brand.new",
@@ -401,16 +405,7 @@ describe("commitImport", () => {
     const id = await checkUpload(ctx, file, "create_and_update");
     const outcome = await commitImport(ctx, id);
     expect(outcome).toMatchObject({ updated: 1, unchanged: 1, invitations: 0, activationCodes: 0 });
-    const rows = await db
-      .select({
-        loginId: users.loginId,
-        name: users.name,
-        email: users.email,
-        emailStatus: users.emailStatus,
-      })
-      .from(users)
-      .where(and(eq(users.tenantId, tenant.id), eq(users.role, "learner")))
-      .orderBy(users.loginId);
+    const rows = await learners(tenant.id);
     expect(rows).toEqual([
       {
         loginId: "kept.one",
