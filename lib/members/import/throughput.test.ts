@@ -48,6 +48,7 @@ describe("100,000 rows", () => {
     expect(summary.byCode).toEqual({
       login_id_missing: 1000,
       login_id_invalid: 1000,
+      name_invalid: 0,
       duplicate_in_file: 1001,
       duplicate_in_tenant: 1000,
       email_invalid: 1000,
