@@ -177,7 +177,7 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
   ).toBe(930);
 });
 
-test("a file that cannot be imported says why and what to do", async ({ page }) => {
+test("a file that cannot be imported says why and what to do @phone", async ({ page }) => {
   const { slug, admin } = await quietTenant();
   await signIn(page, `/t/${slug}/login`, admin);
   await page.goto(`/t/${slug}/admin/members/import`);

@@ -32,6 +32,10 @@ const OUTCOME = {
 
 const n = (value: number) => value.toLocaleString("en");
 
+/** A cell: a table cell from `sm` up; on a phone a labelled line of the row's card. */
+const cell =
+  "py-2 pr-3 max-sm:block max-sm:py-0.5 max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]";
+
 export default async function ImportPreviewPage({ params, searchParams }: Props) {
   const { tenant: slug, id } = await params;
   const { actor, tenant } = await requireAdmin(slug);
@@ -106,7 +110,11 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
               <ActionForm
                 action={applyAllSuggestions.bind(null, tenant.slug)}
                 fields={{ id }}
-                label={`Apply all ${n(page.fixable)} suggested fixes`}
+                label={
+                  page.fixable === 1
+                    ? "Apply the suggested fix"
+                    : `Apply all ${n(page.fixable)} suggested fixes`
+                }
                 pendingLabel="Applying…"
               />
             )}
@@ -190,9 +198,10 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
       {page.total === 0 ? (
         <p className="mt-4 text-sm text-slate-600">No rows here.</p>
       ) : (
+        // On a phone each row stacks into a small card, labelled; from `sm` up it is a table.
         <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full text-left text-sm" data-testid="import-rows">
-            <thead>
+          <table className="min-w-full text-left text-sm max-sm:block" data-testid="import-rows">
+            <thead className="max-sm:hidden">
               <tr className="border-b border-slate-200 text-slate-600">
                 <th className="py-2 pr-3 font-medium">Row</th>
                 <th className="py-2 pr-3 font-medium">Login ID</th>
@@ -202,26 +211,35 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
                 <th className="py-2 pr-3 font-medium">Why, and what to do</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="max-sm:block">
               {page.rows.map((row) => {
                 const suggestion = suggestionOf(row);
                 return (
-                  <tr key={row.line} className="border-b border-slate-100 align-top">
-                    <td className="py-2 pr-3 tabular-nums">{row.line}</td>
-                    <td className="py-2 pr-3 break-all">{row.loginId || "—"}</td>
-                    <td className="py-2 pr-3">{row.name}</td>
-                    <td className="py-2 pr-3 break-all">
+                  <tr
+                    key={row.line}
+                    className="border-b border-slate-100 align-top max-sm:block max-sm:py-2"
+                  >
+                    <td className={`${cell} tabular-nums`} data-label="Row ">
+                      {row.line}
+                    </td>
+                    <td className={`${cell} sm:whitespace-nowrap`} data-label="Login ID ">
+                      {row.loginId || "—"}
+                    </td>
+                    <td className={cell} data-label="Name ">
+                      {row.name}
+                    </td>
+                    <td className={`${cell} break-all`} data-label="E-mail ">
                       {row.rawEmail || <span className="text-slate-500">none (code)</span>}
                       {row.fixed && <span className="text-xs text-emerald-700"> (fixed)</span>}
                     </td>
-                    <td className="py-2 pr-3">
+                    <td className={cell}>
                       <span
                         className={`rounded px-2 py-0.5 text-xs font-medium ${OUTCOME[row.status].className}`}
                       >
                         {OUTCOME[row.status].label}
                       </span>
                     </td>
-                    <td className="py-2 pr-3">
+                    <td className="py-2 pr-3 max-sm:block max-sm:py-1">
                       <ul className="flex flex-col gap-1">
                         {row.problems.map((problem) => (
                           <li key={problem.code}>{problem.message}</li>
