@@ -5,11 +5,10 @@ import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
 import { keyLockedUntil } from "@/lib/auth/attempts";
 import { minutesUntil } from "@/lib/auth/lockout";
 import { normaliseLoginId } from "@/lib/auth/login-id";
-import { hashPassword } from "@/lib/auth/password";
 import { UserError } from "@/lib/errors";
-import { passwordProblem } from "./password-policy";
+import { hashNewPassword } from "./new-password";
 import { normaliseCode } from "./secrets";
-import { liveToken } from "./tokens";
+import { liveToken, spendToken } from "./tokens";
 
 const LINK_GONE =
   "This link has expired or was already used. Ask your administrator to send a new invitation.";
@@ -25,16 +24,11 @@ async function activate(
   password: string,
   how: "link" | "code",
 ) {
-  const problem = passwordProblem(password, pending.loginId);
-  if (problem) throw new UserError("invalid", problem, "password");
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashNewPassword(password, pending.loginId);
   await db.transaction(async (tx) => {
-    const [used] = await tx
-      .update(memberTokens)
-      .set({ usedAt: new Date() })
-      .where(and(eq(memberTokens.id, pending.tokenId), isNull(memberTokens.usedAt)))
-      .returning({ id: memberTokens.id });
-    if (!used) throw new UserError("invalid", how === "link" ? LINK_GONE : CODE_WRONG);
+    if (!(await spendToken(tx, pending.tokenId))) {
+      throw new UserError("invalid", how === "link" ? LINK_GONE : CODE_WRONG);
+    }
     await tx
       .update(users)
       .set({

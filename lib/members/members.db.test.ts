@@ -34,6 +34,18 @@ async function invitationToken(userId: string): Promise<string> {
 
 const id = () => `m.${randomBytes(3).toString("hex")}`;
 
+/** A new member with an address, and the token of the invitation queued for them. */
+async function invitedMember(ctx: Awaited<ReturnType<typeof adminOf>>) {
+  const loginId = id();
+  const created = await createMember(ctx, {
+    loginId,
+    name: "",
+    email: `${loginId}@example.com`,
+    addressExists: undefined,
+  });
+  return { loginId, created, token: await invitationToken(created.id) };
+}
+
 describe("createMember", () => {
   it("stores the member and queues the invitation in one transaction, the token only hashed", async () => {
     const ctx = await adminOf();
@@ -118,14 +130,7 @@ describe("createMember", () => {
 describe("activation", () => {
   it("sets the password once through the link, and the member can sign in", async () => {
     const ctx = await adminOf();
-    const loginId = id();
-    const created = await createMember(ctx, {
-      loginId,
-      name: "",
-      email: `${loginId}@example.com`,
-      addressExists: undefined,
-    });
-    const token = await invitationToken(created.id);
+    const { loginId, created, token } = await invitedMember(ctx);
     expect(await invitationIsUsable(ctx.tenant.id, token)).toBe(true);
     await activateWithLink(ctx.tenant.id, token, "a-long-private-passphrase");
     const [member] = await db.select().from(users).where(eq(users.id, created.id));
@@ -144,14 +149,7 @@ describe("activation", () => {
 
   it("makes the old link invalid when the invitation is sent again", async () => {
     const ctx = await adminOf();
-    const loginId = id();
-    const created = await createMember(ctx, {
-      loginId,
-      name: "",
-      email: `${loginId}@example.com`,
-      addressExists: undefined,
-    });
-    const first = await invitationToken(created.id);
+    const { loginId, created, token: first } = await invitedMember(ctx);
     await db.transaction((tx) =>
       issueInvitation(tx, {
         tenantId: ctx.tenant.id,
@@ -180,14 +178,7 @@ describe("activation", () => {
   it("refuses a link from another tenant and an expired one", async () => {
     const ctx = await adminOf();
     const other = await adminOf();
-    const loginId = id();
-    const created = await createMember(ctx, {
-      loginId,
-      name: "",
-      email: `${loginId}@example.com`,
-      addressExists: undefined,
-    });
-    const token = await invitationToken(created.id);
+    const { created, token } = await invitedMember(ctx);
     await expect(
       activateWithLink(other.tenant.id, token, "a-long-private-passphrase"),
     ).rejects.toThrow(UserError);
@@ -261,14 +252,7 @@ describe("activation", () => {
 describe("updateMember", () => {
   it("re-invites an invited member at a changed address, and refuses another tenant's member", async () => {
     const ctx = await adminOf();
-    const loginId = id();
-    const created = await createMember(ctx, {
-      loginId,
-      name: "",
-      email: `${loginId}@example.com`,
-      addressExists: undefined,
-    });
-    const first = await invitationToken(created.id);
+    const { loginId, created, token: first } = await invitedMember(ctx);
     const result = await updateMember(ctx, {
       id: created.id,
       name: "Renamed",

@@ -236,21 +236,22 @@ export type MemberDetail = {
   createdAt: string;
 };
 
+/** The columns an admin's view of one member reads. */
+export const memberFields = {
+  id: users.id,
+  loginId: users.loginId,
+  name: users.name,
+  email: users.email,
+  emailStatus: users.emailStatus,
+  status: users.status,
+  role: users.role,
+};
+
 /** One member of the admin's tenant, or null: someone else's id looks exactly like a missing one. */
 export async function findMember(tenantId: string, id: string): Promise<MemberDetail | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const [row] = await db
-    .select({
-      id: users.id,
-      loginId: users.loginId,
-      name: users.name,
-      email: users.email,
-      emailStatus: users.emailStatus,
-      status: users.status,
-      role: users.role,
-      lastLoginAt: users.lastLoginAt,
-      createdAt: users.createdAt,
-    })
+    .select({ ...memberFields, lastLoginAt: users.lastLoginAt, createdAt: users.createdAt })
     .from(users)
     .where(and(eq(users.id, id), eq(users.tenantId, tenantId)));
   if (!row || row.role === "operator") return null;

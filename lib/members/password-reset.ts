@@ -1,6 +1,6 @@
 import "server-only";
 import { randomInt } from "node:crypto";
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
 import type { Actor, TenantActor } from "@/lib/auth/actor";
@@ -9,9 +9,10 @@ import { normaliseLoginId } from "@/lib/auth/login-id";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { UserError } from "@/lib/errors";
 import { enqueue } from "@/lib/mail/outbox";
-import { passwordProblem } from "./password-policy";
+import { memberFields } from "./members";
+import { hashNewPassword } from "./new-password";
 import { newLinkToken } from "./secrets";
-import { issueToken, liveToken } from "./tokens";
+import { issueToken, liveToken, spendToken } from "./tokens";
 
 export const RESET_LINK_MINUTES = 60;
 
@@ -123,16 +124,9 @@ export async function resetWithToken(tenantId: string, token: string, password: 
     .innerJoin(users, eq(users.id, memberTokens.userId))
     .where(and(liveToken(tenantId, "password_reset", token), eq(users.status, "active")));
   if (!row) throw new UserError("invalid", LINK_GONE);
-  const problem = passwordProblem(password, row.loginId);
-  if (problem) throw new UserError("invalid", problem, "password");
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashNewPassword(password, row.loginId);
   await db.transaction(async (tx) => {
-    const [used] = await tx
-      .update(memberTokens)
-      .set({ usedAt: new Date() })
-      .where(and(eq(memberTokens.id, row.tokenId), isNull(memberTokens.usedAt)))
-      .returning({ id: memberTokens.id });
-    if (!used) throw new UserError("invalid", LINK_GONE);
+    if (!(await spendToken(tx, row.tokenId))) throw new UserError("invalid", LINK_GONE);
     await setPassword(tx, { id: row.userId, tenantId }, passwordHash, false);
     await tx.insert(auditLog).values({
       tenantId,
@@ -146,15 +140,7 @@ export async function resetWithToken(tenantId: string, token: string, password: 
 
 async function memberByLoginId(tenantId: string, loginId: string) {
   const [member] = await db
-    .select({
-      id: users.id,
-      loginId: users.loginId,
-      name: users.name,
-      email: users.email,
-      emailStatus: users.emailStatus,
-      status: users.status,
-      role: users.role,
-    })
+    .select(memberFields)
     .from(users)
     .where(
       and(
@@ -252,11 +238,9 @@ export async function changeOwnPassword(
       "current",
     );
   }
-  const problem = passwordProblem(next, actor.loginId);
-  if (problem) throw new UserError("invalid", problem, "password");
+  const passwordHash = await hashNewPassword(next, actor.loginId);
   if (current === next)
     throw new UserError("invalid", "Choose a password different from the current one.", "password");
-  const passwordHash = await hashPassword(next);
   await db.transaction(async (tx) => {
     await setPassword(tx, { id: actor.userId, tenantId }, passwordHash, false);
     await tx.insert(auditLog).values({

@@ -43,3 +43,16 @@ export function liveToken(tenantId: string, kind: TokenKind, secret: string): SQ
     gt(memberTokens.expiresAt, new Date()),
   )!;
 }
+
+/**
+ * Spends a single-use secret: true for the one caller that marks it used, false for anyone who
+ * comes second (a double submit, a race).
+ */
+export async function spendToken(tx: Executor, tokenId: string): Promise<boolean> {
+  const [spent] = await tx
+    .update(memberTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(memberTokens.id, tokenId), isNull(memberTokens.usedAt)))
+    .returning({ id: memberTokens.id });
+  return Boolean(spent);
+}

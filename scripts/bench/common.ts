@@ -104,3 +104,22 @@ export function runBench(main: () => Promise<void>): void {
     },
   );
 }
+
+/** The environment the app runs with under a benchmark: production settings, no dispatcher. */
+export function benchAppEnv(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: "10",
+    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+    AUTH_TRUST_HOST: "true",
+    SES_FROM_ADDRESS: "Bench <b@sendwell.localhost>",
+    SES_ENDPOINT: "http://127.0.0.1:9", // local, never called: the dispatcher is off
+    MAIL_DISPATCHER: "off",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  };
+}

@@ -14,7 +14,16 @@ import postgres from "postgres";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { freePort } from "../lib/embedded-postgres";
 import { run, stopGroup } from "../lib/processes";
-import { benchDatabase, machine, percentile, quick, report, startServer, runBench } from "./common";
+import {
+  benchDatabase,
+  machine,
+  percentile,
+  quick,
+  report,
+  startServer,
+  runBench,
+  benchAppEnv,
+} from "./common";
 import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
 
 const MEMBERS = quick ? 10_000 : 100_000;
@@ -210,18 +219,7 @@ async function main() {
       `views (matching members): ${views.map((v) => `${decodeURIComponent(v.search)} ${v.total}`).join(", ")}`,
     );
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DB_POOL_MAX: "10",
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      AUTH_TRUST_HOST: "true",
-      SES_FROM_ADDRESS: "Bench <b@sendwell.localhost>",
-      SES_ENDPOINT: "http://127.0.0.1:9", // local, never called: the dispatcher is off
-      MAIL_DISPATCHER: "off",
-      NEXT_TELEMETRY_DISABLED: "1",
-      BENCH_TENANT_ID: tenantId,
-    };
+    const env = benchAppEnv(databaseUrl, { BENCH_TENANT_ID: tenantId });
 
     if (!existsSync(".next/BUILD_ID")) {
       console.error("no production build: running next build first (not part of the timings)");

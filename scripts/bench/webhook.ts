@@ -15,7 +15,16 @@ import { createSigningIdentity } from "@/lib/feedback/sns-fixtures";
 import { freePort } from "../lib/embedded-postgres";
 import { SIMULATOR_TOPIC_ARN, sesEventJson } from "../lib/feedback-simulator";
 import { run, stopGroup } from "../lib/processes";
-import { benchDatabase, machine, percentile, quick, report, startServer, runBench } from "./common";
+import {
+  benchDatabase,
+  machine,
+  percentile,
+  quick,
+  report,
+  startServer,
+  runBench,
+  benchAppEnv,
+} from "./common";
 
 const TOTAL = quick ? 2_000 : 20_000;
 const UNIQUE = Math.round(TOTAL / 1.1); // the rest are repeats of earlier notifications
@@ -149,19 +158,10 @@ async function main() {
     await mkdir(".data", { recursive: true });
     const certFile = ".data/bench-sns-cert.pem";
     await writeFile(certFile, identity.certificatePem);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DB_POOL_MAX: "10",
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      AUTH_TRUST_HOST: "true",
-      SES_FROM_ADDRESS: "Bench <b@sendwell.localhost>",
-      SES_ENDPOINT: "http://127.0.0.1:9", // local, never called: the dispatcher is off
-      MAIL_DISPATCHER: "off",
+    const env = benchAppEnv(databaseUrl, {
       SNS_TRUSTED_CERT_FILE: certFile,
       SNS_TOPIC_ARNS: SIMULATOR_TOPIC_ARN,
-      NEXT_TELEMETRY_DISABLED: "1",
-    };
+    });
 
     const check = async (label: string, statuses: Map<number, number>) => {
       if (statuses.get(200) !== TOTAL)

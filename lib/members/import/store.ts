@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type postgres from "postgres";
 import { rawSql } from "@/db/client";
-import { normaliseAddress, syntaxProblem } from "@/lib/address";
+import { domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import type { TenantActor } from "@/lib/auth/actor";
 import { normaliseLoginId } from "@/lib/auth/login-id";
@@ -14,7 +14,6 @@ import { ImportError } from "./errors";
 import { FIELD_LABELS, mapHeaders } from "./headers";
 import { parseUpload, type UploadLimits } from "./parse";
 import {
-  domainsToCheck,
   summarise,
   validateRows,
   type ImportMode,
@@ -141,15 +140,19 @@ export async function checkRows(
   const loginKeys = [
     ...new Set(input.map(([loginId]) => normaliseLoginId(loginId!)).filter(Boolean)),
   ];
+  // Usable addresses (and their lower-case forms, as suppressions may hold either) and their
+  // domains, normalised once.
   const addresses = new Set<string>();
+  const domainSet = new Set<string>();
   for (const [, , raw] of input) {
-    const address = raw ? normaliseAddress(raw) : null;
+    const address = raw ? normaliseAddress(raw.trim()) : null;
     if (address && syntaxProblem(address) === null) {
       addresses.add(address);
       addresses.add(address.toLowerCase());
+      domainSet.add(domainOf(address));
     }
   }
-  const domains = domainsToCheck(input, COLUMNS);
+  const domains = [...domainSet];
   onProgress({ phase: `Checking ${domains.length.toLocaleString("en")} mail domains` });
   const [{ taken, suppressed }, verdicts] = await Promise.all([
     tenantFacts(sql, tenantId, loginKeys, [...addresses]),
@@ -269,7 +272,6 @@ export const isImportId = (id: string) => IMPORT_ID.test(id);
 type ImportRowRecord = {
   id: string;
   file_name: string;
-  file_hash: string;
   format: string;
   mode: ImportMode;
   status: ImportStatus;
@@ -304,7 +306,7 @@ export async function findImport(tenantId: string, id: string): Promise<ImportRe
   if (!isImportId(id)) return null;
   const sql = rawSql();
   const [row] = await sql<(ImportRowRecord & { same_file_committed_at: Date | string | null })[]>`
-    select i.id, i.file_name, i.file_hash, i.format, i.mode, i.status, i.row_count, i.summary,
+    select i.id, i.file_name, i.format, i.mode, i.status, i.row_count, i.summary,
       i.result, i.created_at, i.committed_at,
       (select max(o.committed_at) from member_imports o
         where o.tenant_id = i.tenant_id and o.file_hash = i.file_hash and o.id <> i.id
@@ -317,7 +319,7 @@ export async function findImport(tenantId: string, id: string): Promise<ImportRe
 export async function recentImports(tenantId: string, limit = 10): Promise<ImportRecord[]> {
   const sql = rawSql();
   const rows = await sql<ImportRowRecord[]>`
-    select id, file_name, file_hash, format, mode, status, row_count, summary, result, created_at,
+    select id, file_name, format, mode, status, row_count, summary, result, created_at,
       committed_at
     from member_imports where tenant_id = ${tenantId}
     order by created_at desc limit ${limit}`;
