@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useState } from "react";
 import type { ActionState } from "@/lib/action";
-import { FINAL_STATUSES } from "@/lib/mail/reasons";
+import { FINAL_STATUSES } from "@/lib/mail/outbox/states";
 import { Alert, Button, Card } from "./ui";
 
 type Status = {

@@ -6,6 +6,8 @@ export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** A database handle or an open transaction: lib functions that write take either. */
 export type Executor = Database | Transaction;
+/** postgres.js itself, on the pool or inside a transaction: for COPY and the hot paths' raw SQL. */
+export type PgConnection = postgres.Sql | postgres.TransactionSql;
 
 type Cached = { sql: postgres.Sql; db: Database; url: string };
 
@@ -37,6 +39,21 @@ export const db: Database = new Proxy({} as Database, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
   },
 });
+
+/**
+ * The postgres.js connection under a drizzle handle or transaction, for what drizzle cannot do
+ * (COPY): inside a transaction it is the transaction's own connection. Reads drizzle's `session`
+ * (0.45, pinned exactly); db/copy.db.test.ts fails if an upgrade moves it.
+ */
+export function pgOf(executor: Executor): PgConnection {
+  // The lazy proxy binds what it hands out, which would strip postgres.js's methods.
+  if (executor === db) return rawSql();
+  const client =
+    (executor as { $client?: postgres.Sql }).$client ??
+    (executor as unknown as { session?: { client?: postgres.TransactionSql } }).session?.client;
+  if (!client) throw new Error("pgOf: no postgres.js connection under this drizzle handle.");
+  return client;
+}
 
 export function rawSql(): postgres.Sql {
   return connect().sql;

@@ -65,3 +65,16 @@ describe("copyInto", () => {
     expect(await sql`select count(*)::int as n from copy_mid_error`).toEqual([{ n: 0 }]);
   });
 });
+
+describe("pgOf", () => {
+  it("is the transaction's own connection inside a drizzle transaction, and the pool outside", async () => {
+    const { db, pgOf } = await import("./client");
+    const { sql } = await import("drizzle-orm");
+    await db.transaction(async (tx) => {
+      const [viaDrizzle] = await tx.execute<{ x: string }>(sql`select txid_current()::text as x`);
+      const [viaPg] = await pgOf(tx)<{ x: string }[]>`select txid_current()::text as x`;
+      expect(viaPg!.x).toBe(viaDrizzle!.x);
+    });
+    expect(pgOf(db)).toBe(rawSql());
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_THRESHOLDS, type GuardThresholds } from "@/lib/health/account-guard";
 
 /**
  * Every setting Sendwell reads, in one place. Read lazily so `next build` needs none of them;
@@ -6,6 +7,27 @@ import { z } from "zod";
  * sentence instead of failing requests later.
  */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const rate = (fallback: number) => z.coerce.number().positive().max(1).default(fallback);
+
+/**
+ * The dispatcher's settings when nothing says otherwise: the defaults of the MAIL_* variables below,
+ * and of `DispatcherOptions` for tests, benchmarks and the incident replay.
+ */
+export const MAIL_DEFAULTS = {
+  batchSize: 200,
+  concurrency: 10,
+  /** Overlapping batches per process: one decides while the other sends. */
+  pipelines: 2,
+  pollMs: 500,
+  /** Floor of the representative volume, so a young account still has a small bounce budget. */
+  minVolume: 1_000,
+  /** A claimed mail whose dispatcher died goes back to the queue after this long. */
+  leaseMs: 60_000,
+  /** Unconfirmed bulk mail stops counting against the windows after this long without an event. */
+  confirmAfterMs: 30 * 60_000,
+  maxAttempts: 8,
+  accountCheckMs: 60_000,
+} as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -30,13 +52,11 @@ const schema = z.object({
   SES_TENANTS: z.enum(["true", "false"]).default("false"),
   /** `in-app` runs the dispatcher inside the Next.js server; `off` leaves it to `npm run worker`. */
   MAIL_DISPATCHER: z.enum(["in-app", "off"]).default("in-app"),
-  MAIL_BATCH_SIZE: positiveInt(200),
-  MAIL_CONCURRENCY: positiveInt(10),
-  /** Overlapping batches per process: one decides while the other sends. */
-  MAIL_PIPELINES: positiveInt(2),
-  MAIL_POLL_MS: positiveInt(500),
-  /** Floor of the representative volume, so a young account still has a small bounce budget. */
-  MAIL_MIN_VOLUME: positiveInt(1_000),
+  MAIL_BATCH_SIZE: positiveInt(MAIL_DEFAULTS.batchSize),
+  MAIL_CONCURRENCY: positiveInt(MAIL_DEFAULTS.concurrency),
+  MAIL_PIPELINES: positiveInt(MAIL_DEFAULTS.pipelines),
+  MAIL_POLL_MS: positiveInt(MAIL_DEFAULTS.pollMs),
+  MAIL_MIN_VOLUME: positiveInt(MAIL_DEFAULTS.minVolume),
   /** The SNS topics whose notifications the SES webhook accepts (comma-separated ARNs). */
   SNS_TOPIC_ARNS: z
     .string()
@@ -63,11 +83,11 @@ const schema = z.object({
         .map((d) => d.trim().toLowerCase())
         .filter(Boolean),
     ),
-  GUARD_BOUNCE_WARN: z.coerce.number().positive().max(1).default(0.02),
-  GUARD_BOUNCE_STOP_ABOVE: z.coerce.number().positive().max(1).default(0.03),
-  GUARD_BOUNCE_STOP_ALL: z.coerce.number().positive().max(1).default(0.04),
-  GUARD_COMPLAINT_WARN: z.coerce.number().positive().max(1).default(0.0005),
-  GUARD_COMPLAINT_STOP: z.coerce.number().positive().max(1).default(0.0008),
+  GUARD_BOUNCE_WARN: rate(DEFAULT_THRESHOLDS.bounceWarn),
+  GUARD_BOUNCE_STOP_ABOVE: rate(DEFAULT_THRESHOLDS.bounceStopAbove),
+  GUARD_BOUNCE_STOP_ALL: rate(DEFAULT_THRESHOLDS.bounceStopAll),
+  GUARD_COMPLAINT_WARN: rate(DEFAULT_THRESHOLDS.complaintWarn),
+  GUARD_COMPLAINT_STOP: rate(DEFAULT_THRESHOLDS.complaintStop),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET"> & { AUTH_SECRET: string };
@@ -122,4 +142,15 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** The account guard's thresholds as configured (GUARD_*). */
+export function guardThresholds(config: Env = env()): GuardThresholds {
+  return {
+    bounceWarn: config.GUARD_BOUNCE_WARN,
+    bounceStopAbove: config.GUARD_BOUNCE_STOP_ABOVE,
+    bounceStopAll: config.GUARD_BOUNCE_STOP_ALL,
+    complaintWarn: config.GUARD_COMPLAINT_WARN,
+    complaintStop: config.GUARD_COMPLAINT_STOP,
+  };
 }

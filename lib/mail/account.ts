@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accountMailState } from "@/db/schema";
+import { HOLD_RETRY_MS } from "./guard";
 import type { MailTransport } from "./transport";
 
 export type AccountRow = typeof accountMailState.$inferSelect;
@@ -22,7 +23,7 @@ export async function loadAccount(db: Executor): Promise<AccountRow> {
   return (await read())[0]!;
 }
 
-const PAUSE_RECHECK_MS = 5 * 60_000;
+const PAUSE_RECHECK_MS = HOLD_RETRY_MS.account_paused;
 
 /**
  * Reads GetAccount into the shared row. Sending disabled or a SHUTDOWN enforcement status pauses

@@ -9,6 +9,7 @@ import { domainOf } from "@/lib/address/normalise";
 import { syntaxProblem } from "@/lib/address/syntax";
 import type { DomainVerdict } from "@/lib/address/domain-verdict";
 import type { MailLane } from "@/db/schema/mail";
+import { isSuppressedFor } from "@/lib/suppressions/rule";
 
 export type BlockReason = "no_address" | "invalid_address" | "domain_not_found" | "suppressed";
 export type HoldReason =
@@ -34,7 +35,7 @@ export type TenantSnapshot = {
 export type GuardSnapshot = {
   now: Date;
   domainVerdicts: ReadonlyMap<string, DomainVerdict>;
-  /** `${tenantId} ${address}` for tenant suppressions, `* ${address}` for the account's. */
+  /** Keys from lib/suppressions (`suppressionKeys`), checked with `isSuppressedFor`. */
   suppressed: ReadonlySet<string>;
   /** Addresses SES has delivered to before. */
   confirmed: ReadonlySet<string>;
@@ -75,7 +76,7 @@ export function decide(mail: GuardMail, snap: GuardSnapshot): Decision {
     return { kind: "block", reason: "domain_not_found" };
   }
   // 2. Suppression lists.
-  if (snap.suppressed.has(`* ${address}`) || snap.suppressed.has(`${mail.tenantId} ${address}`)) {
+  if (isSuppressedFor(snap.suppressed, mail.tenantId, address)) {
     return { kind: "block", reason: "suppressed" };
   }
   // 3. SES itself paused us.

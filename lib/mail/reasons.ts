@@ -34,13 +34,3 @@ export function reasonText(reason: string | null): string | null {
   if (!reason) return null;
   return REASON_TEXT[reason] ?? reason;
 }
-
-/** States after which nothing more will happen to a mail on its own. */
-export const FINAL_STATUSES: readonly MailStatus[] = [
-  "delivered",
-  "bounced",
-  "complained",
-  "blocked",
-  "failed",
-  "cancelled",
-];

@@ -1,7 +1,6 @@
 import { db } from "@/db/client";
 import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
-import { env } from "@/lib/env";
-import { DEFAULT_THRESHOLDS } from "@/lib/health/account-guard";
+import { env, guardThresholds } from "@/lib/env";
 import { startDispatcher, type RunningDispatcher } from "./dispatcher";
 import { OfflineResolver } from "./offline-dns";
 import { SesTransport } from "./transport";
@@ -35,14 +34,7 @@ export function startMailRuntime(
     pipelines: config.MAIL_PIPELINES,
     pollMs: config.MAIL_POLL_MS,
     minVolume: config.MAIL_MIN_VOLUME,
-    thresholds: {
-      ...DEFAULT_THRESHOLDS,
-      bounceWarn: config.GUARD_BOUNCE_WARN,
-      bounceStopAbove: config.GUARD_BOUNCE_STOP_ABOVE,
-      bounceStopAll: config.GUARD_BOUNCE_STOP_ALL,
-      complaintWarn: config.GUARD_COMPLAINT_WARN,
-      complaintStop: config.GUARD_COMPLAINT_STOP,
-    },
+    thresholds: guardThresholds(config),
     log,
   });
   running.__sendwellDispatcher = dispatcher;

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";
 import { keyLockedUntil } from "@/lib/auth/attempts";
@@ -8,7 +8,7 @@ import { normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { hashNewPassword } from "./new-password";
 import { normaliseCode } from "./secrets";
-import { liveToken, spendToken } from "./tokens";
+import { liveToken, spendToken, voidTokens, WAY_IN_KINDS } from "./tokens";
 
 const LINK_GONE =
   "This link has expired or was already used. Ask your administrator to send a new invitation.";
@@ -47,16 +47,7 @@ async function activate(
         ),
       );
     // Whatever else was issued to start with is void now.
-    await tx
-      .update(memberTokens)
-      .set({ usedAt: new Date() })
-      .where(
-        and(
-          eq(memberTokens.userId, pending.userId),
-          isNull(memberTokens.usedAt),
-          sql`${memberTokens.kind} in ('invitation', 'activation_code')`,
-        ),
-      );
+    await voidTokens(tx, { tenantId, userIds: [pending.userId], kinds: WAY_IN_KINDS });
     await tx.insert(auditLog).values({
       tenantId,
       actorId: pending.userId,

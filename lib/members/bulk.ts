@@ -1,10 +1,12 @@
 import "server-only";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
-import { auditLog, outboundEmails, users } from "@/db/schema";
+import { inList } from "@/db/in-list";
+import { auditLog, users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
-import { issueInvitation } from "./members";
+import { cancelPending } from "@/lib/mail/outbox";
+import { giveWayIn } from "./way-in";
 
 export const BULK_LIMIT = 500;
 
@@ -22,7 +24,7 @@ function checkIds(ctx: TenantActor, ids: readonly string[]) {
 
 /** Another tenant's ids simply match nothing: every statement is scoped to the admin's tenant. */
 const mine = (ctx: TenantActor, ids: readonly string[]) =>
-  and(eq(users.tenantId, ctx.tenant.id), inArray(users.id, [...ids]), ne(users.role, "operator"));
+  and(eq(users.tenantId, ctx.tenant.id), inList(users.id, ids, "uuid"), ne(users.role, "operator"));
 
 export async function disableMembers(ctx: TenantActor, ids: readonly string[]): Promise<number> {
   checkIds(ctx, ids);
@@ -79,19 +81,10 @@ export async function deleteMembers(ctx: TenantActor, ids: readonly string[]): P
       .where(mine(ctx, ids));
     const targetIds = targets.map((t) => t.id);
     if (targetIds.length === 0) return 0;
-    await tx
-      .update(outboundEmails)
-      .set({ status: "cancelled", reason: "member_deleted", updatedAt: new Date() })
-      .where(
-        and(
-          eq(outboundEmails.tenantId, ctx.tenant.id),
-          inArray(outboundEmails.memberId, targetIds),
-          inArray(outboundEmails.status, ["queued", "held", "blocked"]),
-        ),
-      );
+    await cancelPending(tx, { tenantId: ctx.tenant.id, memberIds: targetIds }, "member_deleted");
     await tx
       .delete(users)
-      .where(and(eq(users.tenantId, ctx.tenant.id), inArray(users.id, targetIds)));
+      .where(and(eq(users.tenantId, ctx.tenant.id), inList(users.id, targetIds, "uuid")));
     await audit(tx, ctx, "member.deleted", targetIds, { loginIds: targets.map((t) => t.loginId) });
     return targetIds.length;
   });
@@ -116,7 +109,7 @@ export async function resendInvitations(
       .where(mine(ctx, ids));
     const invitable = targets.filter((t) => t.status === "invited" && t.email);
     for (const t of invitable) {
-      await issueInvitation(tx, {
+      await giveWayIn(tx, {
         tenantId: ctx.tenant.id,
         userId: t.id,
         loginId: t.loginId,

@@ -9,7 +9,8 @@ import { UserError } from "@/lib/errors";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { adminContext, makeTenant } from "@/test/factories";
 import { activateWithCode, activateWithLink, invitationIsUsable } from "./activation";
-import { createMember, findMember, issueInvitation, updateMember } from "./members";
+import { createMember, findMember, updateMember } from "./members";
+import { giveWayIn } from "./way-in";
 import { hashSecret } from "./secrets";
 
 beforeAll(() =>
@@ -151,7 +152,7 @@ describe("activation", () => {
     const ctx = await adminOf();
     const { loginId, created, token: first } = await invitedMember(ctx);
     await db.transaction((tx) =>
-      issueInvitation(tx, {
+      giveWayIn(tx, {
         tenantId: ctx.tenant.id,
         userId: created.id,
         loginId,

@@ -1,20 +1,13 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { db, type Executor } from "@/db/client";
-import { auditLog, outboundEmails, suppressions, users } from "@/db/schema";
-import { checkAddressSyntax, type SyntaxProblem } from "@/lib/address";
-import { defaultDomainChecker } from "@/lib/address/domain-verdict";
-import { domainOf } from "@/lib/address/normalise";
+import { db } from "@/db/client";
+import { auditLog, users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
-import { enqueue } from "@/lib/mail/outbox";
-import { formatCode, newActivationCode, newLinkToken } from "./secrets";
-import { issueToken } from "./tokens";
-
-export const INVITATION_DAYS = 7;
-export const ACTIVATION_CODE_DAYS = 30;
+import { checkMemberAddress } from "./address-check";
+import { giveWayIn } from "./way-in";
 
 export const memberFormSchema = z.object({
   loginId: loginIdSchema,
@@ -40,94 +33,23 @@ export type CreatedMember = {
   activationCode: string | null;
 };
 
-const SYNTAX_MESSAGE: Record<SyntaxProblem, string> = {
-  empty: "Enter an address, or leave the field empty.",
-  too_long: "That address is too long to be real. Check it.",
-  control_character: "The address contains invisible characters. Type it again.",
-  whitespace: "An address has no spaces. Remove them.",
-  no_at: "An address has an @ between name and domain, like taro@example.com.",
-  quoted_local_part: "Addresses with quotes are not supported. Use a plain address.",
-  comment: "Addresses with brackets are not supported. Use a plain address.",
-  bad_local_part: "The part before the @ is not valid. Check it for dots and odd characters.",
-  bad_domain: "The part after the @ is not a valid domain. Check it.",
-};
-
-/** Checks an address the way a careful admin would, before anything is stored. */
-async function checkedAddress(tenantId: string, raw: string, insisted: boolean): Promise<string> {
-  const check = checkAddressSyntax(raw);
-  if (!check.address || check.problem) {
-    throw new UserError("invalid", SYNTAX_MESSAGE[check.problem ?? "bad_domain"], "email");
-  }
-  if (check.suggestion && !insisted) {
-    throw new UserError(
-      "invalid",
-      `Did you mean ${check.suggestion}? Use the suggestion, or tick "This address exists" if it is right.`,
-      "email",
-      check.suggestion,
-    );
-  }
-  const verdict = await defaultDomainChecker().verdict(domainOf(check.address));
-  if (verdict.status === "not_found" && !insisted) {
-    throw new UserError(
-      "invalid",
-      `The domain ${domainOf(check.address)} does not exist, so mail to it would bounce. Correct the address, or tick "This address exists" if you are sure.`,
-      "email",
-    );
-  }
-  const [suppressed] = await db
-    .select({ reason: suppressions.reason })
-    .from(suppressions)
-    .where(
-      and(
-        eq(suppressions.address, check.address),
-        sql`(${suppressions.scope} = 'account' or ${suppressions.tenantId} = ${tenantId})`,
-      ),
-    )
-    .limit(1);
-  if (suppressed) {
-    throw new UserError(
-      "invalid",
-      `Mail to this address ${suppressed.reason === "complaint" ? "was marked as spam" : "bounced"} before, so it will not be sent. Use another address, or leave it empty to get an activation code.`,
-      "email",
-    );
-  }
-  return check.address;
-}
-
 /**
- * A fresh invitation link for the member; any older one stops working, and an older invitation
- * still waiting in the outbox (perhaps to an address since corrected) is cancelled.
+ * Checks an address the way a careful admin would, before anything is stored: a malformed or
+ * suppressed address is refused; a likely typo or a domain our DNS cannot find is refused unless the
+ * admin ticked "This address exists". Disposable and shared addresses pass.
  */
-export async function issueInvitation(
-  tx: Executor,
-  member: { tenantId: string; userId: string; loginId: string; name: string; email: string },
-): Promise<void> {
-  await tx
-    .update(outboundEmails)
-    .set({ status: "cancelled", reason: "superseded", updatedAt: new Date() })
-    .where(
-      and(
-        eq(outboundEmails.tenantId, member.tenantId),
-        eq(outboundEmails.memberId, member.userId),
-        eq(outboundEmails.category, "invitation"),
-        inArray(outboundEmails.status, ["queued", "held"]),
-      ),
-    );
-  const token = newLinkToken();
-  await issueToken(tx, {
-    tenantId: member.tenantId,
-    userId: member.userId,
-    kind: "invitation",
-    secret: token,
-    ttlMs: INVITATION_DAYS * 86_400_000,
-  });
-  await enqueue(tx, {
-    tenantId: member.tenantId,
-    memberId: member.userId,
-    category: "invitation",
-    to: member.email,
-    params: { memberName: member.name, loginId: member.loginId, token },
-  });
+async function checkedAddress(tenantId: string, raw: string, insisted: boolean): Promise<string> {
+  const { address, problems } = await checkMemberAddress(tenantId, raw);
+  const refusal = problems.find(
+    (p) => (p.severity === "error" || p.code === "typo_suggestion") && !(p.overridable && insisted),
+  );
+  if (refusal) {
+    const message = refusal.overridable
+      ? `${refusal.message} Or tick "This address exists" if you are sure it is right.`
+      : refusal.message;
+    throw new UserError("invalid", message, "email", refusal.suggestion);
+  }
+  return address!;
 }
 
 /**
@@ -171,25 +93,13 @@ export async function createMember(
         })
         .returning({ id: users.id });
       const userId = member!.id;
-      let activationCode: string | null = null;
-      if (email) {
-        await issueInvitation(tx, {
-          tenantId: tenant.id,
-          userId,
-          loginId: input.loginId,
-          name: input.name,
-          email,
-        });
-      } else {
-        activationCode = newActivationCode();
-        await issueToken(tx, {
-          tenantId: tenant.id,
-          userId,
-          kind: "activation_code",
-          secret: activationCode,
-          ttlMs: ACTIVATION_CODE_DAYS * 86_400_000,
-        });
-      }
+      const wayIn = await giveWayIn(tx, {
+        tenantId: tenant.id,
+        userId,
+        loginId: input.loginId,
+        name: input.name,
+        email,
+      });
       await tx.insert(auditLog).values({
         tenantId: tenant.id,
         actorId: actor.userId,
@@ -205,7 +115,7 @@ export async function createMember(
         id: userId,
         loginId: input.loginId,
         invitedAddress: email,
-        activationCode: activationCode ? formatCode(activationCode) : null,
+        activationCode: wayIn.kind === "code" ? wayIn.code : null,
       };
     });
   } catch (error) {
@@ -299,7 +209,7 @@ export async function updateMember(
       .where(and(eq(users.id, current.id), eq(users.tenantId, tenant.id)));
     let invitedAddress: string | null = null;
     if (changedAddress && email && current.status === "invited") {
-      await issueInvitation(tx, {
+      await giveWayIn(tx, {
         tenantId: tenant.id,
         userId: current.id,
         loginId: current.loginId,

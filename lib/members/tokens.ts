@@ -1,29 +1,60 @@
-import "server-only";
-import { and, eq, gt, isNull, type SQL } from "drizzle-orm";
+/** The one owner of `member_tokens`: single-use secrets a member starts or recovers with. */
+import { and, eq, getTableName, gt, isNull, type SQL } from "drizzle-orm";
+import type postgres from "postgres";
 import type { Executor } from "@/db/client";
-import { memberTokens } from "@/db/schema";
+import { copyInto, type CopyValue } from "@/db/copy";
+import { inList } from "@/db/in-list";
+import { memberTokens, type MemberToken } from "@/db/schema";
 import { hashSecret } from "./secrets";
 
-export type TokenKind = (typeof memberTokens.kind.enumValues)[number];
+export type TokenKind = MemberToken["kind"];
 
-/**
- * Stores a single-use secret of one kind for a member (only its hash); any unused secret of the
- * same kind stops working, so a resend always supersedes.
- */
-export async function issueToken(
+/** The ways in of a member who has not started: either one supersedes the other. */
+export const WAY_IN_KINDS = [
+  "invitation",
+  "activation_code",
+] as const satisfies readonly TokenKind[];
+
+export type NewToken = {
+  tenantId: string;
+  userId: string;
+  kind: TokenKind;
+  secret: string;
+  expiresAt: Date;
+};
+
+/** Marks the members' unused secrets of these kinds used: they stop working. */
+export async function voidTokens(
   tx: Executor,
-  input: { tenantId: string; userId: string; kind: TokenKind; secret: string; ttlMs: number },
+  target: { tenantId: string; userIds: readonly string[]; kinds: readonly TokenKind[] },
 ): Promise<void> {
+  if (target.userIds.length === 0) return;
   await tx
     .update(memberTokens)
     .set({ usedAt: new Date() })
     .where(
       and(
-        eq(memberTokens.userId, input.userId),
-        eq(memberTokens.kind, input.kind),
+        eq(memberTokens.tenantId, target.tenantId),
+        inList(memberTokens.userId, target.userIds, "uuid"),
+        inList(memberTokens.kind, target.kinds, "member_token_kind"),
         isNull(memberTokens.usedAt),
       ),
     );
+}
+
+/**
+ * Stores a single-use secret for a member (only its hash); their unused secrets of the kinds it
+ * supersedes (its own kind unless told) stop working, so a resend always supersedes.
+ */
+export async function issueToken(
+  tx: Executor,
+  input: Omit<NewToken, "expiresAt"> & { ttlMs: number; supersedes?: readonly TokenKind[] },
+): Promise<void> {
+  await voidTokens(tx, {
+    tenantId: input.tenantId,
+    userIds: [input.userId],
+    kinds: input.supersedes ?? [input.kind],
+  });
   await tx.insert(memberTokens).values({
     tenantId: input.tenantId,
     userId: input.userId,
@@ -31,6 +62,25 @@ export async function issueToken(
     tokenHash: hashSecret(input.secret),
     expiresAt: new Date(Date.now() + input.ttlMs),
   });
+}
+
+const COPY_FIELDS = ["tenantId", "userId", "kind", "tokenHash", "expiresAt"] as const;
+const COPY_COLUMNS = COPY_FIELDS.map((field) => memberTokens[field].name);
+
+/** Stores many new secrets with COPY (a bulk registration's), on the caller's transaction. */
+export async function copyTokens(
+  sql: postgres.Sql | postgres.TransactionSql,
+  tokens: readonly NewToken[],
+): Promise<void> {
+  if (tokens.length === 0) return;
+  const rows: CopyValue[][] = tokens.map((t) => [
+    t.tenantId,
+    t.userId,
+    t.kind,
+    hashSecret(t.secret),
+    t.expiresAt,
+  ]);
+  await copyInto(sql, getTableName(memberTokens), COPY_COLUMNS, rows);
 }
 
 /** The condition for a secret that still works: this tenant, this kind, unused, unexpired. */

@@ -1,19 +1,18 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type postgres from "postgres";
+import { getTableName } from "drizzle-orm";
+import { db, pgOf, type PgConnection } from "@/db/client";
+import { jsonList } from "@/db/in-list";
 import { copyInto, type CopyValue } from "@/db/copy";
-import { rawSql } from "@/db/client";
+import { users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
-import { outboxRow } from "@/lib/mail/outbox";
-import { ACTIVATION_CODE_DAYS, INVITATION_DAYS } from "@/lib/members/members";
-import { formatCode, hashSecret, linkTokenPool, newActivationCode } from "@/lib/members/secrets";
+import { giveWaysIn, type Newcomer } from "@/lib/members/way-in";
 import { summarise, type ImportMode } from "./validate";
 import {
   acceptedRowsChanged,
   checkRows,
-  jsonList,
   packRows,
   unpackRows,
   withImportSlot,
@@ -34,27 +33,18 @@ export type CommitOutcome = CommitSummary & {
 
 type Existing = { id: string; key: string; status: string; name: string; email: string | null };
 
-const USER_COLUMNS = [
+// Named by the schema: a renamed column fails the type check, not a commit.
+const USER_FIELDS = [
   "id",
-  "tenant_id",
+  "tenantId",
   "role",
-  "login_id",
+  "loginId",
   "name",
   "email",
-  "email_status",
+  "emailStatus",
   "status",
-] as const;
-const TOKEN_COLUMNS = ["tenant_id", "user_id", "kind", "token_hash", "expires_at"] as const;
-const OUTBOX_COLUMNS = [
-  "tenant_id",
-  "member_id",
-  "category",
-  "lane",
-  "to_address",
-  "template",
-  "params",
-  "batch_id",
-] as const;
+] as const satisfies readonly (keyof typeof users.$inferInsert)[];
+const USER_COLUMNS = USER_FIELDS.map((field) => users[field].name);
 
 const CHANGED_SINCE_PREVIEW =
   "The member list changed since this file was checked, so some rows now have a different outcome. Nothing was added: review the updated preview and commit again.";
@@ -82,7 +72,8 @@ async function commitNow(
 ): Promise<CommitOutcome> {
   let outcome: CommitOutcome | "changed";
   try {
-    outcome = await rawSql().begin(async (sql) => {
+    outcome = await db.transaction(async (tx) => {
+      const sql = pgOf(tx);
       const [locked] = await sql<
         { status: ImportStatus; mode: ImportMode; rows: Buffer; result: CommitSummary | null }[]
       >`
@@ -99,8 +90,8 @@ async function commitNow(
 
       // The tenant may have changed since the preview: the outcome the admin saw must still hold.
       onProgress({ phase: "Checking the rows again", total: stored.rows.length });
-      const now = (await acceptedRowsChanged(sql, tenant.id, stored.rows))
-        ? await checkRows(sql, tenant.id, locked.mode, stored.rows)
+      const now = (await acceptedRowsChanged(tx, tenant.id, stored.rows))
+        ? await checkRows(tx, tenant.id, locked.mode, stored.rows)
         : null;
       if (now?.some((row, i) => outcomeOf(row) !== outcomeOf(stored.rows[i]!))) {
         const rows = now.map((row, i) => ({ ...stored.rows[i]!, ...row }));
@@ -119,24 +110,25 @@ async function commitNow(
       const plan = planCommit(tenant.id, accepted, byKey);
 
       onProgress({ phase: `Adding ${plan.users.length.toLocaleString("en")} members` });
-      await copyInto(sql, "users", USER_COLUMNS, plan.users);
+      await copyInto(sql, getTableName(users), USER_COLUMNS, plan.users);
       if (plan.updates.length > 0) {
         onProgress({ phase: `Updating ${plan.updates.length.toLocaleString("en")} members` });
         await applyUpdates(sql, tenant.id, plan.updates);
-        await supersede(sql, tenant.id, plan.superseded);
       }
-      await copyInto(sql, "member_tokens", TOKEN_COLUMNS, plan.tokens);
-      onProgress({ phase: `Queuing ${plan.mails.length.toLocaleString("en")} invitations` });
-      await copyInto(sql, "outbound_emails", OUTBOX_COLUMNS, plan.mails);
+      const ways = await giveWaysIn(tx, tenant.id, plan.newcomers, {
+        superseding: plan.superseded,
+        onQueuing: (n) => onProgress({ phase: `Queuing ${n.toLocaleString("en")} invitations` }),
+      });
+      const codes = ways.codes.map(({ userId, code }) => ({ ...plan.rowOf.get(userId)!, code }));
 
       const summary: CommitSummary = {
         created: plan.users.length,
         updated: plan.updates.length,
         unchanged: plan.unchanged,
-        invitations: plan.mails.length,
-        activationCodes: plan.codes.length,
+        invitations: ways.invitations,
+        activationCodes: codes.length,
         skipped: stored.rows.length - accepted.length,
-        batchId: plan.mails.length > 0 ? plan.batchId : null,
+        batchId: ways.batchId,
       };
       await sql`
         insert into audit_log (tenant_id, actor_id, action, subject_id, detail)
@@ -147,7 +139,7 @@ async function commitNow(
         set status = 'committed', result = ${JSON.stringify(summary)}::text::jsonb, committed_at = now(),
           updated_at = now()
         where id = ${id} and tenant_id = ${tenant.id}`;
-      return { ...summary, alreadyCommitted: false, codes: plan.codes };
+      return { ...summary, alreadyCommitted: false, codes };
     });
   } catch (error) {
     if (constraintOf(error) === "users_tenant_login_id_key") {
@@ -170,7 +162,7 @@ function constraintOf(error: unknown): string | undefined {
 }
 
 async function existingLearners(
-  sql: postgres.TransactionSql,
+  sql: PgConnection,
   tenantId: string,
   rows: readonly ImportRow[],
 ): Promise<Existing[]> {
@@ -186,14 +178,14 @@ async function existingLearners(
 type Update = { id: string; name: string; email: string | null; emailChanged: boolean };
 
 type Plan = {
-  batchId: string;
   users: CopyValue[][];
-  tokens: CopyValue[][];
-  mails: CopyValue[][];
-  codes: IssuedCode[];
   updates: Update[];
   unchanged: number;
-  /** Members whose earlier invitation or code stops working (and whose pending invitation is cancelled). */
+  /** Members who get a way in: every new one, and those updated to a new address who have not started. */
+  newcomers: Newcomer[];
+  /** Where each newcomer's row is in the file, for the codes sheet. */
+  rowOf: Map<string, Omit<IssuedCode, "code">>;
+  /** Newcomers whose earlier invitation or code stops working (and whose pending invitation is cancelled). */
   superseded: string[];
 };
 
@@ -204,52 +196,16 @@ function planCommit(
   existing: ReadonlyMap<string, Existing>,
 ): Plan {
   const plan: Plan = {
-    batchId: randomUUID(),
     users: [],
-    tokens: [],
-    mails: [],
-    codes: [],
     updates: [],
     unchanged: 0,
+    newcomers: [],
+    rowOf: new Map(),
     superseded: [],
   };
-  const nextToken = linkTokenPool(accepted.filter((row) => row.email).length);
-  const invitationExpiry = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
-  const codeExpiry = new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000);
-
-  // A member who has not started gets a way in: an invitation to their address, or a code.
-  const giveStart = (userId: string, row: ImportRow) => {
-    if (row.email) {
-      const token = nextToken();
-      plan.tokens.push([tenantId, userId, "invitation", hashSecret(token), invitationExpiry]);
-      const mail = outboxRow({
-        tenantId,
-        memberId: userId,
-        category: "invitation",
-        to: row.email,
-        params: { memberName: row.name, loginId: row.loginId, token },
-        batchId: plan.batchId,
-      });
-      plan.mails.push([
-        mail.tenantId,
-        mail.memberId,
-        mail.category,
-        mail.lane,
-        mail.toAddress,
-        mail.template,
-        mail.params,
-        mail.batchId,
-      ]);
-    } else {
-      const code = newActivationCode();
-      plan.tokens.push([tenantId, userId, "activation_code", hashSecret(code), codeExpiry]);
-      plan.codes.push({
-        line: row.line,
-        loginId: row.loginId,
-        name: row.name,
-        code: formatCode(code),
-      });
-    }
+  const newcomer = (userId: string, row: ImportRow, name: string, email: string | null) => {
+    plan.newcomers.push({ tenantId, userId, loginId: row.loginId, name, email });
+    plan.rowOf.set(userId, { line: row.line, loginId: row.loginId, name });
   };
 
   for (const row of accepted) {
@@ -266,7 +222,7 @@ function planCommit(
         row.email ? "unchecked" : "none",
         "invited",
       ]);
-      giveStart(userId, row);
+      newcomer(userId, row, row.name, row.email);
       continue;
     }
     // An empty cell (or a column the file does not have) keeps what is stored: an update never
@@ -282,14 +238,14 @@ function planCommit(
     // Like editing one member: a new address of someone who has not started gets a fresh start.
     if (emailChanged && member.status === "invited") {
       plan.superseded.push(member.id);
-      giveStart(member.id, { ...row, name, email });
+      newcomer(member.id, row, name, email);
     }
   }
   return plan;
 }
 
 async function applyUpdates(
-  sql: postgres.TransactionSql,
+  sql: PgConnection,
   tenantId: string,
   updates: readonly Update[],
 ): Promise<void> {
@@ -312,27 +268,6 @@ async function applyUpdates(
 }
 
 /**
- * The earlier ways in of members who get a new one: their unused invitation links and codes stop
- * working, and an invitation still waiting in the outbox (to the old address) is cancelled.
- */
-async function supersede(
-  sql: postgres.TransactionSql,
-  tenantId: string,
-  userIds: readonly string[],
-): Promise<void> {
-  if (userIds.length === 0) return;
-  const ids = sql`(select json_array_elements_text(${jsonList(userIds)}::text::json)::uuid)`;
-  await sql`
-    update member_tokens set used_at = now()
-    where tenant_id = ${tenantId} and kind in ('invitation', 'activation_code') and used_at is null
-      and user_id in ${ids}`;
-  await sql`
-    update outbound_emails set status = 'cancelled', reason = 'superseded', updated_at = now()
-    where tenant_id = ${tenantId} and category = 'invitation' and status in ('queued', 'held')
-      and member_id in ${ids}`;
-}
-
-/**
  * New activation codes for the members this import added without an address who have not started
  * yet: for an admin who lost the sheet shown at commit. Their earlier codes stop working.
  */
@@ -340,7 +275,8 @@ export async function reissueImportCodes(
   { actor, tenant }: TenantActor,
   id: string,
 ): Promise<IssuedCode[]> {
-  return rawSql().begin(async (sql) => {
+  return db.transaction(async (tx) => {
+    const sql = pgOf(tx);
     const [record] = await sql<{ status: ImportStatus; rows: Buffer }[]>`
       select status, rows from member_imports where id = ${id} and tenant_id = ${tenant.id}`;
     if (!record) throw new UserError("not_found", "This import no longer exists.");
@@ -361,34 +297,31 @@ export async function reissueImportCodes(
         "Every member this file added without an address has started (or now has an address): no code is needed.",
       );
     }
-    await supersede(
-      sql,
+    const ways = await giveWaysIn(
+      tx,
       tenant.id,
-      members.map((member) => member.id),
-    );
-    const expiry = new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000);
-    const codes = members.map((member) => ({ member, code: newActivationCode() }));
-    await copyInto(
-      sql,
-      "member_tokens",
-      TOKEN_COLUMNS,
-      codes.map(({ member, code }) => [
-        tenant.id,
-        member.id,
-        "activation_code",
-        hashSecret(code),
-        expiry,
-      ]),
+      members.map((m) => ({
+        tenantId: tenant.id,
+        userId: m.id,
+        loginId: m.login_id,
+        name: m.name,
+        email: null,
+      })),
+      { superseding: members.map((m) => m.id) },
     );
     await sql`
       insert into audit_log (tenant_id, actor_id, action, subject_id, detail)
       values (${tenant.id}, ${actor.userId}, 'members.codes_reissued', ${id},
-        ${JSON.stringify({ count: codes.length })}::text::jsonb)`;
-    return codes.map(({ member, code }) => ({
-      line: lines.get(member.key) ?? 0,
-      loginId: member.login_id,
-      name: member.name,
-      code: formatCode(code),
-    }));
+        ${JSON.stringify({ count: ways.codes.length })}::text::jsonb)`;
+    const byId = new Map(members.map((m) => [m.id, m]));
+    return ways.codes.map(({ userId, code }) => {
+      const member = byId.get(userId)!;
+      return {
+        line: lines.get(member.key) ?? 0,
+        loginId: member.login_id,
+        name: member.name,
+        code,
+      };
+    });
   });
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type postgres from "postgres";
-import { rawSql } from "@/db/client";
+import { db, pgOf, rawSql, type Executor, type PgConnection } from "@/db/client";
+import { jsonList } from "@/db/in-list";
 import { domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import type { TenantActor } from "@/lib/auth/actor";
@@ -10,6 +10,7 @@ import { normaliseLoginId } from "@/lib/auth/login-id";
 import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { Semaphore } from "@/lib/semaphore";
+import { suppressedAmong } from "@/lib/suppressions";
 import { ImportError } from "./errors";
 import { FIELD_LABELS, mapHeaders } from "./headers";
 import { parseUpload, type UploadLimits } from "./parse";
@@ -22,7 +23,7 @@ import {
   type ValidatedRow,
 } from "./validate";
 
-type Db = postgres.Sql | postgres.TransactionSql;
+type Db = PgConnection;
 
 /** A row as checked, with the address as it was written (or as a fix rewrote it). */
 export type ImportRow = ValidatedRow & { rawEmail: string; fixed?: true };
@@ -76,27 +77,21 @@ export function uploadLimits(): UploadLimits {
 /** Lets a progress event reach the browser before a stretch of synchronous work. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Text that PostgreSQL reads as a json array: one parameter, however many values. */
-export const jsonList = (values: readonly string[]) => JSON.stringify(values);
-
 /** What the tenant holds of the given login IDs (normalised) and addresses: the facts that change. */
 async function tenantFacts(
-  sql: Db,
+  tx: Executor,
   tenantId: string,
   loginKeys: readonly string[],
   addresses: readonly string[],
-): Promise<{ taken: { key: string; role: string }[]; suppressed: { address: string }[] }> {
+): Promise<{ taken: { key: string; role: string }[]; suppressed: ReadonlySet<string> }> {
   const [taken, suppressed] = await Promise.all([
-    sql<{ key: string; role: string }[]>`
+    pgOf(tx)<{ key: string; role: string }[]>`
       select lower(login_id) as key, role from users
       where tenant_id = ${tenantId}
         and lower(login_id) in (select json_array_elements_text(${jsonList(loginKeys)}::text::json))`,
-    sql<{ address: string }[]>`
-      select address from suppressions
-      where address in (select json_array_elements_text(${jsonList(addresses)}::text::json))
-        and (scope = 'account' or tenant_id = ${tenantId})`,
+    suppressedAmong(tx, tenantId, addresses),
   ]);
-  return { taken, suppressed };
+  return { taken, suppressed: new Set(suppressed.keys()) };
 }
 
 /**
@@ -105,18 +100,18 @@ async function tenantFacts(
  * decides a row's outcome (the file, syntax, domains) has not changed.
  */
 export async function acceptedRowsChanged(
-  sql: Db,
+  tx: Executor,
   tenantId: string,
   rows: readonly ImportRow[],
 ): Promise<boolean> {
   const accepted = rows.filter((row) => row.status !== "error");
   const { taken, suppressed } = await tenantFacts(
-    sql,
+    tx,
     tenantId,
     accepted.map((row) => normaliseLoginId(row.loginId)),
-    accepted.flatMap((row) => (row.email ? [row.email, row.email.toLowerCase()] : [])),
+    accepted.flatMap((row) => (row.email ? [row.email] : [])),
   );
-  if (suppressed.length > 0) return true;
+  if (suppressed.size > 0) return true;
   const roles = new Map(taken.map((member) => [member.key, member.role]));
   return accepted.some((row) => {
     const role = roles.get(normaliseLoginId(row.loginId));
@@ -130,7 +125,7 @@ export async function acceptedRowsChanged(
  * addresses suppressed, domains that do not exist. Reads only what the rows name.
  */
 export async function checkRows(
-  sql: Db,
+  tx: Executor,
   tenantId: string,
   mode: ImportMode,
   rows: readonly { loginId: string; name: string; rawEmail: string; line: number }[],
@@ -140,22 +135,20 @@ export async function checkRows(
   const loginKeys = [
     ...new Set(input.map(([loginId]) => normaliseLoginId(loginId!)).filter(Boolean)),
   ];
-  // Usable addresses (and their lower-case forms, as suppressions may hold either) and their
-  // domains, normalised once.
+  // Usable addresses and their domains, normalised once.
   const addresses = new Set<string>();
   const domainSet = new Set<string>();
   for (const [, , raw] of input) {
     const address = raw ? normaliseAddress(raw.trim()) : null;
     if (address && syntaxProblem(address) === null) {
       addresses.add(address);
-      addresses.add(address.toLowerCase());
       domainSet.add(domainOf(address));
     }
   }
   const domains = [...domainSet];
   onProgress({ phase: `Checking ${domains.length.toLocaleString("en")} mail domains` });
   const [{ taken, suppressed }, verdicts] = await Promise.all([
-    tenantFacts(sql, tenantId, loginKeys, [...addresses]),
+    tenantFacts(tx, tenantId, loginKeys, [...addresses]),
     defaultDomainChecker().verdicts(domains),
   ]);
   onProgress({ phase: "Checking rows", total: rows.length });
@@ -164,7 +157,7 @@ export async function checkRows(
     mode,
     existingLoginIds: new Set(taken.map((t) => t.key)),
     adminLoginIds: new Set(taken.filter((t) => t.role !== "learner").map((t) => t.key)),
-    suppressed: new Set(suppressed.map((s) => s.address)),
+    suppressed,
     domainVerdicts: verdicts,
     lines: rows.map((row) => row.line),
   });
@@ -245,8 +238,8 @@ async function checkUploadNow(
     rawEmail: cell(row, mapping.columns.email),
     line: parsed.lines[i]!,
   }));
+  const validated = await checkRows(db, tenant.id, mode, rows, onProgress);
   const sql = rawSql();
-  const validated = await checkRows(sql, tenant.id, mode, rows, onProgress);
   onProgress({ phase: "Saving the preview", total: rows.length });
   const stored: StoredRows = {
     headers: parsed.headers,
@@ -425,7 +418,8 @@ export async function applySuggestions(
   lines: readonly number[] | "all",
 ): Promise<number> {
   return withImportSlot(noProgress, () =>
-    rawSql().begin(async (sql) => {
+    db.transaction(async (tx) => {
+      const sql = pgOf(tx);
       const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
       const wanted = lines === "all" ? null : new Set(lines);
       let changed = 0;
@@ -436,7 +430,7 @@ export async function applySuggestions(
         return { ...row, rawEmail: suggestion, fixed: true as const };
       });
       if (changed === 0) return 0;
-      const validated = await checkRows(sql, tenant.id, mode, rows);
+      const validated = await checkRows(tx, tenant.id, mode, rows);
       await saveChecked(sql, tenant.id, id, mode, { ...stored, rows: withInput(validated, rows) });
       return changed;
     }),
@@ -450,9 +444,10 @@ export async function changeImportMode(
   mode: ImportMode,
 ): Promise<void> {
   await withImportSlot(noProgress, () =>
-    rawSql().begin(async (sql) => {
+    db.transaction(async (tx) => {
+      const sql = pgOf(tx);
       const { stored } = await lockPreviewed(sql, tenant.id, id);
-      const validated = await checkRows(sql, tenant.id, mode, stored.rows);
+      const validated = await checkRows(tx, tenant.id, mode, stored.rows);
       await saveChecked(sql, tenant.id, id, mode, {
         ...stored,
         rows: withInput(validated, stored.rows),
@@ -464,9 +459,10 @@ export async function changeImportMode(
 /** Checks the rows again against the member list as it is now (after a failed commit, say). */
 export async function recheckImport({ tenant }: TenantActor, id: string): Promise<void> {
   await withImportSlot(noProgress, () =>
-    rawSql().begin(async (sql) => {
+    db.transaction(async (tx) => {
+      const sql = pgOf(tx);
       const { stored, mode } = await lockPreviewed(sql, tenant.id, id);
-      const validated = await checkRows(sql, tenant.id, mode, stored.rows);
+      const validated = await checkRows(tx, tenant.id, mode, stored.rows);
       await saveChecked(sql, tenant.id, id, mode, {
         ...stored,
         rows: withInput(validated, stored.rows),

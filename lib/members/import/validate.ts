@@ -1,7 +1,12 @@
-import { domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
-import type { AddressCheck, SyntaxProblem } from "@/lib/address";
+import {
+  addressProblems,
+  CachedAddressChecker,
+  domainOf,
+  normaliseAddress,
+  syntaxProblem,
+  type AddressCheck,
+} from "@/lib/address";
 import { LOGIN_ID_PATTERN, normaliseLoginId } from "@/lib/auth/login-id";
-import { CachedAddressChecker } from "./address-check";
 import type { ImportField } from "./headers";
 
 export const PROBLEM_CODES = [
@@ -61,19 +66,6 @@ export type ImportColumns = Partial<Record<ImportField, number>>;
 
 const LOGIN_ID_RULE =
   "A login ID has 5 to 30 characters: letters, digits and . _ - @, starting with a letter or digit.";
-
-const SYNTAX_MESSAGES: Record<SyntaxProblem, string> = {
-  empty: "The e-mail address is empty.",
-  too_long: "The e-mail address is too long (at most 254 characters, 64 before the @).",
-  control_character: "The e-mail address contains a line break or another invisible character.",
-  whitespace: "The e-mail address contains a space.",
-  no_at: "The e-mail address has no @.",
-  quoted_local_part: "The e-mail address contains quotes, which we cannot send to.",
-  comment: "The e-mail address contains brackets, which we cannot send to.",
-  bad_local_part:
-    "The part before the @ is not valid (for example two dots in a row, a dot at either end, a second @, or non-ASCII letters).",
-  bad_domain: "The part after the @ is not a valid domain name.",
-};
 
 const MAX_LINES_NAMED = 5;
 
@@ -192,62 +184,16 @@ function checkEmail(
   context: ValidationContext,
   problems: RowProblem[],
 ): string | null {
-  if (check.address === null) {
-    const what = SYNTAX_MESSAGES[check.problem ?? "bad_domain"];
-    problems.push(
-      check.suggestion
-        ? {
-            ...error(
-              "email_invalid",
-              `${what} Did you mean ${check.suggestion}? Correct the address or leave it empty.`,
-            ),
-            suggestion: check.suggestion,
-          }
-        : error("email_invalid", `${what} Correct the address or leave it empty.`),
-    );
-    return null;
-  }
   const address = check.address;
-  if (context.suppressed.has(address) || context.suppressed.has(address.toLowerCase())) {
+  const found = addressProblems(check, {
+    suppressed:
+      address !== null &&
+      (context.suppressed.has(address) || context.suppressed.has(address.toLowerCase())),
+    domain: address === null ? undefined : context.domainVerdicts.get(domainOf(address)),
+  });
+  for (const { code, severity, message, suggestion } of found) {
     problems.push(
-      error(
-        "suppressed_address",
-        `Mail to ${address} bounced or was reported as spam before, so we cannot send to it. Ask the member for another address or leave it empty.`,
-      ),
-    );
-  }
-  const domain = domainOf(address);
-  if (context.domainVerdicts.get(domain)?.status === "not_found") {
-    problems.push(
-      error(
-        "domain_not_found",
-        `The domain ${domain} does not exist or cannot receive mail. Check the address for a typo, or leave it empty.`,
-      ),
-    );
-  }
-  if (check.suggestion) {
-    problems.push({
-      ...warning(
-        "typo_suggestion",
-        `${address} looks like a typo for ${check.suggestion}. Apply the suggestion or check the address with the member.`,
-      ),
-      suggestion: check.suggestion,
-    });
-  }
-  if (check.disposable) {
-    problems.push(
-      warning(
-        "disposable_address",
-        `${address} is a throwaway address that may stop working soon. Ask the member for a permanent address.`,
-      ),
-    );
-  }
-  if (check.role) {
-    problems.push(
-      warning(
-        "role_address",
-        `${address} is a shared address (such as info@ or admin@), not a person's. Use the member's own address if they have one.`,
-      ),
+      suggestion ? { code, severity, message, suggestion } : { code, severity, message },
     );
   }
   return address;

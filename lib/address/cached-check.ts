@@ -1,13 +1,8 @@
-import {
-  domainOf,
-  isDisposableDomain,
-  isRoleAddress,
-  localPartOf,
-  normaliseAddress,
-  suggestDomain,
-  syntaxProblem,
-  type AddressCheck,
-} from "@/lib/address";
+import type { AddressCheck } from "./check";
+import { isDisposableDomain, isRoleAddress } from "./flags";
+import { domainOf, localPartOf, normaliseAddress } from "./normalise";
+import { syntaxProblem } from "./syntax";
+import { suggestDomain } from "./typo";
 
 /**
  * checkAddressSyntax with the per-domain work (the typo search, about 70 µs, and the disposable

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkAddressSyntax } from "@/lib/address";
-import { CachedAddressChecker } from "./address-check";
+import { CachedAddressChecker } from "./cached-check";
 
 const SAMPLES = [
   "taro@example.co.jp",

@@ -18,11 +18,11 @@ import {
 } from "@/db/schema";
 import { makeTenant } from "@/test/factories";
 import { DEAD_DOMAIN, dispatcherOptions, drain, localSesTransport, sesStore } from "@/test/mail";
-import { loadAccount, refreshAccount } from "./account";
-import { dispatchOnce, startDispatcher } from "./dispatcher";
-import { enqueue, enqueueBatch } from "./outbox";
-import { TemplateParamsError } from "./templates";
-import type { AccountStatus, MailTransport, OutgoingMail } from "./transport";
+import { loadAccount, refreshAccount } from "../account";
+import { dispatchOnce, startDispatcher } from ".";
+import { enqueue, enqueueBatch } from "../outbox";
+import { TemplateParamsError } from "../templates";
+import type { AccountStatus, MailTransport, OutgoingMail } from "../transport";
 
 const healthy: AccountStatus = {
   sendingEnabled: true,

@@ -1,0 +1,30 @@
+import { and, eq } from "drizzle-orm";
+import { inList } from "@/db/in-list";
+import type { Executor } from "@/db/client";
+import { outboundEmails, type MailCategory } from "@/db/schema";
+import { CANCELS, type CancelReason } from "./states";
+
+/**
+ * Cancels a tenant's unsent mail to the given members (of one category, or all), touching only the
+ * states the reason allows (see CANCELS). Returns how many were cancelled.
+ */
+export async function cancelPending(
+  tx: Executor,
+  target: { tenantId: string; memberIds: readonly string[]; category?: MailCategory },
+  reason: CancelReason,
+): Promise<number> {
+  if (target.memberIds.length === 0) return 0;
+  const cancelled = await tx
+    .update(outboundEmails)
+    .set({ status: "cancelled", reason, updatedAt: new Date() })
+    .where(
+      and(
+        eq(outboundEmails.tenantId, target.tenantId),
+        inList(outboundEmails.memberId, target.memberIds, "uuid"),
+        target.category ? eq(outboundEmails.category, target.category) : undefined,
+        inList(outboundEmails.status, CANCELS[reason], "mail_status"),
+      ),
+    )
+    .returning({ id: outboundEmails.id });
+  return cancelled.length;
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { getTableName } from "drizzle-orm";
+import type postgres from "postgres";
+import type { Executor } from "@/db/client";
+import { copyInto, type CopyValue } from "@/db/copy";
+import { outboundEmails, type MailCategory, type NewOutboundEmail } from "@/db/schema";
+import { normaliseAddress } from "@/lib/address/normalise";
+import { laneOf, validateParams } from "../templates";
+
+export type MailToQueue = {
+  tenantId: string;
+  memberId?: string | null;
+  category: MailCategory;
+  /** Raw as stored on the member; null when they have none (the guard blocks it as `no_address`). */
+  to: string | null;
+  params: unknown;
+  batchId?: string;
+};
+
+type QueuedRow = Required<
+  Pick<
+    NewOutboundEmail,
+    "tenantId" | "memberId" | "category" | "lane" | "toAddress" | "template" | "params" | "batchId"
+  >
+>;
+
+/** The outbox row for a mail, parameters validated: bad ones throw and roll the caller back. */
+function outboxRow(mail: MailToQueue): QueuedRow {
+  const params = validateParams(mail.category, mail.params) as Record<string, unknown>;
+  // An unusable address is kept as given, so the guard can block it with its reason.
+  const to = mail.to?.trim() ? (normaliseAddress(mail.to) ?? mail.to.trim()) : null;
+  return {
+    tenantId: mail.tenantId,
+    memberId: mail.memberId ?? null,
+    category: mail.category,
+    lane: laneOf(mail.category),
+    toAddress: to,
+    template: mail.category,
+    params,
+    batchId: mail.batchId ?? null,
+  };
+}
+
+/**
+ * Queues one mail inside the caller's transaction, so the mail exists exactly when the change that
+ * caused it does.
+ */
+export async function enqueue(tx: Executor, mail: MailToQueue): Promise<{ id: number }> {
+  const [inserted] = await tx
+    .insert(outboundEmails)
+    .values(outboxRow(mail))
+    .returning({ id: outboundEmails.id });
+  return inserted!;
+}
+
+/** Queues many mails as one batch (the guard paces a batch like any bulk mail), in chunks. */
+export async function enqueueBatch(
+  tx: Executor,
+  mails: readonly Omit<MailToQueue, "batchId">[],
+  batchId: string = randomUUID(),
+): Promise<{ batchId: string; count: number }> {
+  const rows = mails.map((m) => outboxRow({ ...m, batchId }));
+  for (let i = 0; i < rows.length; i += 2_000) {
+    await tx.insert(outboundEmails).values(rows.slice(i, i + 2_000));
+  }
+  return { batchId, count: rows.length };
+}
+
+// The COPY columns, named by the schema: a renamed column fails the type check, not a commit.
+const COPY_FIELDS = [
+  "tenantId",
+  "memberId",
+  "category",
+  "lane",
+  "toAddress",
+  "template",
+  "params",
+  "batchId",
+] as const satisfies readonly (keyof QueuedRow)[];
+const COPY_COLUMNS = COPY_FIELDS.map((field) => outboundEmails[field].name);
+
+/**
+ * Prepares mails for `copyBatch`: each is validated now, so a bad one throws before anything is
+ * written. For bulk registrations, where tens of thousands go in at once.
+ */
+export function prepareBatch(mails: Iterable<Omit<MailToQueue, "batchId">>, batchId: string) {
+  const rows: CopyValue[][] = [];
+  for (const mail of mails) {
+    const row = outboxRow({ ...mail, batchId });
+    rows.push(COPY_FIELDS.map((field) => row[field]));
+  }
+  return { batchId, rows };
+}
+
+/** Queues a prepared batch with COPY, on the caller's connection or transaction. */
+export async function copyBatch(
+  sql: postgres.Sql | postgres.TransactionSql,
+  batch: ReturnType<typeof prepareBatch>,
+): Promise<number> {
+  if (batch.rows.length === 0) return 0;
+  await copyInto(sql, getTableName(outboundEmails), COPY_COLUMNS, batch.rows);
+  return batch.rows.length;
+}

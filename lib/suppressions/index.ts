@@ -1,0 +1,86 @@
+/**
+ * The one owner of `suppressions`: addresses we never send to again, for one tenant or for the
+ * whole account. Reads and writes share one rule (./rule): the account's list and the tenant's own
+ * apply, compared without regard to case.
+ */
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { inList, listValues } from "@/db/in-list";
+import { accountKey, tenantKey } from "./rule";
+
+export { accountKey, isSuppressedFor, tenantKey } from "./rule";
+
+export type SuppressionReason = "bounce" | "complaint";
+
+const lowered = (addresses: Iterable<string>) => [
+  ...new Set([...addresses].map((a) => a.toLowerCase())),
+];
+
+/** Every suppression of the given addresses, as keys for `isSuppressedFor` (the dispatcher's batch). */
+export async function suppressionKeys(
+  db: Executor,
+  addresses: Iterable<string>,
+): Promise<Set<string>> {
+  const list = lowered(addresses);
+  if (list.length === 0) return new Set();
+  const rows = await db.execute<{
+    scope: "account" | "tenant";
+    tenantId: string | null;
+    address: string;
+  }>(sql`
+    select scope, tenant_id as "tenantId", lower(address) as address from suppressions
+     where ${inList(sql.raw("lower(address)"), list, "text")}`);
+  return new Set(
+    rows.map((s) =>
+      s.scope === "account" ? accountKey(s.address) : tenantKey(s.tenantId!, s.address),
+    ),
+  );
+}
+
+/** Which of the addresses are suppressed for this tenant, each (lower-cased) with its reason. */
+export async function suppressedAmong(
+  db: Executor,
+  tenantId: string,
+  addresses: Iterable<string>,
+): Promise<Map<string, SuppressionReason>> {
+  const list = lowered(addresses);
+  if (list.length === 0) return new Map();
+  const rows = await db.execute<{ address: string; reason: SuppressionReason }>(sql`
+    select distinct on (lower(address)) lower(address) as address, reason from suppressions
+     where ${inList(sql.raw("lower(address)"), list, "text")}
+       and (scope = 'account' or tenant_id = ${tenantId})
+     order by lower(address), (reason = 'complaint') desc`);
+  return new Map(rows.map((r) => [r.address, r.reason]));
+}
+
+/** Whether one address is suppressed for this tenant, and why. */
+export async function isSuppressed(
+  db: Executor,
+  tenantId: string,
+  address: string,
+): Promise<SuppressionReason | null> {
+  return (await suppressedAmong(db, tenantId, [address])).get(address.toLowerCase()) ?? null;
+}
+
+/**
+ * Suppresses exactly these recipients after a permanent bounce or a complaint: for the account
+ * always, and for the tenant when the mail is ours. A repeat changes nothing.
+ */
+export async function suppress(
+  tx: Executor,
+  input: {
+    tenantId: string | null;
+    addresses: readonly string[];
+    reason: SuppressionReason;
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  if (input.addresses.length === 0) return;
+  await tx.execute(sql`
+    insert into suppressions (scope, tenant_id, address, reason, detail)
+    select s.scope::suppression_scope, s.tenant_id, a, ${input.reason}, ${JSON.stringify(input.detail)}::jsonb
+      from (${listValues(input.addresses, "text")}) as l(a)
+     cross join (values ('account', null::uuid), ('tenant', ${input.tenantId}::uuid)) s(scope, tenant_id)
+     where s.scope = 'account' or s.tenant_id is not null
+    on conflict do nothing`);
+}
