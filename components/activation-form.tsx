@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import { PASSWORD_RULE } from "@/lib/members/password-policy";
 import { Alert, Button, Field } from "./ui";
 
@@ -12,6 +12,8 @@ type Props = {
   /** Asks for the password in use first (changing a temporary password). */
   withCurrent?: boolean;
   submitLabel?: string;
+  /** Carried with the form as it is (the link's token). */
+  hidden?: Record<string, string>;
 };
 
 /** Choosing a new password: first activation (link or code), a reset link, or a forced change. */
@@ -20,12 +22,16 @@ export function ActivationForm({
   withCode,
   withCurrent,
   submitLabel = "Set password and start",
+  hidden = {},
 }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const failed = state && !state.ok ? state : undefined;
   const errors = failed?.fieldErrors;
   return (
     <form action={formAction} className="flex flex-col gap-4" noValidate>
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {failed && <Alert>{failed.message}</Alert>}
       {withCode && (
         <>

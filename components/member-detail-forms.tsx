@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import type { MemberDetail } from "@/lib/members/members";
 import { Alert, Button, Card, Field } from "./ui";
 

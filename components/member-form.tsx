@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useRef } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import type { CreatedMember } from "@/lib/members/members";
 import { downloadBase64, XLSX_MIME } from "./download";
 import { Alert, Button, Card, Field } from "./ui";

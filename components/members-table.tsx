@@ -9,7 +9,7 @@ import {
 } from "@tanstack/react-table";
 import Link from "next/link";
 import { useActionState, useMemo, useState } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import type { MemberRow } from "@/lib/members/list";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { Alert, Button } from "./ui";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import { LogoutButton } from "./logout-button";
 
 type NavItem = { href: string; label: string; current?: boolean };

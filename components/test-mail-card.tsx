@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/web/action-result";
 import { FINAL_STATUSES } from "@/lib/mail/outbox/states";
 import { Alert, Button, Card } from "./ui";
 

@@ -1,9 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { operatorAction, publicAction } from "@/lib/action";
+import { operatorAction, publicAction } from "@/lib/web/action";
 import { loginFormSchema } from "@/lib/auth/login-form-schema";
-import { signInWithPassword, signOutCurrent } from "@/lib/auth/sign-in";
+import { signInWithPassword, signOutCurrent } from "@/lib/web/sign-in";
 
 export const operatorLogin = publicAction(loginFormSchema, (input) =>
   signInWithPassword({ scope: "ops", ...input }),

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
 import { Card } from "@/components/ui";
-import { currentActor } from "@/lib/auth/actor";
+import { currentActor } from "@/lib/web/session";
 import { operatorLogin } from "./actions";
 
 export const metadata: Metadata = { title: "Operator sign-in" };

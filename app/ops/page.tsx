@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Shell } from "@/components/shell";
 import { Alert, Card } from "@/components/ui";
 import { unsubscribedTopics } from "@/lib/feedback/status";
-import { requireOperator } from "@/lib/auth/actor";
+import { requireOperator } from "@/lib/web/guards";
 import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
 import { operatorLogout } from "../login/actions";

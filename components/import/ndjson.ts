@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "@/lib/http/progress";
+import type { ProgressEvent } from "@/lib/web/progress";
 
 /** Splits what has arrived so far into whole events and the unfinished last line. */
 export function takeEvents(buffer: string): { events: ProgressEvent[]; rest: string } {

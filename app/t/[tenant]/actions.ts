@@ -1,16 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { learnerAction, publicAction, type ActionState } from "@/lib/action";
 import { loginFormSchema } from "@/lib/auth/login-form-schema";
-import { signInWithPassword, signOutCurrent } from "@/lib/auth/sign-in";
+import { learnerAction, tenantPublicAction } from "@/lib/web/action";
+import { signInWithPassword, signOutCurrent } from "@/lib/web/sign-in";
 
-export async function tenantLogin(tenantSlug: string, prev: ActionState, formData: FormData) {
-  const login = publicAction(loginFormSchema, (input) =>
-    signInWithPassword({ scope: String(tenantSlug), ...input }),
-  );
-  return login(prev, formData);
-}
+export const tenantLogin = tenantPublicAction(loginFormSchema, (input, tenant) =>
+  signInWithPassword({ scope: tenant.slug, ...input }),
+);
 
 export const tenantLogout = learnerAction(z.object({}), (_input, { tenant }) =>
   signOutCurrent(`/t/${tenant.slug}/login`),

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Shell } from "@/components/shell";
 import { Card } from "@/components/ui";
-import { requireLearner } from "@/lib/auth/actor";
+import { requireLearner } from "@/lib/web/guards";
 import { learnerNav } from "@/lib/tenants/nav";
 import { tenantLogout } from "./actions";
 

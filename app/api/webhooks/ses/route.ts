@@ -1,6 +1,6 @@
 import { webhookDeps } from "@/lib/feedback/runtime";
 import { handleSesWebhook, MAX_BODY_BYTES } from "@/lib/feedback/webhook";
-import { readLimited } from "@/lib/http/body";
+import { readLimited } from "@/lib/web/body";
 
 export async function POST(request: Request) {
   // SNS posts JSON as text/plain: the raw body, refused as it streams once over the limit.

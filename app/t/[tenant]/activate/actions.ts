@@ -3,11 +3,9 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { publicAction, type ActionState } from "@/lib/action";
 import { clientIp } from "@/lib/auth/client-ip";
-import { UserError } from "@/lib/errors";
 import { activateWithCode, activateWithLink } from "@/lib/members/activation";
-import { findTenantBySlug } from "@/lib/tenants/tenants";
+import { tenantPublicAction } from "@/lib/web/action";
 
 const passwords = {
   password: z
@@ -21,30 +19,21 @@ const mismatch = {
   message: "The two passwords differ. Type the same password twice.",
   path: ["confirm"],
 };
+const LINK_GONE =
+  "This link has expired or was already used. Ask your administrator to send a new invitation.";
 
-async function tenantOf(slug: string) {
-  const tenant = await findTenantBySlug(String(slug));
-  if (!tenant)
-    throw new UserError("not_found", "This organisation does not exist. Check the address.");
-  return tenant;
-}
-
-export async function activateByLink(
-  slug: string,
-  token: string,
-  prev: ActionState,
-  formData: FormData,
-) {
-  const act = publicAction(z.object(passwords).refine(samePasswords, mismatch), async (input) => {
-    const tenant = await tenantOf(slug);
-    await activateWithLink(tenant.id, String(token), input.password);
+export const activateByLink = tenantPublicAction(
+  z
+    .object({ token: z.string({ error: LINK_GONE }).max(200, LINK_GONE), ...passwords })
+    .refine(samePasswords, mismatch),
+  async (input, tenant) => {
+    await activateWithLink(tenant.id, input.token, input.password);
     redirect(`/t/${tenant.slug}/login?activated=1`);
-  });
-  return act(prev, formData);
-}
+  },
+);
 
-export async function activateByCode(slug: string, prev: ActionState, formData: FormData) {
-  const schema = z
+export const activateByCode = tenantPublicAction(
+  z
     .object({
       loginId: z
         .string()
@@ -58,9 +47,8 @@ export async function activateByCode(slug: string, prev: ActionState, formData: 
         .max(40, "That is longer than a code."),
       ...passwords,
     })
-    .refine(samePasswords, mismatch);
-  const act = publicAction(schema, async (input) => {
-    const tenant = await tenantOf(slug);
+    .refine(samePasswords, mismatch),
+  async (input, tenant) => {
     await activateWithCode({
       tenantId: tenant.id,
       loginId: input.loginId,
@@ -69,6 +57,5 @@ export async function activateByCode(slug: string, prev: ActionState, formData: 
       ip: clientIp(await headers()),
     });
     redirect(`/t/${tenant.slug}/login?activated=1`);
-  });
-  return act(prev, formData);
-}
+  },
+);

@@ -44,10 +44,9 @@ export default async function ActivatePage({ params, searchParams }: Props) {
         ) : (
           <ActivationForm
             withCode={!link}
+            hidden={link ? { token: link } : undefined}
             action={
-              link
-                ? activateByLink.bind(null, tenant.slug, link)
-                : activateByCode.bind(null, tenant.slug)
+              link ? activateByLink.bind(null, tenant.slug) : activateByCode.bind(null, tenant.slug)
             }
           />
         )}

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { adminAction } from "@/lib/web/action";
 import { queueTestMail } from "@/lib/mail/test-mail";
 
 export const sendTestMail = adminAction(z.object({}), async (_input, ctx) => {

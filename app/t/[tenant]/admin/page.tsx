@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AdminShell } from "./admin-shell";
 import { TestMailCard } from "@/components/test-mail-card";
 import { Stat } from "@/components/ui";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { memberCounts } from "@/lib/tenants/tenants";
 import { adminEmail } from "@/lib/tenants/members";
 import { sendTestMail } from "./actions";

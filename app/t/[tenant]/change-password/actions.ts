@@ -1,12 +1,11 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { z } from "zod";
-import { type ActionState, type ActionResult } from "@/lib/action";
-import { requirePasswordChanger, revokeSession } from "@/lib/auth/actor";
 import { signOut } from "@/lib/auth/auth";
-import { UserError, GENERIC_FAILURE } from "@/lib/errors";
 import { changeOwnPassword } from "@/lib/members/password-reset";
-import { redirect, unstable_rethrow } from "next/navigation";
+import { passwordChangeAction } from "@/lib/web/action";
+import { revokeSession } from "@/lib/web/session";
 
 const schema = z
   .object({
@@ -19,36 +18,10 @@ const schema = z
     path: ["confirm"],
   });
 
-/** The one action a member with a temporary password may take; the wrapper would send them here again. */
-export async function changePassword(
-  slug: string,
-  _prev: ActionState,
-  formData: FormData,
-): Promise<ActionResult> {
-  const { actor, tenant } = await requirePasswordChanger(String(slug));
-  const parsed = schema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) {
-    return {
-      ok: false,
-      message: "Check the highlighted fields and try again.",
-      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
-    };
-  }
-  try {
-    await changeOwnPassword(actor, tenant.id, parsed.data.current, parsed.data.password);
-    await revokeSession(actor.sessionId);
-    await signOut({ redirect: false });
-  } catch (error) {
-    unstable_rethrow(error);
-    if (error instanceof UserError) {
-      return {
-        ok: false,
-        message: error.message,
-        fieldErrors: error.field ? { [error.field]: [error.message] } : undefined,
-      };
-    }
-    console.error("[change-password]", error);
-    return { ok: false, message: GENERIC_FAILURE };
-  }
+/** The one action a member with a temporary password may take; every other sends them here. */
+export const changePassword = passwordChangeAction(schema, async (input, { actor, tenant }) => {
+  await changeOwnPassword(actor, tenant.id, input.current, input.password);
+  await revokeSession(actor.sessionId);
+  await signOut({ redirect: false });
   redirect(`/t/${tenant.slug}/login?changed=1`);
-}
+});

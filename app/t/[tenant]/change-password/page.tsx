@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ActivationForm } from "@/components/activation-form";
 import { Card } from "@/components/ui";
-import { requirePasswordChanger } from "@/lib/auth/actor";
+import { requirePasswordChanger } from "@/lib/web/guards";
 import { changePassword } from "./actions";
 
 export const metadata: Metadata = { title: "Choose your password" };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
 import { Alert, Card } from "@/components/ui";
-import { currentActor } from "@/lib/auth/actor";
+import { currentActor } from "@/lib/web/session";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { tenantLogin } from "../actions";
 

@@ -41,7 +41,8 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
           <ActivationForm
             withCode={false}
             submitLabel="Save the new password"
-            action={resetByLink.bind(null, tenant.slug, link)}
+            hidden={{ token: link }}
+            action={resetByLink.bind(null, tenant.slug)}
           />
         ) : (
           <ResetRequestForm action={askForReset.bind(null, tenant.slug)} />

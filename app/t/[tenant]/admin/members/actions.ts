@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { adminAction } from "@/lib/web/action";
 import {
   BULK_LIMIT,
   deleteMembers,

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AdminShell } from "../admin-shell";
 import Link from "next/link";
 import { MembersTable } from "@/components/members-table";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { listMembers } from "@/lib/members/list";
 import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
 import { bulkMembers } from "./actions";

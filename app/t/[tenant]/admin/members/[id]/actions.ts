@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { adminAction } from "@/lib/web/action";
 import {
   deleteMembers,
   disableMembers,

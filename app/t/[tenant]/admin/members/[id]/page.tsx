@@ -3,7 +3,7 @@ import { AdminShell } from "../../admin-shell";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MemberCommands, MemberEditForm } from "@/components/member-detail-forms";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { findMember } from "@/lib/members/members";
 import { memberCommand, saveMember } from "./actions";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { adminAction } from "@/lib/web/action";
 import { loginIdSchema } from "@/lib/auth/login-id";
 import { adminSendReset, adminTemporaryPassword } from "@/lib/members/password-reset";
 
@@ -21,5 +21,5 @@ export const setTemporaryPassword = adminAction(schema, async (input, ctx) => {
     ok: true,
     message: `Temporary password for ${input.loginId}: they must choose their own when they sign in.`,
     data: { password },
-  } as { ok: true; message: string; data: { password: string } };
+  };
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AdminShell } from "../../admin-shell";
 import { MemberAccessForm } from "@/components/member-access-form";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { sendResetLink, setTemporaryPassword } from "./actions";
 
 export const metadata: Metadata = { title: "Help a member sign in" };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AdminShell } from "../../admin-shell";
 import { ImportUploadForm } from "@/components/import/upload-form";
 import { Alert, Card } from "@/components/ui";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { recentImports, uploadLimits } from "@/lib/members/import/store";
 
 export const metadata: Metadata = { title: "Import members" };

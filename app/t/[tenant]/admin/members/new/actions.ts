@@ -1,6 +1,6 @@
 "use server";
 
-import { adminAction } from "@/lib/action";
+import { adminAction } from "@/lib/web/action";
 import { workbookBuffer } from "@/lib/export/xlsx";
 import { codesSheet } from "@/lib/members/import/report";
 import { createMember, memberFormSchema, type CreatedMember } from "@/lib/members/members";
@@ -21,13 +21,6 @@ export const addMember = adminAction(memberFormSchema, async (input, ctx) => {
         )
       ).toString("base64")
     : null;
-  return {
-    ok: true,
-    message: `${created.loginId} was added.`,
-    data: { ...created, codeSheet },
-  } as {
-    ok: true;
-    message: string;
-    data: AddedMember;
-  };
+  const data: AddedMember = { ...created, codeSheet };
+  return { ok: true, message: `${created.loginId} was added.`, data };
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AdminShell } from "../../admin-shell";
 import { MemberForm } from "@/components/member-form";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { addMember } from "./actions";
 
 export const metadata: Metadata = { title: "Add a member" };

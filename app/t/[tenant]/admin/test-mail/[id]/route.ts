@@ -1,18 +1,16 @@
-import { adminOrNull } from "@/lib/auth/actor";
 import { testMailStatus } from "@/lib/mail/test-mail";
-
-const notFound = () => Response.json({ error: "not_found" }, { status: 404 });
+import { adminRoute, notFoundResponse } from "@/lib/web/respond";
 
 export async function GET(
-  _request: Request,
+  request: Request,
   { params }: { params: Promise<{ tenant: string; id: string }> },
 ) {
   const { tenant, id } = await params;
   const mailId = /^\d{1,15}$/.test(id) ? Number(id) : null;
-  if (mailId === null) return notFound();
-  const ctx = await adminOrNull(tenant);
-  if (!ctx) return notFound();
+  if (mailId === null) return notFoundResponse();
+  const ctx = await adminRoute(request, tenant);
+  if (ctx instanceof Response) return ctx;
   const status = await testMailStatus(ctx, mailId);
-  if (!status) return notFound();
+  if (!status) return notFoundResponse();
   return Response.json(status, { headers: { "Cache-Control": "no-store" } });
 }

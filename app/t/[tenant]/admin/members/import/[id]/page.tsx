@@ -5,7 +5,7 @@ import { AdminShell } from "../../../admin-shell";
 import { ActionForm } from "@/components/import/action-form";
 import { CommitPanel, ReissueCodes } from "@/components/import/commit-panel";
 import { Alert, Card, Stat } from "@/components/ui";
-import { requireAdmin } from "@/lib/auth/actor";
+import { requireAdmin } from "@/lib/web/guards";
 import { findImport, previewPage, suggestionOf, type RowFilter } from "@/lib/members/import/store";
 import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
 

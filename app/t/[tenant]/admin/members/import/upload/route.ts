@@ -1,11 +1,11 @@
-import { adminPost, refuse } from "@/lib/http/admin-post";
-import { readLimited } from "@/lib/http/body";
-import { progressResponse } from "@/lib/http/progress";
 import { checkUpload, uploadLimits } from "@/lib/members/import/store";
+import { readLimited } from "@/lib/web/body";
+import { progressResponse } from "@/lib/web/progress";
+import { adminRoute, refuse } from "@/lib/web/respond";
 
 /** The file as the request body (not multipart), its name in X-File-Name, the mode in ?mode=. */
 export async function POST(request: Request, { params }: { params: Promise<{ tenant: string }> }) {
-  const ctx = await adminPost(request, (await params).tenant);
+  const ctx = await adminRoute(request, (await params).tenant);
   if (ctx instanceof Response) return ctx;
   const mode =
     new URL(request.url).searchParams.get("mode") === "create_and_update"

@@ -1,5 +1,5 @@
 import { reissueImportCodes } from "@/lib/members/import/commit";
-import { importPost } from "@/lib/members/import/respond";
+import { importPost } from "@/lib/web/import-post";
 
 /** New activation codes for an import's members without an address, returned once. */
 export function POST(

@@ -1,5 +1,5 @@
 import { commitImport } from "@/lib/members/import/commit";
-import { importPost } from "@/lib/members/import/respond";
+import { importPost } from "@/lib/web/import-post";
 
 /** Commits an import, streaming progress; the activation codes come back once, in this answer. */
 export function POST(

@@ -1,15 +1,16 @@
 import "server-only";
 import type { TenantActor } from "@/lib/auth/actor";
 import { workbookBuffer } from "@/lib/export/xlsx";
-import { adminPost, refuse } from "@/lib/http/admin-post";
-import { progressResponse } from "@/lib/http/progress";
-import type { IssuedCode } from "./commit";
-import { activationPageUrl, codesSheet } from "./report";
-import { isImportId, type OnProgress } from "./store";
+import type { IssuedCode } from "@/lib/members/import/commit";
+import { activationPageUrl, codesSheet } from "@/lib/members/import/report";
+import { findImport, type OnProgress } from "@/lib/members/import/store";
+import { progressResponse } from "./progress";
+import { adminRoute, notFoundResponse } from "./respond";
 
 /**
- * A POST on one import that may hand out activation codes (commit, new codes): the checks, then
- * the work as a progress stream whose result carries the codes once, as rows and as a workbook.
+ * A POST on one import that may hand out activation codes (commit, new codes): the checks, the
+ * import loaded by id and tenant (404 otherwise, before the stream starts), then the work as a
+ * progress stream whose result carries the codes once, as rows and as a workbook.
  */
 export async function importPost<T extends { codes: IssuedCode[] }>(
   request: Request,
@@ -17,9 +18,9 @@ export async function importPost<T extends { codes: IssuedCode[] }>(
   work: (ctx: TenantActor, id: string, onProgress: OnProgress) => Promise<T>,
 ): Promise<Response> {
   const { tenant, id } = await params;
-  if (!isImportId(id)) return refuse(404, "This import does not exist.");
-  const ctx = await adminPost(request, tenant);
+  const ctx = await adminRoute(request, tenant);
   if (ctx instanceof Response) return ctx;
+  if (!(await findImport(ctx.tenant.id, id))) return notFoundResponse();
   return progressResponse(async (onProgress) => {
     const result = await work(ctx, id, onProgress);
     const workbook =

@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 const requireAdmin = vi.fn();
-vi.mock("@/lib/auth/actor", () => ({
+vi.mock("./guards", () => ({
   requireAdmin: (slug: string) => requireAdmin(slug),
   requireLearner: vi.fn(),
   requireOperator: vi.fn(),
 }));
 
 const { adminAction, publicAction } = await import("./action");
-const { UserError, GENERIC_FAILURE } = await import("./errors");
+const { UserError, GENERIC_FAILURE } = await import("@/lib/errors");
 
 const ctx = {
   actor: { userId: "u1", role: "admin" },
@@ -118,5 +118,17 @@ describe("publicAction", () => {
       fieldErrors: { q: ["Too long."] },
     });
     expect(requireAdmin).not.toHaveBeenCalled();
+  });
+});
+
+describe("returned refusals", () => {
+  it("keep what was typed, like thrown ones", async () => {
+    requireAdmin.mockResolvedValue(ctx);
+    const action = adminAction(schema, async () => ({ ok: false, message: "Wrong login ID." }));
+    expect(await action("sakura", null, form({ name: "Taro", count: "1" }))).toEqual({
+      ok: false,
+      message: "Wrong login ID.",
+      values: { name: "Taro", count: "1" },
+    });
   });
 });

@@ -4,13 +4,13 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
-import type { ActionResult } from "@/lib/action";
+import { signIn, signOut } from "@/lib/auth/auth";
+import { normaliseLoginId } from "@/lib/auth/login-id";
+import { loginFailureMessage, safeNextPath } from "@/lib/auth/messages";
 import { GENERIC_FAILURE } from "@/lib/errors";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
-import { signIn, signOut } from "./auth";
-import { normaliseLoginId } from "./login-id";
-import { currentActor, revokeSession } from "./actor";
-import { loginFailureMessage, safeNextPath } from "./messages";
+import type { ActionFailure } from "./action-result";
+import { currentActor, revokeSession } from "./session";
 
 /**
  * Signs in through Auth.js (which calls `attemptLogin`), then sends the person to their home:
@@ -21,7 +21,7 @@ export async function signInWithPassword(input: {
   loginId: string;
   password: string;
   next?: string;
-}): Promise<ActionResult> {
+}): Promise<ActionFailure> {
   try {
     await signIn("credentials", {
       scope: input.scope,

@@ -1,5 +1,5 @@
-import { UserError } from "@/lib/errors";
-import { GENERIC_FAILURE } from "@/lib/errors";
+import "server-only";
+import { failureOf } from "./errors";
 
 export type ProgressEvent =
   | { type: "progress"; phase: string; done?: number; total?: number }
@@ -9,6 +9,7 @@ export type ProgressEvent =
 /**
  * Runs long work and streams its progress as NDJSON, one event per line, ending with `done` or
  * `error`. The page reads the lines as they arrive, so a 100,000-row file shows where it is.
+ * Authorise and load (404) before calling this: once the stream starts, the answer is a 200.
  */
 export function progressResponse<T>(
   work: (
@@ -24,11 +25,8 @@ export function progressResponse<T>(
         const data = await work((progress) => send({ type: "progress", ...progress }));
         send({ type: "done", data });
       } catch (error) {
-        if (error instanceof UserError) send({ type: "error", message: error.message });
-        else {
-          console.error("[progress]", error);
-          send({ type: "error", message: GENERIC_FAILURE });
-        }
+        // The status line has gone out already: the failure travels as the stream's last event.
+        send({ type: "error", message: failureOf(error, "progress").message });
       }
       controller.close();
     },
