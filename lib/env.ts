@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_THRESHOLDS, type GuardThresholds } from "@/lib/health/account-guard";
+import {
+  DEFAULT_THRESHOLDS,
+  MIN_JUDGED_VOLUME,
+  type GuardThresholds,
+} from "@/lib/health/account-guard";
 
 /**
  * Every setting Sendwell reads, in one place. Read lazily so `next build` needs none of them;
@@ -20,7 +24,7 @@ export const MAIL_DEFAULTS = {
   pipelines: 2,
   pollMs: 500,
   /** Floor of the representative volume, so a young account still has a small bounce budget. */
-  minVolume: 1_000,
+  minVolume: MIN_JUDGED_VOLUME,
   /** A claimed mail whose dispatcher died goes back to the queue after this long. */
   leaseMs: 60_000,
   /** Unconfirmed bulk mail stops counting against the windows after this long without an event. */

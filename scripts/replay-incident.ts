@@ -1,5 +1,5 @@
 /**
- * replay:incident — replays the week of the incident twice on a virtual clock (lib/health/replay.ts):
+ * replay:incident — replays the week of the incident twice on a virtual clock (sim/incident-replay.ts):
  * without the guard, as the old mailer sent, and through the real guard, windows, breakers and
  * account guard. Prints a table per run, a note on a cold start, and as the last line a JSON summary.
  * Deterministic: the same seed prints the same numbers. `-- --seed N` replays another week.
@@ -14,7 +14,7 @@ import {
   generateTraffic,
   runReplay,
   type ReplayResult,
-} from "@/lib/health/replay";
+} from "@/sim/incident-replay";
 
 const seedArg = process.argv.indexOf("--seed");
 const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : DEFAULT_SCENARIO.seed;

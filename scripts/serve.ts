@@ -16,7 +16,7 @@ import {
   FeedbackSimulator,
   makeSigningCertificate,
   SIMULATOR_TOPIC_ARN,
-} from "./lib/feedback-simulator";
+} from "@/sim/feedback-simulator";
 import { freePort } from "./lib/embedded-postgres";
 import { run, start, stopGroup } from "./lib/processes";
 

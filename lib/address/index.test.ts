@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_FIXTURES } from "./fixtures";
+import { ALL_FIXTURES } from "@/test/fixtures/addresses";
 import { DomainChecker, type DnsResolver } from "./domain-verdict";
 import { checkAddress, checkAddressSyntax } from "./index";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_FIXTURES } from "./fixtures";
+import { ALL_FIXTURES } from "@/test/fixtures/addresses";
 import { normaliseAddress } from "./normalise";
 import { isSendableDomain, syntaxProblem, type SyntaxProblem } from "./syntax";
 

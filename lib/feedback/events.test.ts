@@ -11,7 +11,7 @@ import {
   notificationBounce,
   notificationComplaint,
   notificationDelivery,
-} from "./ses-fixtures";
+} from "@/test/fixtures/ses";
 
 const parse = (payload: unknown) => {
   const result = parseSesEvent(JSON.stringify(payload));

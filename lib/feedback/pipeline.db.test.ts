@@ -12,7 +12,7 @@ import {
   FeedbackSimulator,
   makeSigningCertificate,
   SIMULATOR_TOPIC_ARN,
-} from "@/scripts/lib/feedback-simulator";
+} from "@/sim/feedback-simulator";
 import { makeTenant } from "@/test/factories";
 import { DEAD_DOMAIN, dispatcherOptions, localSesTransport } from "@/test/mail";
 import { SnsVerifier } from "./sns";

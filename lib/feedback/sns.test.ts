@@ -12,23 +12,25 @@ import {
   isValidSigningCertUrl,
   isValidSnsActionUrl,
   parseSnsEnvelope,
-  signSnsMessage,
   SnsVerifier,
   stringToSign,
   type CertFetcher,
   type SnsMessage,
 } from "./sns";
 import {
+  createSelfSignedCertificate,
+  createSigningIdentity,
+  signSnsMessage,
+  type SigningIdentity,
+} from "@/sim/sns-signing";
+import {
   AWS_EXAMPLE_SIGNING_CERT_URL,
   awsExampleNotification,
   awsExampleNotificationWithoutSubject,
   awsExampleSubscriptionConfirmation,
   awsExampleUnsubscribeConfirmation,
-  createSelfSignedCertificate,
-  createSigningIdentity,
   snsBody,
-  type SigningIdentity,
-} from "./sns-fixtures";
+} from "@/test/fixtures/sns";
 
 const HEX = "f3ecfb7224c7233fe7bb5f59f96de52f";
 const CERT_URL = AWS_EXAMPLE_SIGNING_CERT_URL;

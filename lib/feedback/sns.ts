@@ -8,7 +8,7 @@
  *
  * Deliberately free of `server-only` and of Next.js imports: a standalone script uses it too.
  */
-import { createSign, createVerify, X509Certificate } from "node:crypto";
+import { createVerify, X509Certificate } from "node:crypto";
 
 export type SnsType = "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
 export type SnsMessage = {
@@ -360,22 +360,4 @@ export class SnsVerifier {
     }
     return parseCertificate(pem);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Signing (development feedback simulator and tests)
-// ---------------------------------------------------------------------------------------------
-
-/** Signs a message exactly as SNS would. */
-export function signSnsMessage(
-  unsigned: Omit<SnsMessage, "Signature" | "SignatureVersion">,
-  version: "1" | "2",
-  privateKeyPem: string,
-): SnsMessage {
-  const draft: SnsMessage = { ...unsigned, SignatureVersion: version, Signature: "" };
-  const algorithm = version === "1" ? "RSA-SHA1" : "RSA-SHA256";
-  const Signature = createSign(algorithm)
-    .update(stringToSign(draft), "utf8")
-    .sign(privateKeyPem, "base64");
-  return { ...draft, Signature };
 }

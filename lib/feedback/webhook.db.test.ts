@@ -15,7 +15,7 @@ import {
 } from "@/db/schema";
 import { enqueue } from "@/lib/mail/outbox";
 import { makeTenant, makeUser } from "@/test/factories";
-import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/scripts/lib/feedback-simulator";
+import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
 import { NO_TENANT } from "./ingest";
 import {
   eventBounce,
@@ -23,8 +23,9 @@ import {
   eventDelivery,
   notificationBounce,
   notificationDelivery,
-} from "./ses-fixtures";
-import { signSnsMessage, SnsVerifier, type SnsMessage } from "./sns";
+} from "@/test/fixtures/ses";
+import { signSnsMessage } from "@/sim/sns-signing";
+import { SnsVerifier, type SnsMessage } from "./sns";
 import { handleSesWebhook, type WebhookDeps } from "./webhook";
 
 const CERT_URL =

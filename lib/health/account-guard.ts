@@ -33,6 +33,9 @@ export type GuardVerdict = {
 const LEVELS: GuardLevel[] = ["ok", "warn", "stop_bulk_above", "stop_all_bulk"];
 const rate = (n: number, of: number) => (of > 0 ? n / of : 0);
 
+/** SES judges the account over its representative volume; we use the last 10,000 sends like it. */
+export const REPRESENTATIVE_SENDS = 10_000;
+
 /** Below this many sends a rate means little (SES also judges a representative volume). */
 export const MIN_JUDGED_VOLUME = 1_000;
 const pct = (r: number, digits = 2) => `${(r * 100).toFixed(digits)}%`;

@@ -1,9 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import type { SendCounts } from "./account-guard";
-
-/** SES judges the account over its representative volume; we use the last 10,000 sends like it. */
-export const REPRESENTATIVE_SENDS = 10_000;
+import { REPRESENTATIVE_SENDS, type SendCounts } from "./account-guard";
 
 export type AccountCounts = { representative: SendCounts; lastDay: SendCounts };
 

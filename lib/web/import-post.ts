@@ -3,7 +3,8 @@ import type { TenantActor } from "@/lib/auth/actor";
 import { workbookBuffer } from "@/lib/export/xlsx";
 import type { IssuedCode } from "@/lib/members/import/commit";
 import { activationPageUrl, codesSheet } from "@/lib/members/import/report";
-import { findImport, type OnProgress } from "@/lib/members/import/store";
+import { findImport } from "@/lib/members/import/records";
+import type { OnProgress } from "@/lib/members/import/rows";
 import { progressResponse } from "./progress";
 import { adminRoute, notFoundResponse } from "./respond";
 

@@ -18,7 +18,7 @@ import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-ver
 import type { TenantActor } from "@/lib/auth/actor";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { commitImport } from "@/lib/members/import/commit";
-import { checkUpload } from "@/lib/members/import/store";
+import { checkUpload } from "@/lib/members/import/upload";
 import { hashSecret, newLinkToken } from "@/lib/members/secrets";
 import { migrateDatabase } from "@/db/migrate";
 import { databaseUrl } from "../lib/embedded-postgres";

@@ -10,10 +10,9 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import postgres from "postgres";
-import { signSnsMessage } from "@/lib/feedback/sns";
-import { createSigningIdentity } from "@/lib/feedback/sns-fixtures";
+import { createSigningIdentity, signSnsMessage } from "@/sim/sns-signing";
 import { freePort } from "../lib/embedded-postgres";
-import { SIMULATOR_TOPIC_ARN, sesEventJson } from "../lib/feedback-simulator";
+import { SIMULATOR_TOPIC_ARN, sesEventJson } from "@/sim/feedback-simulator";
 import { run, stopGroup } from "../lib/processes";
 import {
   benchDatabase,

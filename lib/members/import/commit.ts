@@ -10,17 +10,16 @@ import { normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { giveWaysIn, type Newcomer } from "@/lib/members/way-in";
 import { summarise, type ImportMode } from "./validate";
+import { acceptedRowsChanged, checkRows } from "./check";
 import {
-  acceptedRowsChanged,
-  checkRows,
   packRows,
   unpackRows,
-  withImportSlot,
   type CommitSummary,
   type ImportRow,
   type ImportStatus,
   type OnProgress,
-} from "./store";
+} from "./rows";
+import { withImportSlot } from "./slots";
 
 /** An activation code for a member without an address: shown once, never stored in the clear. */
 export type IssuedCode = { line: number; loginId: string; name: string; code: string };

@@ -7,7 +7,7 @@ import {
   SHIFT_JIS_HALF_WIDTH_LOGIN_ID,
   utf8,
   withBom,
-} from "./fixtures";
+} from "@/test/fixtures/uploads";
 
 describe("decodeCsvBytes", () => {
   it("reads UTF-8", () => {

@@ -17,16 +17,9 @@ import { createMember } from "@/lib/members/members";
 import { normaliseCode } from "@/lib/members/secrets";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { commitImport, reissueImportCodes } from "./commit";
-import {
-  applySuggestions,
-  changeImportMode,
-  checkUpload,
-  discardImport,
-  findImport,
-  loadRows,
-  previewPage,
-  recentImports,
-} from "./store";
+import { applySuggestions, changeImportMode, discardImport } from "./edits";
+import { findImport, loadRows, previewPage, recentImports } from "./records";
+import { checkUpload } from "./upload";
 import { rawSql } from "@/db/client";
 
 beforeAll(() =>

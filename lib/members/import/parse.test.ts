@@ -8,7 +8,7 @@ import {
   withBom,
   workbook,
   zipArchive,
-} from "./fixtures";
+} from "@/test/fixtures/uploads";
 import { detectFormat, parseUpload } from "./parse";
 
 const LIMITS = { maxBytes: 10 * 1024 * 1024, maxRows: 100_000 };

@@ -3,7 +3,8 @@ import { rawSql } from "@/db/client";
 import type { SheetSpec } from "@/lib/export/xlsx";
 import { env } from "@/lib/env";
 import type { IssuedCode } from "./commit";
-import { loadRows, suggestionOf, type ImportRecord } from "./store";
+import { loadRows, suggestionOf } from "./records";
+import type { ImportRecord } from "./rows";
 import { PROBLEM_CODES } from "./validate";
 
 const STATUS_LABEL = { ok: "OK", warning: "Warning", error: "Not imported" } as const;

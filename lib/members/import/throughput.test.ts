@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DomainChecker } from "@/lib/address";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
-import { memberCsv, utf8 } from "./fixtures";
+import { memberCsv, utf8 } from "@/test/fixtures/uploads";
 import { mapHeaders } from "./headers";
 import { parseUpload } from "./parse";
 import { domainsToCheck, summarise, validateRows } from "./validate";

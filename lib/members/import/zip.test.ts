@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ImportError } from "./errors";
-import { deflated, utf8, workbook, zipArchive } from "./fixtures";
+import { deflated, utf8, workbook, zipArchive } from "@/test/fixtures/uploads";
 import { DEFAULT_ZIP_LIMITS, inspectZip } from "./zip";
 
 describe("inspectZip", () => {

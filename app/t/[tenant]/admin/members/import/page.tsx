@@ -4,7 +4,8 @@ import { AdminShell } from "../../admin-shell";
 import { ImportUploadForm } from "@/components/import/upload-form";
 import { Alert, Card } from "@/components/ui";
 import { requireAdmin } from "@/lib/web/guards";
-import { recentImports, uploadLimits } from "@/lib/members/import/store";
+import { recentImports } from "@/lib/members/import/records";
+import { uploadLimits } from "@/lib/members/import/upload";
 
 export const metadata: Metadata = { title: "Import members" };
 

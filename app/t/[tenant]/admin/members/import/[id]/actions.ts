@@ -9,7 +9,7 @@ import {
   changeImportMode,
   discardImport,
   recheckImport,
-} from "@/lib/members/import/store";
+} from "@/lib/members/import/edits";
 
 const importId = z.uuid("This import no longer exists.");
 const pathOf = (slug: string, id: string) => `/t/${slug}/admin/members/import/${id}`;

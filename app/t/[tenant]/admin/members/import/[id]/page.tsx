@@ -6,7 +6,12 @@ import { ActionForm } from "@/components/import/action-form";
 import { CommitPanel, ReissueCodes } from "@/components/import/commit-panel";
 import { Alert, Card, Stat } from "@/components/ui";
 import { requireAdmin } from "@/lib/web/guards";
-import { findImport, previewPage, suggestionOf, type RowFilter } from "@/lib/members/import/store";
+import {
+  findImport,
+  previewPage,
+  suggestionOf,
+  type RowFilter,
+} from "@/lib/members/import/records";
 import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
 
 export const metadata: Metadata = { title: "Import preview" };

@@ -1,4 +1,4 @@
-import { checkUpload, uploadLimits } from "@/lib/members/import/store";
+import { checkUpload, uploadLimits } from "@/lib/members/import/upload";
 import { readLimited } from "@/lib/web/body";
 import { progressResponse } from "@/lib/web/progress";
 import { adminRoute, refuse } from "@/lib/web/respond";

@@ -1,6 +1,6 @@
 import { attachment, workbookStream, XLSX_TYPE } from "@/lib/export/xlsx";
 import { importReport } from "@/lib/members/import/report";
-import { findImport } from "@/lib/members/import/store";
+import { findImport } from "@/lib/members/import/records";
 import { adminRoute, notFoundResponse } from "@/lib/web/respond";
 
 /** The rows that need attention, as a workbook, streamed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO, OFFENDER, runReplay, type ReplayOptions } from "./replay";
+import { DEFAULT_SCENARIO, OFFENDER, runReplay, type ReplayOptions } from "./incident-replay";
 
 /** A smaller week: 8 tenants, 2 days, 1,200 invitations at 21:00 on day 2. Well under a second a run. */
 const small: Omit<ReplayOptions, "guarded"> = {

@@ -1,15 +1,11 @@
 /**
- * Test and development helpers for the SNS verifier: a self-signed X.509 certificate built in pure
- * Node (no openssl, no dependencies) and the example messages from AWS's SNS documentation
- * ("HTTP/HTTPS notification JSON format", "... subscription confirmation ...", "... unsubscribe
- * confirmation ..."), unsigned, so they can be re-signed with a local key via `signSnsMessage`.
- *
- * Nothing here touches the network and nothing here is test-framework specific, so the
- * development feedback simulator can use `createSigningIdentity` too.
+ * Signing SNS messages as SNS does, for the development feedback simulator, the webhook benchmark
+ * and the tests: a self-signed X.509 certificate built in pure Node (no openssl, no dependencies)
+ * and `signSnsMessage`. Never imported by the app: the app only verifies (lib/feedback/sns).
  */
 import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 
-import type { SnsMessage } from "./sns";
+import { stringToSign, type SnsMessage } from "@/lib/feedback/sns";
 
 // ---------------------------------------------------------------------------------------------
 // Minimal DER encoder: just enough ASN.1 for an RSA self-signed v3 certificate.
@@ -127,65 +123,19 @@ export function createSigningIdentity(
 }
 
 // ---------------------------------------------------------------------------------------------
-// AWS documentation examples (field values verbatim; Signature / SignatureVersion removed).
+// Signing
 // ---------------------------------------------------------------------------------------------
 
-type Unsigned = Omit<SnsMessage, "Signature" | "SignatureVersion">;
-
-export const AWS_EXAMPLE_SIGNING_CERT_URL =
-  "https://sns.us-west-2.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem";
-
-/** "HTTP/HTTPS notification JSON format" example. */
-export const awsExampleNotification: Unsigned = {
-  Type: "Notification",
-  MessageId: "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
-  TopicArn: "arn:aws:sns:us-west-2:123456789012:MyTopic",
-  Subject: "My First Message",
-  Message: "Hello world!",
-  Timestamp: "2012-05-02T00:54:06.655Z",
-  SigningCertURL: AWS_EXAMPLE_SIGNING_CERT_URL,
-  UnsubscribeURL:
-    "https://sns.us-west-2.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-west-2:123456789012:MyTopic:c9135db0-26c4-47ec-8998-413945fb5a96",
-};
-
-/** The same notification published without a Subject (the key is then absent from the JSON). */
-export const awsExampleNotificationWithoutSubject: Unsigned = (() => {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { Subject, ...rest } = awsExampleNotification;
-  return rest;
-})();
-
-/** "HTTP/HTTPS subscription confirmation JSON format" example. */
-export const awsExampleSubscriptionConfirmation: Unsigned = {
-  Type: "SubscriptionConfirmation",
-  MessageId: "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
-  Token:
-    "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736",
-  TopicArn: "arn:aws:sns:us-west-2:123456789012:MyTopic",
-  Message:
-    "You have chosen to subscribe to the topic arn:aws:sns:us-west-2:123456789012:MyTopic.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
-  SubscribeURL:
-    "https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-west-2:123456789012:MyTopic&Token=2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736",
-  Timestamp: "2012-04-26T20:45:04.751Z",
-  SigningCertURL: AWS_EXAMPLE_SIGNING_CERT_URL,
-};
-
-/** "HTTP/HTTPS unsubscribe confirmation JSON format" example. */
-export const awsExampleUnsubscribeConfirmation: Unsigned = {
-  Type: "UnsubscribeConfirmation",
-  MessageId: "47138184-6831-46b8-8f7c-afc488602d7d",
-  Token:
-    "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f7948a98bac386edfe3e10314e873973b3e0a3c09119b722dedf2b5e31c59b13edbb26417c19f109351e6f2169efa9085ffe97e10535f4179ac1a03590b0f541f209c190f9ae23219ed6c470453e06c19b5ba9fcbb27daeb7c7",
-  TopicArn: "arn:aws:sns:us-west-2:123456789012:MyTopic",
-  Message:
-    "You have chosen to deactivate subscription arn:aws:sns:us-west-2:123456789012:MyTopic:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
-  SubscribeURL:
-    "https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-west-2:123456789012:MyTopic&Token=2336412f37fb687f5d51e6e241d09c805a5a57b30d712f7948a98bac386edfe3e10314e873973b3e0a3c09119b722dedf2b5e31c59b13edbb26417c19f109351e6f2169efa9085ffe97e10535f4179ac1a03590b0f541f209c190f9ae23219ed6c470453e06c19b5ba9fcbb27daeb7c7",
-  Timestamp: "2012-04-26T20:06:41.581Z",
-  SigningCertURL: AWS_EXAMPLE_SIGNING_CERT_URL,
-};
-
-/** The request body SNS would POST for a message, in AWS's documented key order. */
-export function snsBody(message: SnsMessage): string {
-  return JSON.stringify(message, null, 2);
+/** Signs a message exactly as SNS would. */
+export function signSnsMessage(
+  unsigned: Omit<SnsMessage, "Signature" | "SignatureVersion">,
+  version: "1" | "2",
+  privateKeyPem: string,
+): SnsMessage {
+  const draft: SnsMessage = { ...unsigned, SignatureVersion: version, Signature: "" };
+  const algorithm = version === "1" ? "RSA-SHA1" : "RSA-SHA256";
+  const Signature = createSign(algorithm)
+    .update(stringToSign(draft), "utf8")
+    .sign(privateKeyPem, "base64");
+  return { ...draft, Signature };
 }

@@ -6,8 +6,8 @@
  * bulk-registers 5,000 members, 40% of them dead, and their invitations are queued at once. The same
  * traffic is replayed twice: without the guard (one FIFO queue sent at SES's rate, as the old mailer
  * did) and through the real policy code: `decideAll` from lib/mail/guard, `applyOutcome`,
- * `effectiveWindow` and `bounceStats` from ./window, `accountGuard` and `bounceBudget` from
- * ./account-guard. This module only models the world around them (traffic, SES, DNS, the event
+ * `effectiveWindow` and `bounceStats` from lib/health/window, `accountGuard` and `bounceBudget`
+ * from lib/health/account-guard. This module only models the world around them (traffic, SES, DNS, the event
  * stream, the dispatcher's bookkeeping); every decision is the real code's.
  *
  * The model, in short:
@@ -36,7 +36,15 @@ import {
   type HoldReason,
   type TenantSnapshot,
 } from "@/lib/mail/guard";
-import { accountGuard, bounceBudget, type GuardLevel } from "./account-guard";
+import { MAIL_DEFAULTS } from "@/lib/env";
+import { accountKey } from "@/lib/suppressions/rule";
+import {
+  accountGuard,
+  bounceBudget,
+  MIN_JUDGED_VOLUME,
+  REPRESENTATIVE_SENDS,
+  type GuardLevel,
+} from "@/lib/health/account-guard";
 import {
   applyOutcome,
   bounceStats,
@@ -46,7 +54,7 @@ import {
   type Breaker,
   type Outcome,
   type TenantHealth,
-} from "./window";
+} from "@/lib/health/window";
 
 // ---------------------------------------------------------------------------------------------
 // Options and result
@@ -101,10 +109,11 @@ export const REPLAY_START = Date.UTC(2025, 8, 1);
 export const OFFENDER = "t07";
 export const TRANSACTIONAL_DELAY_LIMIT_S = 60;
 export const INVITATION_HELD_AFTER_S = 3_600;
-export const MIN_SENDS_FOR_RATE = 1_000;
-const REPRESENTATIVE = 10_000;
-const CONFIRM_AFTER_S = 30 * 60;
-const BATCH = 200;
+/** The runtime's own numbers: the representative volume, the minimum judged, the dispatcher's. */
+export const MIN_SENDS_FOR_RATE = MIN_JUDGED_VOLUME;
+const REPRESENTATIVE = REPRESENTATIVE_SENDS;
+const CONFIRM_AFTER_S = MAIL_DEFAULTS.confirmAfterMs / 1000;
+const BATCH = MAIL_DEFAULTS.batchSize;
 const ORDINARY_BOUNCE = 0.005;
 const LOST_DELIVERY_EVENT = 0.002;
 
@@ -623,7 +632,7 @@ export function runReplay(options: ReplayOptions): ReplayResult {
       minuteBounces[minute]!++;
       if (minute >= dayLow) dayBounces++;
       // Ours in the guarded run, SES's account-level list in the unguarded one.
-      suppressed.add(`* ${address}`);
+      suppressed.add(accountKey(address));
     } else {
       confirmed.add(address);
     }
@@ -740,7 +749,7 @@ export function runReplay(options: ReplayOptions): ReplayResult {
     for (const id of batch) {
       const mail = mails[id]!;
       if (mail.lane === "bulk") waiting[mail.tenant]!--;
-      if (suppressed.has(`* ${mail.guard.toAddress}`)) {
+      if (suppressed.has(accountKey(mail.guard.toAddress!))) {
         // SES accepts the call and drops it: not a send, not a bounce, never delivered.
         result.sesSuppressed++;
         blockedMail[id] = 1;

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createSigningIdentity } from "./sns-fixtures";
+import { createSigningIdentity } from "./sns-signing";
 
 describe("createSigningIdentity", () => {
   // The serial number once had a 1-in-128 chance of a non-minimal DER encoding, which made the

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { domainOf } from "@/lib/address/normalise";
-import { signSnsMessage, type SnsMessage } from "@/lib/feedback/sns";
-import { createSigningIdentity } from "@/lib/feedback/sns-fixtures";
+import type { SnsMessage } from "@/lib/feedback/sns";
+import { createSigningIdentity, signSnsMessage } from "@/sim/sns-signing";
 
 export const SIMULATOR_TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:sendwell-local-feedback";
 // Any URL that passes the webhook's certificate-URL rule; the app is told to trust our certificate.
