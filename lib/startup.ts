@@ -5,7 +5,7 @@ import { ConfigError, env } from "./env";
 try {
   const config = env();
   if (config.MAIL_DISPATCHER === "in-app") {
-    const { startMailRuntime, stopMailRuntime } = await import("./mail/runtime");
+    const { startMailRuntime, stopMailRuntime } = await import("./mail/start");
     startMailRuntime();
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
@@ -13,7 +13,7 @@ try {
       });
     }
   } else {
-    const { configureAddressDns } = await import("./mail/runtime");
+    const { configureAddressDns } = await import("./mail/start");
     configureAddressDns();
   }
 } catch (error) {

@@ -1,7 +1,7 @@
 /** `npm run worker`: the mail dispatcher on its own (run any number; they share the queue safely). */
 import { closeDb } from "@/db/client";
 import { ConfigError, env } from "@/lib/env";
-import { startMailRuntime, stopMailRuntime } from "@/lib/mail/runtime";
+import { startMailRuntime, stopMailRuntime } from "@/lib/mail/start";
 
 try {
   env();

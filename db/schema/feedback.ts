@@ -57,6 +57,8 @@ export const snsSubscriptions = pgTable("sns_subscriptions", {
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+export type SnsSubscription = typeof snsSubscriptions.$inferSelect;
+
 /** Hourly counts per tenant and category; the zero uuid holds events for mail that is not ours. */
 export const mailStatsHourly = pgTable(
   "mail_stats_hourly",

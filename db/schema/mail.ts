@@ -136,6 +136,8 @@ export const confirmedAddresses = pgTable("confirmed_addresses", {
   confirmedAt: timestamp("confirmed_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+export type ConfirmedAddress = typeof confirmedAddresses.$inferSelect;
+
 export const breakerState = pgEnum("breaker_state", ["closed", "open", "half_open"]);
 
 /** Each tenant's window and breaker (DESIGN.md, "Bounce budget and tenant windows"). */

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, desc, eq, gt } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { loginAttempts } from "@/db/schema";

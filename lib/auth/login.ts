@@ -1,4 +1,3 @@
-import "server-only";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { loginAttempts, userSessions, users, type User } from "@/db/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditLog, loginAttempts, memberTokens, users } from "@/db/schema";

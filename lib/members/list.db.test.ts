@@ -4,7 +4,7 @@ import { db } from "@/db/client";
 import { outboundEmails, users } from "@/db/schema";
 import { enqueue } from "@/lib/mail/outbox";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
-import { deleteMembers, disableMembers, enableMembers, resendInvitations } from "./bulk";
+import { deleteMembers, disableMembers, enableMembers, resendInvitations } from "./selection";
 import { listMembers } from "./list";
 import { parseMemberQuery } from "./list-query";
 

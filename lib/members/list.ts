@@ -1,4 +1,3 @@
-import "server-only";
 import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users, type EmailStatus } from "@/db/schema";

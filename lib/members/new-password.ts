@@ -1,4 +1,3 @@
-import "server-only";
 import { hashPassword } from "@/lib/auth/password";
 import { UserError } from "@/lib/errors";
 import { passwordProblem } from "./password-policy";

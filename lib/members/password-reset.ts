@@ -1,4 +1,3 @@
-import "server-only";
 import { randomInt } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";

@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { inList, listValues } from "@/db/in-list";
+import type { Suppression } from "@/db/schema";
 import { accountKey, tenantKey } from "./rule";
 
 export { accountKey, isSuppressedFor, tenantKey } from "./rule";
@@ -23,11 +24,7 @@ export async function suppressionKeys(
 ): Promise<Set<string>> {
   const list = lowered(addresses);
   if (list.length === 0) return new Set();
-  const rows = await db.execute<{
-    scope: "account" | "tenant";
-    tenantId: string | null;
-    address: string;
-  }>(sql`
+  const rows = await db.execute<Pick<Suppression, "scope" | "tenantId" | "address">>(sql`
     select scope, tenant_id as "tenantId", lower(address) as address from suppressions
      where ${inList(sql.raw("lower(address)"), list, "text")}`);
   return new Set(

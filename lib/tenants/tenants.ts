@@ -1,4 +1,3 @@
-import "server-only";
 import { asc, count, eq, sql } from "drizzle-orm";
 import { cache } from "react";
 import { db } from "@/db/client";

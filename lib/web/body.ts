@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Reads a request body, giving up as soon as it passes `limit` bytes (the declared length is
  * checked first), so an oversized upload never sits in memory. Null when it is too large.

@@ -1,3 +1,4 @@
+import "server-only";
 import { GENERIC_FAILURE, UserError, type UserErrorCode } from "@/lib/errors";
 
 const STATUS: Record<UserErrorCode, number> = {

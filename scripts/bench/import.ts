@@ -5,8 +5,6 @@
  * The limit, measured in the same run on a database of its own: COPY of the same accepted rows
  * (prepared in memory beforehand) into the same three tables in one transaction.
  * `-- --quick` runs 10,000 rows.
- *
- * Runs under `--conditions=react-server` (see package.json) so lib's `server-only` imports load.
  */
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";

@@ -1,8 +1,7 @@
 /**
  * The limit for bench:members: a bare node:http server answering the members page's query string
  * with the same parse and the same `listMembers` call as the page, as JSON, with no session, no
- * React and no Next.js around it. Run under `--conditions=react-server`, where `server-only` is the
- * empty module it is inside Next.js. Prints "ready <port>" when listening.
+ * React and no Next.js around it. Prints "ready <port>" when listening.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";

@@ -252,7 +252,7 @@ async function main() {
 
     const bare = await startServer(
       "node_modules/.bin/tsx",
-      ["--conditions=react-server", "scripts/bench/members-server.ts"],
+      ["scripts/bench/members-server.ts"],
       env,
     );
     children.push(bare.child);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { inList } from "@/db/in-list";
+import type { ConfirmedAddress, Tenant } from "@/db/schema";
 import type { DomainVerdict } from "@/lib/address/domain-verdict";
 import { accountGuard, bounceBudget, type GuardThresholds } from "@/lib/health/account-guard";
 import type { AccountCounts } from "@/lib/health/rates";
@@ -38,12 +39,12 @@ export async function loadSnapshot(
     loadAccount(db),
     suppressionKeys(db, addresses),
     addresses.length
-      ? db.execute<{ address: string }>(
+      ? db.execute<Pick<ConfirmedAddress, "address">>(
           sql`select address from confirmed_addresses where ${inList(sql.raw("address"), addresses, "text")}`,
         )
       : Promise.resolve([]),
     unconfirmedInFlight(db),
-    db.execute<{ id: string; slug: string; name: string }>(
+    db.execute<Pick<Tenant, "id" | "slug" | "name">>(
       sql`select id, slug, name from tenants where ${inList(sql.raw("id"), tenantIds, "uuid")}`,
     ),
     loadTenantHealth(db, tenantIds),

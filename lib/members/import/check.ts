@@ -1,6 +1,7 @@
 /** Checking an import's rows against the file and the tenant as it is now. */
 import { pgOf, type Executor } from "@/db/client";
 import { jsonList } from "@/db/in-list";
+import type { User } from "@/db/schema";
 import { domainOf, normaliseAddress, syntaxProblem } from "@/lib/address";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import { normaliseLoginId } from "@/lib/auth/login-id";
@@ -19,9 +20,9 @@ async function tenantFacts(
   tenantId: string,
   loginKeys: readonly string[],
   addresses: readonly string[],
-): Promise<{ taken: { key: string; role: string }[]; suppressed: ReadonlySet<string> }> {
+): Promise<{ taken: { key: string; role: User["role"] }[]; suppressed: ReadonlySet<string> }> {
   const [taken, suppressed] = await Promise.all([
-    pgOf(tx)<{ key: string; role: string }[]>`
+    pgOf(tx)<{ key: string; role: User["role"] }[]>`
       select lower(login_id) as key, role from users
       where tenant_id = ${tenantId}
         and lower(login_id) in (select json_array_elements_text(${jsonList(loginKeys)}::text::json))`,

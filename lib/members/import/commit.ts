@@ -1,10 +1,9 @@
-import "server-only";
 import { randomUUID } from "node:crypto";
 import { getTableName } from "drizzle-orm";
 import { db, pgOf, type PgConnection } from "@/db/client";
 import { jsonList } from "@/db/in-list";
 import { copyInto, type CopyValue } from "@/db/copy";
-import { users } from "@/db/schema";
+import { users, type User } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
@@ -30,7 +29,7 @@ export type CommitOutcome = CommitSummary & {
   codes: IssuedCode[];
 };
 
-type Existing = { id: string; key: string; status: string; name: string; email: string | null };
+type Existing = Pick<User, "id" | "status" | "name" | "email"> & { key: string };
 
 // Named by the schema: a renamed column fails the type check, not a commit.
 const USER_FIELDS = [

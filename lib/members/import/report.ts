@@ -1,4 +1,3 @@
-import "server-only";
 import { rawSql } from "@/db/client";
 import type { SheetSpec } from "@/lib/export/xlsx";
 import { env } from "@/lib/env";

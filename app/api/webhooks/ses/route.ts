@@ -1,4 +1,4 @@
-import { webhookDeps } from "@/lib/feedback/runtime";
+import { webhookDeps } from "@/lib/feedback/webhook-deps";
 import { handleSesWebhook, MAX_BODY_BYTES } from "@/lib/feedback/webhook";
 import { readLimited } from "@/lib/web/body";
 

@@ -9,7 +9,7 @@ import {
   disableMembers,
   enableMembers,
   resendInvitations,
-} from "@/lib/members/bulk";
+} from "@/lib/members/selection";
 
 const schema = z.object({
   op: z.enum(["resend", "disable", "enable", "delete"]),

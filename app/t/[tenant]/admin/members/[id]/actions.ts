@@ -9,7 +9,7 @@ import {
   disableMembers,
   enableMembers,
   resendInvitations,
-} from "@/lib/members/bulk";
+} from "@/lib/members/selection";
 import { memberEditSchema, updateMember } from "@/lib/members/members";
 
 export const saveMember = adminAction(memberEditSchema, async (input, ctx) => {

@@ -1,4 +1,4 @@
-import { testMailStatus } from "@/lib/mail/test-mail";
+import { testMailStatus } from "@/lib/mail/probe";
 import { adminRoute, notFoundResponse } from "@/lib/web/respond";
 
 export async function GET(

@@ -1,4 +1,7 @@
-import "server-only";
+/**
+ * The test mail: an admin sends one to their own address, through the same guard as every other
+ * mail, and watches what becomes of it. A probe of the whole path, not a test of the code.
+ */
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditLog, outboundEmails, users } from "@/db/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { inList } from "@/db/in-list";
