@@ -32,6 +32,8 @@ export default defineConfig({
           exclude: ["node_modules/**", ".next*/**"],
           environment: "node",
           globalSetup: ["test/db-global-setup.ts"],
+          // Auth.js imports "next/server" the way bundlers resolve it; let vite resolve it too.
+          server: { deps: { inline: ["next-auth", "@auth/core"] } },
           setupFiles: ["test/db-file-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

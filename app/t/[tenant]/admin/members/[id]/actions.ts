@@ -10,7 +10,8 @@ import {
   enableMembers,
   resendInvitations,
 } from "@/lib/members/selection";
-import { memberEditSchema, updateMember } from "@/lib/members/members";
+import { UserError } from "@/lib/errors";
+import { findMember, memberEditSchema, updateMember } from "@/lib/members/members";
 
 export const saveMember = adminAction(memberEditSchema, async (input, ctx) => {
   const { invitedAddress } = await updateMember(ctx, input);
@@ -27,6 +28,10 @@ export const memberCommand = adminAction(
   z.object({ id: z.uuid(), op: z.enum(["resend", "disable", "enable", "delete"]) }),
   async ({ id, op }, ctx) => {
     const list = `/t/${ctx.tenant.slug}/admin/members`;
+    // Loaded by id and tenant: someone else's member looks exactly like a missing one.
+    if (!(await findMember(ctx.tenant.id, id))) {
+      throw new UserError("not_found", "This member no longer exists.");
+    }
     if (op === "delete") {
       await deleteMembers(ctx, [id]);
       revalidatePath(list);

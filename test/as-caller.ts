@@ -1,0 +1,91 @@
+/**
+ * Calling server actions and route handlers the way Next.js would, as a chosen caller, from a
+ * vitest process: the session comes from a real `user_sessions` row (so the whole check in
+ * lib/web/session runs), the request-scoped Next.js APIs are stood in for, and whatever the entry
+ * point does (returns, redirects, answers 404, responds) comes back as one `Answer`.
+ */
+import { randomUUID } from "node:crypto";
+import { db } from "@/db/client";
+import { userSessions } from "@/db/schema";
+import type { SessionClaim } from "@/lib/auth/login";
+
+export type Caller = {
+  label: string;
+  user: {
+    id: string;
+    role: "operator" | "admin" | "learner";
+    tenantId: string | null;
+    sessionVersion: number;
+  } | null;
+};
+
+/** The claim the mocked `auth()` hands out; null for an anonymous visitor. */
+export const session: { claim: SessionClaim | null } = { claim: null };
+
+export async function signInAs(caller: Caller): Promise<void> {
+  if (!caller.user) {
+    session.claim = null;
+    return;
+  }
+  const sid = randomUUID();
+  await db.insert(userSessions).values({
+    id: sid,
+    userId: caller.user.id,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  session.claim = {
+    sid,
+    uid: caller.user.id,
+    role: caller.user.role,
+    tid: caller.user.tenantId,
+    sv: caller.user.sessionVersion,
+  };
+}
+
+export type Answer =
+  | { kind: "result"; value: { ok: boolean; message?: string; [k: string]: unknown } }
+  | { kind: "redirect"; to: string }
+  | { kind: "not_found" }
+  | { kind: "response"; status: number; body: string };
+
+/** Runs an entry point and turns its outcome, thrown control flow included, into an Answer. */
+export async function answerOf(call: () => Promise<unknown>): Promise<Answer> {
+  try {
+    const value = await call();
+    if (value instanceof Response) {
+      return { kind: "response", status: value.status, body: await value.text() };
+    }
+    return { kind: "result", value: value as Extract<Answer, { kind: "result" }>["value"] };
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT")) {
+      return { kind: "redirect", to: digest.split(";")[2] ?? "" };
+    }
+    if (digest === "NEXT_HTTP_ERROR_FALLBACK;404") return { kind: "not_found" };
+    throw error;
+  }
+}
+
+export function form(fields: Record<string, string | number>): FormData {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.append(k, String(v));
+  return data;
+}
+
+const ORIGIN = "http://localhost:3000";
+
+/** A request as our own pages send it (same origin). */
+export function request(
+  path: string,
+  init: { method?: string; body?: BodyInit; headers?: Record<string, string> } = {},
+): Request {
+  return new Request(`${ORIGIN}${path}`, {
+    method: init.method ?? "GET",
+    body: init.body,
+    headers: { origin: ORIGIN, host: "localhost:3000", ...init.headers },
+  });
+}
+
+export const params = <T extends Record<string, string>>(value: T) => ({
+  params: Promise.resolve(value),
+});

@@ -1,0 +1,840 @@
+/**
+ * The authorisation suite: every exported server action and every route handler, called as each
+ * wrong caller against tenant A's resources, then as the right one. A wrong caller is refused (a
+ * 404 where the resource is tenant-scoped, the sign-in page or a 401 without a session) and nothing
+ * of A's shows in the answer; the right caller succeeds. A new action or route without an entry in
+ * REGISTRY fails the first test: every one added later joins here.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/db/client";
+import { memberImports, outboundEmails, users } from "@/db/schema";
+import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
+import { OfflineResolver } from "@/lib/mail/offline-dns";
+import { signSnsMessage } from "@/sim/sns-signing";
+import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
+import { eventDelivery } from "@/test/fixtures/ses";
+import {
+  answerOf,
+  form,
+  params,
+  request,
+  session,
+  signInAs,
+  type Answer,
+  type Caller,
+} from "./as-caller";
+import { makeTenant, makeUser } from "./factories";
+import { sourceFiles } from "./import-graph";
+
+// The webhook trusts the simulator's certificate, as in the demo: configured before anything reads env().
+const keys = await makeSigningCertificate();
+const certDir = mkdtempSync(path.join(os.tmpdir(), "sendwell-authz-"));
+writeFileSync(path.join(certDir, "cert.pem"), keys.certPem);
+Object.assign(process.env, {
+  SNS_TRUSTED_CERT_FILE: path.join(certDir, "cert.pem"),
+  SES_ENDPOINT: "http://127.0.0.1:1",
+  SNS_TOPIC_ARNS: SIMULATOR_TOPIC_ARN,
+});
+
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ "x-forwarded-for": "10.20.30.40" }),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], set() {}, delete() {} }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("@/lib/auth/auth", async () => {
+  const actual = await vi.importActual<typeof import("@/lib/auth/auth")>("@/lib/auth/auth");
+  const { attemptLogin } = await import("@/lib/auth/login");
+  const { findTenantBySlug } = await import("@/lib/tenants/tenants");
+  return {
+    ...actual,
+    auth: async () => (session.claim ? { claim: session.claim, expires: "" } : null),
+    signOut: async () => {},
+    // Auth.js's own plumbing (cookies, CSRF) runs in the browser tests; here the credentials are
+    // checked by the same function its `authorize` calls.
+    signIn: async (
+      _provider: string,
+      input: { scope: string; loginId: string; password: string },
+    ) => {
+      const tenant = input.scope === "ops" ? null : await findTenantBySlug(input.scope);
+      if (input.scope !== "ops" && !tenant) throw new actual.LoginRefused("invalid");
+      const outcome = await attemptLogin({
+        scope: tenant ? { kind: "tenant", tenantId: tenant.id } : { kind: "operator" },
+        loginId: input.loginId,
+        password: input.password,
+        ip: "10.20.30.40",
+      });
+      if (!outcome.ok) throw new actual.LoginRefused("invalid");
+    },
+  };
+});
+
+const PASSWORD = "correct horse battery";
+
+type World = Awaited<ReturnType<typeof makeWorld>>;
+
+async function makeWorld() {
+  const tag = randomBytes(3).toString("hex");
+  const a = await makeTenant("Tenant A");
+  const b = await makeTenant("Tenant B");
+  const user = async (fields: Parameters<typeof makeUser>[0]) => {
+    const u = await makeUser({ password: PASSWORD, ...fields });
+    return { ...u, caller: { label: "", user: u } as Caller };
+  };
+  const adminA = await user({
+    tenantId: a.id,
+    role: "admin",
+    loginId: `adm.a.${tag}`,
+    email: `admin.a.${tag}@example.com`,
+  });
+  const learnerA = await user({
+    tenantId: a.id,
+    loginId: `lrn.a.${tag}`,
+    name: `Secret Name ${tag}`,
+    email: `learner.a.${tag}@example.com`,
+    emailStatus: "ok",
+  });
+  const adminB = await user({ tenantId: b.id, role: "admin", loginId: `adm.b.${tag}` });
+  const learnerB = await user({ tenantId: b.id, loginId: `lrn.b.${tag}` });
+  const operator = await user({ tenantId: null, role: "operator", loginId: `ops.${tag}` });
+  const ctxA = {
+    tenant: { id: a.id, slug: a.slug, name: a.name },
+    actor: {
+      userId: adminA.id,
+      sessionId: randomUUID(),
+      role: "admin" as const,
+      tenantId: a.id,
+      loginId: adminA.loginId,
+      name: adminA.name,
+      mustChangePassword: false,
+    },
+  };
+
+  const { checkUpload } = await import("@/lib/members/import/upload");
+  const { commitImport } = await import("@/lib/members/import/commit");
+  const csv = (rows: string[]) =>
+    new TextEncoder().encode(["login_id,name,email", ...rows].join("\n"));
+  const newImport = (rows: string[]) =>
+    checkUpload(ctxA, { name: `import-${tag}.csv`, bytes: csv(rows) }, "create_only");
+  const committed = await newImport([`paper.${tag},Paper Person,`]);
+  await commitImport(ctxA, committed);
+  const { queueTestMail } = await import("@/lib/mail/probe");
+  const testMail = await queueTestMail(ctxA);
+
+  /** A fresh invited member of A with an address (for the commands that change or delete one). */
+  const invitedA = async () =>
+    makeUser({
+      tenantId: a.id,
+      status: "invited",
+      passwordHash: null,
+      loginId: `inv.${randomBytes(3).toString("hex")}`,
+      email: `invited.${tag}@example.com`,
+    });
+  /** An active member of A for one entry to act on (disable, rename, delete…), made once per entry. */
+  const victims = new Map<string, Awaited<ReturnType<typeof makeUser>>>();
+  const victim = async (key: string) => {
+    if (!victims.has(key)) {
+      victims.set(
+        key,
+        await makeUser({
+          tenantId: a.id,
+          loginId: `vic.${randomBytes(3).toString("hex")}`,
+          name: `Victim ${tag}`,
+          email: `victim.${tag}.${victims.size}@example.com`,
+          emailStatus: "ok",
+        }),
+      );
+    }
+    return victims.get(key)!;
+  };
+  return {
+    tag,
+    a,
+    b,
+    adminA,
+    learnerA,
+    adminB,
+    learnerB,
+    operator,
+    ctxA,
+    victim,
+    committed,
+    testMailId: testMail.id,
+    invitedA,
+    /** A new previewed import of A, with a typo to fix. */
+    previewed: () =>
+      newImport([`row.${randomBytes(3).toString("hex")},Row Person,row.${tag}@gmial.com`]),
+    /** What must never appear in an answer to anyone but A's own people. */
+    secrets: [
+      learnerA.loginId,
+      learnerA.name,
+      learnerA.email!,
+      adminA.loginId,
+      adminA.email!,
+      `import-${tag}`,
+      `paper.${tag}`,
+      `invited.${tag}`,
+      `victim.${tag}`,
+      `Victim ${tag}`,
+    ],
+  };
+}
+
+type Who =
+  "admin" | "learner" | "operator" | "password_changer" | "tenant_public" | "public" | "signed";
+
+type Entry = {
+  /** The file under app/, and the export. */
+  file: string;
+  name: string;
+  who: Who;
+  /** Calls the entry point on the tenant `slug` names, with tenant A's resources. */
+  call: (w: World, slug: string) => Promise<unknown>;
+  /** Whether the right caller's answer is a success (checked in the database where it matters). */
+  succeeded: (answer: Answer, w: World) => boolean | Promise<boolean>;
+  /** For entries that take ids: the caller's own tenant with A's ids changes nothing of A's. */
+  untouched?: (w: World) => Promise<boolean>;
+};
+
+const ok = (answer: Answer) => answer.kind === "result" && answer.value.ok === true;
+const redirectTo = (re: RegExp) => (answer: Answer) =>
+  answer.kind === "redirect" && re.test(answer.to);
+const status = (code: number) => (answer: Answer) =>
+  answer.kind === "response" && answer.status === code;
+/** A progress stream that ended with its result. */
+const streamDone = (answer: Answer) =>
+  answer.kind === "response" &&
+  answer.status === 200 &&
+  answer.body.trim().split("\n").at(-1)!.includes('"type":"done"');
+
+const mod = <T>(file: string) => import(/* @vite-ignore */ `@/app/${file}`) as Promise<T>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- every action has its own input type
+type AnyAction = (...args: any[]) => Promise<unknown>;
+const action =
+  (file: string, name: string) =>
+  async (...args: unknown[]) =>
+    (await mod<Record<string, AnyAction>>(file))[name]!(...args);
+const route =
+  (file: string, method: string) =>
+  async (...args: unknown[]) =>
+    (await mod<Record<string, AnyAction>>(file))[method]!(...args);
+
+const nameOf = async (id: string) =>
+  (await db.select({ name: users.name }).from(users).where(eq(users.id, id)))[0]?.name;
+const memberStatus = async (id: string) =>
+  (await db.select({ status: users.status }).from(users).where(eq(users.id, id)))[0]?.status;
+
+const REGISTRY: Entry[] = [
+  // Operator sign-in and out.
+  {
+    file: "login/actions.ts",
+    name: "operatorLogin",
+    who: "public",
+    call: (w) =>
+      action("login/actions.ts", "operatorLogin")(
+        null,
+        form({ loginId: w.operator.loginId, password: PASSWORD }),
+      ),
+    succeeded: redirectTo(/^\/ops$/),
+  },
+  {
+    file: "login/actions.ts",
+    name: "operatorLogout",
+    who: "operator",
+    call: () => action("login/actions.ts", "operatorLogout")(null, form({})),
+    succeeded: redirectTo(/^\/login$/),
+  },
+  // A tenant's public pages.
+  {
+    file: "t/[tenant]/actions.ts",
+    name: "tenantLogin",
+    who: "tenant_public",
+    call: (w, slug) =>
+      action("t/[tenant]/actions.ts", "tenantLogin")(
+        slug,
+        null,
+        form({ loginId: w.learnerA.loginId, password: PASSWORD }),
+      ),
+    succeeded: redirectTo(/^\/t\/[^/]+$/),
+  },
+  {
+    file: "t/[tenant]/actions.ts",
+    name: "tenantLogout",
+    who: "learner",
+    call: (_w, slug) => action("t/[tenant]/actions.ts", "tenantLogout")(slug, null, form({})),
+    succeeded: redirectTo(/\/login$/),
+  },
+  {
+    file: "t/[tenant]/activate/actions.ts",
+    name: "activateByLink",
+    who: "tenant_public",
+    call: async (w, slug) => {
+      const { giveWayIn } = await import("@/lib/members/way-in");
+      const member = await w.invitedA();
+      await giveWayIn(db, {
+        tenantId: w.a.id,
+        userId: member.id,
+        loginId: member.loginId,
+        name: "",
+        email: member.email,
+      });
+      const [mail] = await db
+        .select({ params: outboundEmails.params })
+        .from(outboundEmails)
+        .where(eq(outboundEmails.memberId, member.id));
+      const token = (mail!.params as { token: string }).token;
+      return action("t/[tenant]/activate/actions.ts", "activateByLink")(
+        slug,
+        null,
+        form({
+          token,
+          password: "a-long-private-passphrase",
+          confirm: "a-long-private-passphrase",
+        }),
+      );
+    },
+    succeeded: redirectTo(/\/login\?activated=1$/),
+  },
+  {
+    file: "t/[tenant]/activate/actions.ts",
+    name: "activateByCode",
+    who: "tenant_public",
+    call: async (w, slug) => {
+      const { giveWayIn } = await import("@/lib/members/way-in");
+      const member = await w.invitedA();
+      const way = await giveWayIn(db, {
+        tenantId: w.a.id,
+        userId: member.id,
+        loginId: member.loginId,
+        name: "",
+        email: null,
+      });
+      const code = way.kind === "code" ? way.code : "";
+      return action("t/[tenant]/activate/actions.ts", "activateByCode")(
+        slug,
+        null,
+        form({
+          loginId: member.loginId,
+          code,
+          password: "a-long-private-passphrase",
+          confirm: "a-long-private-passphrase",
+        }),
+      );
+    },
+    succeeded: redirectTo(/\/login\?activated=1$/),
+  },
+  {
+    file: "t/[tenant]/reset-password/actions.ts",
+    name: "askForReset",
+    who: "tenant_public",
+    call: (w, slug) =>
+      action("t/[tenant]/reset-password/actions.ts", "askForReset")(
+        slug,
+        null,
+        form({ identifier: w.learnerA.loginId }),
+      ),
+    // The same answer for everyone; only A's own member gets a mail.
+    succeeded: async (answer, w) =>
+      ok(answer) &&
+      (
+        await db
+          .select()
+          .from(outboundEmails)
+          .where(
+            and(
+              eq(outboundEmails.memberId, w.learnerA.id),
+              eq(outboundEmails.category, "password_reset"),
+            ),
+          )
+      ).length === 1,
+  },
+  {
+    file: "t/[tenant]/reset-password/actions.ts",
+    name: "resetByLink",
+    who: "tenant_public",
+    call: async (w, slug) => {
+      const member = await makeUser({
+        tenantId: w.a.id,
+        loginId: `rst.${randomBytes(3).toString("hex")}`,
+        email: `reset.${w.tag}@example.com`,
+        emailStatus: "ok",
+      });
+      const { requestPasswordReset } = await import("@/lib/members/password-reset");
+      await requestPasswordReset({ tenantId: w.a.id, identifier: member.loginId, ip: "10.1.1.1" });
+      const [mail] = await db
+        .select({ params: outboundEmails.params })
+        .from(outboundEmails)
+        .where(eq(outboundEmails.memberId, member.id));
+      const token = (mail!.params as { token: string }).token;
+      return action("t/[tenant]/reset-password/actions.ts", "resetByLink")(
+        slug,
+        null,
+        form({
+          token,
+          password: "a-long-private-passphrase",
+          confirm: "a-long-private-passphrase",
+        }),
+      );
+    },
+    succeeded: redirectTo(/\/login\?reset=1$/),
+  },
+  {
+    file: "t/[tenant]/change-password/actions.ts",
+    name: "changePassword",
+    who: "password_changer",
+    call: (_w, slug) =>
+      action("t/[tenant]/change-password/actions.ts", "changePassword")(
+        slug,
+        null,
+        form({
+          current: PASSWORD,
+          password: "a-brand-new-passphrase",
+          confirm: "a-brand-new-passphrase",
+        }),
+      ),
+    succeeded: redirectTo(/\/login\?changed=1$/),
+  },
+  // Administration.
+  {
+    file: "t/[tenant]/admin/actions.ts",
+    name: "sendTestMail",
+    who: "admin",
+    call: (_w, slug) => action("t/[tenant]/admin/actions.ts", "sendTestMail")(slug, null, form({})),
+    succeeded: ok,
+  },
+  {
+    file: "t/[tenant]/admin/members/actions.ts",
+    name: "bulkMembers",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/actions.ts", "bulkMembers")(
+        slug,
+        null,
+        form({ op: "disable", ids: JSON.stringify([(await w.victim("bulk")).id]) }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await memberStatus((await w.victim("bulk")).id)) === "disabled",
+    untouched: async (w) => (await memberStatus((await w.victim("bulk")).id)) === "active",
+  },
+  {
+    file: "t/[tenant]/admin/members/[id]/actions.ts",
+    name: "saveMember",
+    who: "admin",
+    call: async (w, slug) => {
+      const v = await w.victim("save");
+      return action("t/[tenant]/admin/members/[id]/actions.ts", "saveMember")(
+        slug,
+        null,
+        form({ id: v.id, name: "Renamed", email: v.email! }),
+      );
+    },
+    succeeded: async (answer, w) =>
+      ok(answer) && (await nameOf((await w.victim("save")).id)) === "Renamed",
+    untouched: async (w) => (await nameOf((await w.victim("save")).id)) === `Victim ${w.tag}`,
+  },
+  {
+    file: "t/[tenant]/admin/members/[id]/actions.ts",
+    name: "memberCommand",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/[id]/actions.ts", "memberCommand")(
+        slug,
+        null,
+        form({ id: (await w.victim("command")).id, op: "delete" }),
+      ),
+    succeeded: async (answer, w) =>
+      redirectTo(/\/admin\/members$/)(answer) &&
+      (await memberStatus((await w.victim("command")).id)) === undefined,
+    untouched: async (w) => (await memberStatus((await w.victim("command")).id)) === "active",
+  },
+  {
+    file: "t/[tenant]/admin/members/access/actions.ts",
+    name: "sendResetLink",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/access/actions.ts", "sendResetLink")(
+        slug,
+        null,
+        form({ loginId: (await w.victim("reset")).loginId }),
+      ),
+    succeeded: ok,
+  },
+  {
+    file: "t/[tenant]/admin/members/access/actions.ts",
+    name: "setTemporaryPassword",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/access/actions.ts", "setTemporaryPassword")(
+        slug,
+        null,
+        form({ loginId: (await w.victim("temporary")).loginId }),
+      ),
+    succeeded: (answer) =>
+      ok(answer) &&
+      answer.kind === "result" &&
+      typeof (answer.value.data as { password?: string })?.password === "string",
+    untouched: async (w) =>
+      (
+        await db
+          .select({ must: users.mustChangePassword })
+          .from(users)
+          .where(eq(users.id, (await w.victim("temporary")).id))
+      )[0]?.must === false,
+  },
+  {
+    file: "t/[tenant]/admin/members/new/actions.ts",
+    name: "addMember",
+    who: "admin",
+    call: (w, slug) =>
+      action("t/[tenant]/admin/members/new/actions.ts", "addMember")(
+        slug,
+        null,
+        form({ loginId: `new.${randomBytes(3).toString("hex")}`, name: "New", email: "" }),
+      ),
+    succeeded: ok,
+  },
+  ...(["applySuggestion", "applyAllSuggestions", "changeMode", "recheck", "discard"] as const).map(
+    (name): Entry => ({
+      file: "t/[tenant]/admin/members/import/[id]/actions.ts",
+      name,
+      who: "admin",
+      call: async (w, slug) => {
+        const id = await w.previewed();
+        lastImport.id = id;
+        const fields = {
+          id,
+          ...(name === "applySuggestion" ? { line: 2 } : {}),
+          ...(name === "changeMode" ? { mode: "create_and_update" } : {}),
+        };
+        return action("t/[tenant]/admin/members/import/[id]/actions.ts", name)(
+          slug,
+          null,
+          form(fields),
+        );
+      },
+      succeeded: async (answer) =>
+        name === "discard"
+          ? redirectTo(/\/import\?discarded=1$/)(answer) &&
+            (await importStatus(lastImport.id)) === "discarded"
+          : ok(answer),
+      untouched: async () => (await importStatus(lastImport.id)) === "previewed",
+    }),
+  ),
+  // Route handlers.
+  {
+    file: "t/[tenant]/admin/test-mail/[id]/route.ts",
+    name: "GET",
+    who: "admin",
+    call: (w, slug) =>
+      route("t/[tenant]/admin/test-mail/[id]/route.ts", "GET")(
+        request(`/t/${slug}/admin/test-mail/${w.testMailId}`),
+        params({ tenant: slug, id: String(w.testMailId) }),
+      ),
+    succeeded: status(200),
+  },
+  {
+    file: "t/[tenant]/admin/members/import/upload/route.ts",
+    name: "POST",
+    who: "admin",
+    call: (w, slug) =>
+      route("t/[tenant]/admin/members/import/upload/route.ts", "POST")(
+        request(`/t/${slug}/admin/members/import/upload`, {
+          method: "POST",
+          body: `login_id,name\nup.${w.tag},Uploaded\n`,
+          headers: { "x-file-name": "upload.csv" },
+        }),
+        params({ tenant: slug }),
+      ),
+    succeeded: streamDone,
+  },
+  {
+    file: "t/[tenant]/admin/members/import/[id]/commit/route.ts",
+    name: "POST",
+    who: "admin",
+    call: async (w, slug) => {
+      const id = await w.previewed();
+      lastImport.id = id;
+      return route("t/[tenant]/admin/members/import/[id]/commit/route.ts", "POST")(
+        request(`/t/${slug}/admin/members/import/${id}/commit`, { method: "POST" }),
+        params({ tenant: slug, id }),
+      );
+    },
+    succeeded: async (answer) =>
+      streamDone(answer) && (await importStatus(lastImport.id)) === "committed",
+    untouched: async () => (await importStatus(lastImport.id)) === "previewed",
+  },
+  {
+    file: "t/[tenant]/admin/members/import/[id]/codes/route.ts",
+    name: "POST",
+    who: "admin",
+    call: (w, slug) =>
+      route("t/[tenant]/admin/members/import/[id]/codes/route.ts", "POST")(
+        request(`/t/${slug}/admin/members/import/${w.committed}/codes`, { method: "POST" }),
+        params({ tenant: slug, id: w.committed }),
+      ),
+    succeeded: (answer) =>
+      streamDone(answer) &&
+      answer.kind === "response" &&
+      /"code":"[A-Z2-9]{5}-[A-Z2-9]{5}"/.test(answer.body),
+  },
+  {
+    file: "t/[tenant]/admin/members/import/[id]/report/route.ts",
+    name: "GET",
+    who: "admin",
+    call: async (w, slug) => {
+      const id = await w.previewed();
+      return route("t/[tenant]/admin/members/import/[id]/report/route.ts", "GET")(
+        request(`/t/${slug}/admin/members/import/${id}/report`),
+        params({ tenant: slug, id }),
+      );
+    },
+    succeeded: status(200),
+  },
+  {
+    file: "api/webhooks/ses/route.ts",
+    name: "POST",
+    who: "signed",
+    call: (_w, signer) => {
+      const message = signSnsMessage(
+        {
+          Type: "Notification",
+          MessageId: randomUUID(),
+          TopicArn: SIMULATOR_TOPIC_ARN,
+          Message: JSON.stringify(eventDelivery()),
+          Timestamp: new Date().toISOString(),
+          SigningCertURL:
+            "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem",
+        },
+        "2",
+        signer === "sns" ? keys.privateKeyPem : forgedKey.privateKeyPem,
+      );
+      return route(
+        "api/webhooks/ses/route.ts",
+        "POST",
+      )(
+        new Request("http://localhost/api/webhooks/ses", {
+          method: "POST",
+          body: JSON.stringify(message),
+        }),
+      );
+    },
+    succeeded: status(200),
+  },
+  ...(["GET", "POST"] as const).map((method): Entry => ({
+    file: "api/auth/[...nextauth]/route.ts",
+    name: method,
+    who: "public",
+    // Auth.js's own endpoints: the session they report is the cookie's own, never a tenant's.
+    call: async () => {
+      const { NextRequest } = await import("next/server");
+      const url =
+        method === "GET"
+          ? "http://localhost:3000/api/auth/session"
+          : "http://localhost:3000/api/auth/callback/credentials";
+      return route(
+        "api/auth/[...nextauth]/route.ts",
+        method,
+      )(
+        new NextRequest(
+          url,
+          method === "GET"
+            ? {}
+            : {
+                method: "POST",
+                body: new URLSearchParams({ scope: "ops", loginId: "x", password: "y" }),
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+              },
+        ),
+      );
+    },
+    succeeded: (answer) =>
+      method === "GET"
+        ? answer.kind === "response" &&
+          answer.status === 200 &&
+          ["null", "{}"].includes(answer.body.trim())
+        : // Without Auth.js's CSRF token a sign-in is refused, whoever calls.
+          answer.kind === "response" && answer.status >= 300 && !answer.body.includes("claim"),
+  })),
+];
+
+const lastImport = { id: "" };
+const importStatus = async (id: string) =>
+  (
+    await db
+      .select({ status: memberImports.status })
+      .from(memberImports)
+      .where(eq(memberImports.id, id))
+  )[0]?.status;
+const forgedKey = await makeSigningCertificate().then((k) => ({ privateKeyPem: k.privateKeyPem }));
+
+let w: World;
+beforeAll(async () => {
+  setDefaultDomainChecker(new DomainChecker({ resolver: new OfflineResolver([]) }));
+  w = await makeWorld();
+  // Names for the report.
+  w.adminA.caller.label = "admin of A";
+  w.learnerA.caller.label = "learner of A";
+  w.adminB.caller.label = "admin of B";
+  w.learnerB.caller.label = "learner of B";
+  w.operator.caller.label = "operator";
+}, 60_000);
+
+const anonymous: Caller = { label: "anonymous visitor", user: null };
+/** A's data in an answer; the form fields echoed back are the caller's own typing, not A's. */
+const leaks = (answer: Answer) => {
+  const shown =
+    answer.kind === "result"
+      ? { ...answer, value: { ...answer.value, values: undefined } }
+      : answer;
+  return w.secrets.filter((s) => JSON.stringify(shown).includes(s));
+};
+
+async function as(caller: Caller, slug: string, entry: Entry): Promise<Answer> {
+  await signInAs(caller);
+  return answerOf(() => entry.call(w, slug));
+}
+
+/** How each kind of entry refuses each wrong caller. */
+function refusal(entry: Entry, caller: Caller, answer: Answer): boolean {
+  const isRoute = entry.file.endsWith("route.ts");
+  if (caller.user === null) {
+    if (isRoute) return status(401)(answer);
+    return (
+      answer.kind === "redirect" &&
+      (entry.who === "operator" ? answer.to === "/login" : /^\/t\/[^/]+\/login$/.test(answer.to))
+    );
+  }
+  return isRoute ? status(404)(answer) : answer.kind === "not_found";
+}
+
+describe("the registry", () => {
+  it("has an entry for every exported server action and every route handler", () => {
+    const found: string[] = [];
+    for (const file of sourceFiles().filter((f) => /^app\/.*(actions|route)\.ts$/.test(f))) {
+      for (const name of readExports(file)) found.push(`${file.slice("app/".length)} ${name}`);
+    }
+    const registered = REGISTRY.map((e) => `${e.file} ${e.name}`);
+    expect(
+      found.filter((f) => !registered.includes(f)),
+      "actions and routes without an entry",
+    ).toEqual([]);
+    expect(
+      registered.filter((r) => !found.includes(r)),
+      "entries for what no longer exists",
+    ).toEqual([]);
+  });
+});
+
+function readExports(file: string): string[] {
+  const text = readFileSync(path.join(process.cwd(), file), "utf8");
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)) names.add(m[1]!);
+  for (const m of text.matchAll(/^export const \{([^}]+)\}/gm))
+    for (const n of m[1]!.split(",")) names.add(n.trim().split(":").pop()!.trim());
+  return [...names].filter(
+    (n) => !/^[A-Z][a-z]/.test(n) || /^(GET|POST|PUT|PATCH|DELETE|HEAD)$/.test(n),
+  );
+}
+
+describe.each(
+  REGISTRY.filter((e) => ["admin", "learner", "operator", "password_changer"].includes(e.who)).map(
+    (e) => [`${e.file} ${e.name}`, e] as const,
+  ),
+)("%s", (_label, entry) => {
+  const wrongCallers = () => {
+    const base = [anonymous, w.adminB.caller, w.learnerB.caller];
+    if (entry.who === "admin") return [...base, w.learnerA.caller, w.operator.caller];
+    if (entry.who === "operator") return [anonymous, w.adminA.caller, w.learnerA.caller];
+    return [...base, w.operator.caller];
+  };
+
+  it("refuses every wrong caller, with nothing of A's in the answer", async () => {
+    for (const caller of wrongCallers()) {
+      const answer = await as(caller, w.a.slug, entry);
+      expect(
+        refusal(entry, caller, answer),
+        `${caller.label}: ${JSON.stringify(answer).slice(0, 300)}`,
+      ).toBe(true);
+      expect(leaks(answer), caller.label).toEqual([]);
+    }
+    if (entry.untouched) expect(await entry.untouched(w)).toBe(true);
+  });
+
+  if (entry.who === "admin") {
+    it("finds nothing of A's under another tenant's own address: a foreign id is a missing one", async () => {
+      const answer = await as(w.adminB.caller, w.b.slug, entry);
+      expect(leaks(answer)).toEqual([]);
+      if (entry.untouched)
+        expect(await entry.untouched(w), JSON.stringify(answer).slice(0, 300)).toBe(true);
+    });
+  }
+
+  it("lets the right caller through", async () => {
+    const right =
+      entry.who === "operator" ? w.operator : entry.who === "admin" ? w.adminA : w.learnerA;
+    if (entry.who === "password_changer") {
+      await db.update(users).set({ mustChangePassword: true }).where(eq(users.id, w.learnerA.id));
+    }
+    const answer = await as(right.caller, w.a.slug, entry);
+    expect(await entry.succeeded(answer, w), JSON.stringify(answer).slice(0, 400)).toBe(true);
+    if (entry.who === "password_changer") {
+      // The password changed and every session ended: put the world back for the entries after.
+      const { hashPassword } = await import("@/lib/auth/password");
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(PASSWORD), mustChangePassword: false })
+        .where(eq(users.id, w.learnerA.id));
+      w.learnerA.caller.user!.sessionVersion = (
+        await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, w.learnerA.id))
+      )[0]!.v;
+    }
+  });
+});
+
+describe.each(
+  REGISTRY.filter((e) => e.who === "tenant_public").map((e) => [`${e.file} ${e.name}`, e] as const),
+)("%s (public, tenant-scoped)", (_label, entry) => {
+  it("refuses A's secrets on another tenant's page, for every caller", async () => {
+    for (const caller of [anonymous, w.adminB.caller, w.operator.caller]) {
+      const answer = await as(caller, w.b.slug, entry);
+      const refused =
+        answer.kind === "result" && (answer.value.ok === false || entry.name === "askForReset");
+      expect(refused, `${caller.label}: ${JSON.stringify(answer).slice(0, 300)}`).toBe(true);
+      expect(leaks(answer)).toEqual([]);
+    }
+  });
+
+  it("works on A's own page", async () => {
+    const answer = await as(anonymous, w.a.slug, entry);
+    expect(await entry.succeeded(answer, w), JSON.stringify(answer).slice(0, 400)).toBe(true);
+  });
+});
+
+describe("the SES webhook", () => {
+  const entry = REGISTRY.find((e) => e.who === "signed")!;
+  it("refuses a notification not signed by SNS, whoever sends it, and takes a signed one", async () => {
+    for (const caller of [anonymous, w.adminA.caller, w.operator.caller]) {
+      expect(await as(caller, "forged", entry)).toMatchObject({ kind: "response", status: 403 });
+    }
+    expect(entry.succeeded(await as(anonymous, "sns", entry), w)).toBe(true);
+  });
+});
+
+describe("the public endpoints outside a tenant", () => {
+  for (const entry of REGISTRY.filter((e) => e.who === "public")) {
+    it(`${entry.file} ${entry.name}: the same for every caller, with nothing of A's`, async () => {
+      for (const caller of [anonymous, w.adminB.caller]) {
+        const answer = await as(caller, w.a.slug, entry);
+        expect(
+          await entry.succeeded(answer, w),
+          `${caller.label}: ${JSON.stringify(answer).slice(0, 300)}`,
+        ).toBe(true);
+        expect(leaks(answer)).toEqual([]);
+      }
+    });
+  }
+});
