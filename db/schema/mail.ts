@@ -123,8 +123,8 @@ export const suppressions = pgTable(
       sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
       t.address,
     ),
-    // The suppression rule compares addresses without regard to case (lib/suppressions/rule.ts).
-    index("suppressions_lower_address_idx").on(sql`lower(${t.address})`),
+    // Stored lower-cased: the suppression rule ignores case (lib/suppressions/rule.ts).
+    index("suppressions_address_idx").on(t.address),
   ],
 );
 

@@ -1,9 +1,8 @@
 import { db } from "@/db/client";
 import {
   addressProblems,
+  checkAddress,
   checkAddressSyntax,
-  defaultDomainChecker,
-  domainOf,
   type AddressProblem,
 } from "@/lib/address";
 import { isSuppressed } from "@/lib/suppressions";
@@ -21,15 +20,17 @@ export type CheckedAddress = {
  * the bulk registration's rows (lib/address/problems).
  */
 export async function checkMemberAddress(tenantId: string, raw: string): Promise<CheckedAddress> {
-  const check = checkAddressSyntax(raw);
-  if (check.address === null)
-    return { address: null, problems: addressProblems(check, { suppressed: false }) };
-  const [domain, suppressed] = await Promise.all([
-    defaultDomainChecker().verdict(domainOf(check.address)),
-    isSuppressed(db, tenantId, check.address),
+  const normalised = checkAddressSyntax(raw).address;
+  // The DNS lookup and the suppression list at once; an unusable address needs neither.
+  const [check, suppressed] = await Promise.all([
+    checkAddress(raw),
+    normalised ? isSuppressed(db, tenantId, normalised) : null,
   ]);
   return {
     address: check.address,
-    problems: addressProblems(check, { suppressed: suppressed !== null, domain }),
+    problems: addressProblems(check, {
+      suppressed: suppressed !== null,
+      domain: check.domain ?? undefined,
+    }),
   };
 }

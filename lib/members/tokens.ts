@@ -67,19 +67,17 @@ export async function issueToken(
 const COPY_FIELDS = ["tenantId", "userId", "kind", "tokenHash", "expiresAt"] as const;
 const COPY_COLUMNS = COPY_FIELDS.map((field) => memberTokens[field].name);
 
-/** Stores many new secrets with COPY (a bulk registration's), on the caller's transaction. */
+/** A new secret as a row for `copyTokens`: only its hash is kept. */
+export function tokenRow(token: NewToken): CopyValue[] {
+  return [token.tenantId, token.userId, token.kind, hashSecret(token.secret), token.expiresAt];
+}
+
+/** Stores many new secrets (rows from `tokenRow`) with COPY, on the caller's transaction. */
 export async function copyTokens(
   sql: postgres.Sql | postgres.TransactionSql,
-  tokens: readonly NewToken[],
+  rows: readonly CopyValue[][],
 ): Promise<void> {
-  if (tokens.length === 0) return;
-  const rows: CopyValue[][] = tokens.map((t) => [
-    t.tenantId,
-    t.userId,
-    t.kind,
-    hashSecret(t.secret),
-    t.expiresAt,
-  ]);
+  if (rows.length === 0) return;
   await copyInto(sql, getTableName(memberTokens), COPY_COLUMNS, rows);
 }
 

@@ -4,18 +4,12 @@
  * many (a bulk registration), so both mean the same: a new way in supersedes every earlier one (old
  * links and codes stop working, an old invitation still waiting in the outbox is cancelled).
  */
-import { randomUUID } from "node:crypto";
 import type { Executor } from "@/db/client";
 import { pgOf } from "@/db/client";
-import {
-  cancelPending,
-  copyBatch,
-  enqueue,
-  prepareBatch,
-  type MailToQueue,
-} from "@/lib/mail/outbox";
+import type { CopyValue } from "@/db/copy";
+import { cancelPending, copyBatch, enqueue, MailBatch, type MailToQueue } from "@/lib/mail/outbox";
 import { formatCode, linkTokenPool, newActivationCode, newLinkToken } from "./secrets";
-import { copyTokens, issueToken, voidTokens, WAY_IN_KINDS, type NewToken } from "./tokens";
+import { copyTokens, issueToken, tokenRow, voidTokens, WAY_IN_KINDS } from "./tokens";
 
 export const INVITATION_DAYS = 7;
 export const ACTIVATION_CODE_DAYS = 30;
@@ -59,29 +53,18 @@ export async function giveWayIn(tx: Executor, member: Newcomer): Promise<WayIn> 
     { tenantId: member.tenantId, memberIds: [member.userId], category: "invitation" },
     "superseded",
   );
-  if (member.email) {
-    const token = newLinkToken();
-    await issueToken(tx, {
-      tenantId: member.tenantId,
-      userId: member.userId,
-      kind: "invitation",
-      secret: token,
-      ttlMs: INVITATION_DAYS * 86_400_000,
-      supersedes: WAY_IN_KINDS,
-    });
-    const mail = await enqueue(tx, invitation(member, token));
-    return { kind: "invitation", address: member.email, mailId: mail.id };
-  }
-  const code = newActivationCode();
+  const secret = member.email ? newLinkToken() : newActivationCode();
   await issueToken(tx, {
     tenantId: member.tenantId,
     userId: member.userId,
-    kind: "activation_code",
-    secret: code,
-    ttlMs: ACTIVATION_CODE_DAYS * 86_400_000,
+    kind: member.email ? "invitation" : "activation_code",
+    secret,
+    ttlMs: (member.email ? INVITATION_DAYS : ACTIVATION_CODE_DAYS) * 86_400_000,
     supersedes: WAY_IN_KINDS,
   });
-  return { kind: "code", code: formatCode(code) };
+  if (!member.email) return { kind: "code", code: formatCode(secret) };
+  const mail = await enqueue(tx, invitation(member, secret));
+  return { kind: "invitation", address: member.email, mailId: mail.id };
 }
 
 export type WaysIn = {
@@ -101,42 +84,45 @@ export async function giveWaysIn(
   members: readonly Newcomer[],
   options: { superseding?: readonly string[]; onQueuing?: (invitations: number) => void } = {},
 ): Promise<WaysIn> {
-  const batchId = randomUUID();
+  const batch = new MailBatch();
   const nextToken = linkTokenPool(members.filter((m) => m.email).length);
   const invitationExpiry = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
   const codeExpiry = new Date(Date.now() + ACTIVATION_CODE_DAYS * 86_400_000);
-  const tokens: NewToken[] = [];
-  const mails: Omit<MailToQueue, "batchId">[] = [];
+  const tokens: CopyValue[][] = [];
   const codes: WaysIn["codes"] = [];
+  // Worked out in memory first, every invitation validated, before anything is written.
   for (const member of members) {
+    const { userId } = member;
     if (member.email) {
       const token = nextToken();
-      tokens.push({
-        tenantId,
-        userId: member.userId,
-        kind: "invitation",
-        secret: token,
-        expiresAt: invitationExpiry,
-      });
-      mails.push(invitation(member, token));
+      tokens.push(
+        tokenRow({
+          tenantId,
+          userId,
+          kind: "invitation",
+          secret: token,
+          expiresAt: invitationExpiry,
+        }),
+      );
+      batch.add(invitation(member, token));
     } else {
       const code = newActivationCode();
-      tokens.push({
-        tenantId,
-        userId: member.userId,
-        kind: "activation_code",
-        secret: code,
-        expiresAt: codeExpiry,
-      });
-      codes.push({ userId: member.userId, code: formatCode(code) });
+      tokens.push(
+        tokenRow({
+          tenantId,
+          userId,
+          kind: "activation_code",
+          secret: code,
+          expiresAt: codeExpiry,
+        }),
+      );
+      codes.push({ userId, code: formatCode(code) });
     }
   }
-  // Validated before anything is written: a bad parameter throws here.
-  const batch = prepareBatch(mails, batchId);
   if (options.superseding?.length) await supersedeWaysIn(tx, tenantId, options.superseding);
   const sql = pgOf(tx);
   await copyTokens(sql, tokens);
-  options.onQueuing?.(mails.length);
+  options.onQueuing?.(batch.size);
   await copyBatch(sql, batch);
-  return { batchId: mails.length > 0 ? batchId : null, invitations: mails.length, codes };
+  return { batchId: batch.size > 0 ? batch.batchId : null, invitations: batch.size, codes };
 }

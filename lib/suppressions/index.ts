@@ -1,7 +1,7 @@
 /**
  * The one owner of `suppressions`: addresses we never send to again, for one tenant or for the
  * whole account. Reads and writes share one rule (./rule): the account's list and the tenant's own
- * apply, compared without regard to case.
+ * apply, compared without regard to case (addresses are stored lower-cased).
  */
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
@@ -25,8 +25,8 @@ export async function suppressionKeys(
   const list = lowered(addresses);
   if (list.length === 0) return new Set();
   const rows = await db.execute<Pick<Suppression, "scope" | "tenantId" | "address">>(sql`
-    select scope, tenant_id as "tenantId", lower(address) as address from suppressions
-     where ${inList(sql.raw("lower(address)"), list, "text")}`);
+    select scope, tenant_id as "tenantId", address from suppressions
+     where ${inList(sql.raw("address"), list, "text")}`);
   return new Set(
     rows.map((s) =>
       s.scope === "account" ? accountKey(s.address) : tenantKey(s.tenantId!, s.address),
@@ -43,10 +43,10 @@ export async function suppressedAmong(
   const list = lowered(addresses);
   if (list.length === 0) return new Map();
   const rows = await db.execute<{ address: string; reason: SuppressionReason }>(sql`
-    select distinct on (lower(address)) lower(address) as address, reason from suppressions
-     where ${inList(sql.raw("lower(address)"), list, "text")}
+    select distinct on (address) address, reason from suppressions
+     where ${inList(sql.raw("address"), list, "text")}
        and (scope = 'account' or tenant_id = ${tenantId})
-     order by lower(address), (reason = 'complaint') desc`);
+     order by address, (reason = 'complaint') desc`);
   return new Map(rows.map((r) => [r.address, r.reason]));
 }
 
@@ -73,10 +73,11 @@ export async function suppress(
   },
 ): Promise<void> {
   if (input.addresses.length === 0) return;
+  const addresses = lowered(input.addresses);
   await tx.execute(sql`
     insert into suppressions (scope, tenant_id, address, reason, detail)
     select s.scope::suppression_scope, s.tenant_id, a, ${input.reason}, ${JSON.stringify(input.detail)}::jsonb
-      from (${listValues(input.addresses, "text")}) as l(a)
+      from (${listValues(addresses, "text")}) as l(a)
      cross join (values ('account', null::uuid), ('tenant', ${input.tenantId}::uuid)) s(scope, tenant_id)
      where s.scope = 'account' or s.tenant_id is not null
     on conflict do nothing`);

@@ -80,38 +80,24 @@ async function act<S extends z.ZodType, R extends ActionResult<unknown>>(
   }
 }
 
+/** A wrapper for actions inside the tenant the page is for, with the guard that says who may act. */
+function tenantAction(guard: (tenantSlug: string) => Promise<TenantActor>) {
+  return <S extends z.ZodType, R extends ActionResult<unknown>>(
+      schema: S,
+      handler: Handler<z.infer<S>, TenantActor, R>,
+    ): TenantBound<R> =>
+    async (tenantSlug, _prev, formData) => {
+      const ctx = await guard(String(tenantSlug));
+      return act(schema, formData, (input) => handler(input, ctx));
+    };
+}
+
 /** An admin of the tenant the page is for. */
-export function adminAction<S extends z.ZodType, R extends ActionResult<unknown>>(
-  schema: S,
-  handler: Handler<z.infer<S>, TenantActor, R>,
-): TenantBound<R> {
-  return async (tenantSlug, _prev, formData) => {
-    const ctx = await requireAdmin(String(tenantSlug));
-    return act(schema, formData, (input) => handler(input, ctx));
-  };
-}
-
+export const adminAction = tenantAction((slug) => requireAdmin(slug));
 /** A member (learner or admin) of the tenant the page is for. */
-export function learnerAction<S extends z.ZodType, R extends ActionResult<unknown>>(
-  schema: S,
-  handler: Handler<z.infer<S>, TenantActor, R>,
-): TenantBound<R> {
-  return async (tenantSlug, _prev, formData) => {
-    const ctx = await requireLearner(String(tenantSlug));
-    return act(schema, formData, (input) => handler(input, ctx));
-  };
-}
-
+export const learnerAction = tenantAction((slug) => requireLearner(slug));
 /** The one action a member with a temporary password may take: choosing their own. */
-export function passwordChangeAction<S extends z.ZodType, R extends ActionResult<unknown>>(
-  schema: S,
-  handler: Handler<z.infer<S>, TenantActor, R>,
-): TenantBound<R> {
-  return async (tenantSlug, _prev, formData) => {
-    const ctx = await requirePasswordChanger(String(tenantSlug));
-    return act(schema, formData, (input) => handler(input, ctx));
-  };
-}
+export const passwordChangeAction = tenantAction((slug) => requirePasswordChanger(slug));
 
 export function operatorAction<S extends z.ZodType, R extends ActionResult<unknown>>(
   schema: S,

@@ -80,24 +80,29 @@ const COPY_FIELDS = [
 const COPY_COLUMNS = COPY_FIELDS.map((field) => outboundEmails[field].name);
 
 /**
- * Prepares mails for `copyBatch`: each is validated now, so a bad one throws before anything is
- * written. For bulk registrations, where tens of thousands go in at once.
+ * Mails to queue together with COPY (a bulk registration's invitations): each is validated as it is
+ * added, so a bad one throws before anything is written.
  */
-export function prepareBatch(mails: Iterable<Omit<MailToQueue, "batchId">>, batchId: string) {
-  const rows: CopyValue[][] = [];
-  for (const mail of mails) {
-    const row = outboxRow({ ...mail, batchId });
-    rows.push(COPY_FIELDS.map((field) => row[field]));
+export class MailBatch {
+  readonly rows: CopyValue[][] = [];
+  constructor(readonly batchId: string = randomUUID()) {}
+
+  add(mail: Omit<MailToQueue, "batchId">): void {
+    const row = outboxRow({ ...mail, batchId: this.batchId });
+    this.rows.push(COPY_FIELDS.map((field) => row[field]));
   }
-  return { batchId, rows };
+
+  get size(): number {
+    return this.rows.length;
+  }
 }
 
-/** Queues a prepared batch with COPY, on the caller's connection or transaction. */
+/** Queues a batch with COPY, on the caller's connection or transaction. */
 export async function copyBatch(
   sql: postgres.Sql | postgres.TransactionSql,
-  batch: ReturnType<typeof prepareBatch>,
+  batch: MailBatch,
 ): Promise<number> {
-  if (batch.rows.length === 0) return 0;
+  if (batch.size === 0) return 0;
   await copyInto(sql, getTableName(outboundEmails), COPY_COLUMNS, batch.rows);
-  return batch.rows.length;
+  return batch.size;
 }
