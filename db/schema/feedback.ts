@@ -41,6 +41,10 @@ export const sesEvents = pgTable(
     index("ses_events_orphans_idx")
       .on(t.receivedAt)
       .where(sql`${t.outboundEmailId} is null`),
+    // The operator panel: each topic's last event, and the latest events by tenant or by type.
+    index("ses_events_topic_received_idx").on(t.topicArn, t.receivedAt),
+    index("ses_events_tenant_id_idx").on(t.tenantId, t.id),
+    index("ses_events_type_id_idx").on(t.eventType, t.id),
   ],
 );
 
@@ -74,5 +78,9 @@ export const mailStatsHourly = pgTable(
     rejects: integer("rejects").notNull().default(0),
     delays: integer("delays").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.tenantId, t.category] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.tenantId, t.category] }),
+    // One tenant's last 30 days without reading every tenant's hours.
+    index("mail_stats_hourly_tenant_hour_idx").on(t.tenantId, t.hour),
+  ],
 );

@@ -23,6 +23,8 @@ export const mailCategories = [
   "password_reset",
   "login_code",
   "announcement",
+  /** A notice to a tenant's admins or to the operators: bulk mail paused, the account guard tripped. */
+  "alert",
 ] as const;
 export const mailCategory = pgEnum("mail_category", mailCategories);
 export type MailCategory = (typeof mailCategories)[number];
@@ -54,9 +56,8 @@ export const outboundEmails = pgTable(
   "outbound_emails",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Null only for alerts to operators, who belong to no tenant. */
+    tenantId: uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
     memberId: uuid("member_id").references(() => users.id, { onDelete: "set null" }),
     category: mailCategory("category").notNull(),
     lane: mailLane("lane").notNull(),
@@ -90,8 +91,9 @@ export const outboundEmails = pgTable(
     index("outbound_emails_in_flight_idx")
       .on(t.tenantId, t.confirmBy)
       .where(sql`${t.confirmBy} is not null`),
-    index("outbound_emails_sent_at_idx")
-      .on(t.sentAt)
+    // With the status alongside, the account's rates over its last sends are an index-only scan.
+    index("outbound_emails_sent_at_status_idx")
+      .on(t.sentAt, t.status)
       .where(sql`${t.sentAt} is not null`),
     // Not unique: SES's ids are, but local SES draws 9 random digits and repeats itself.
     index("outbound_emails_ses_message_id_idx").on(t.sesMessageId),
@@ -149,7 +151,10 @@ export const tenantMailState = pgTable("tenant_mail_state", {
   breaker: breakerState("breaker").notNull().default("closed"),
   breakerReason: text("breaker_reason"),
   breakerChangedAt: timestamp("breaker_changed_at", { withTimezone: true }),
+  /** `system` (the breaker itself), `operator:<login ID>` or `admin:<login ID>`. */
   breakerChangedBy: text("breaker_changed_by"),
+  /** When this pause was last told to the tenant's admins (one alert mail per pause). */
+  alertedAt: timestamp("alerted_at", { withTimezone: true }),
   /** The last resolved bulk outcomes, newest last: d delivered, b hard bounce, s soft bounce, c complaint. */
   recentOutcomes: text("recent_outcomes").notNull().default(""),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -169,6 +174,14 @@ export const accountMailState = pgTable("account_mail_state", {
   checkError: text("check_error"),
   /** Set by SendingPaused/AccountSuspended answers: nothing is sent until a GetAccount says otherwise. */
   pausedUntil: timestamp("paused_until", { withTimezone: true }),
+  /** An operator stopped all bulk mail for the account (transactional still goes). */
+  bulkStoppedAt: timestamp("bulk_stopped_at", { withTimezone: true }),
+  bulkStoppedBy: text("bulk_stopped_by"),
+  bulkStoppedReason: text("bulk_stopped_reason"),
+  /** The account guard's last level, and since when: the operators are told when it stops mail. */
+  guardLevel: text("guard_level").notNull().default("ok"),
+  guardReason: text("guard_reason"),
+  guardChangedAt: timestamp("guard_changed_at", { withTimezone: true }),
   tokens: doublePrecision("tokens").notNull().default(0),
   refilledAt: timestamp("refilled_at", { withTimezone: true }).notNull().defaultNow(),
 });

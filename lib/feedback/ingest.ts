@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { inList, listValues } from "@/db/in-list";
+import { addToRollup, type RollupColumn } from "@/lib/health/rollup";
 import { recordOutcome } from "@/lib/health/tenant-state";
 import type { Outcome } from "@/lib/health/window";
 import {
@@ -12,8 +13,7 @@ import {
 import { suppress as suppressRecipients } from "@/lib/suppressions";
 import type { ParsedSesEvent } from "./events";
 
-/** The zero uuid stands for "not one of our tenants" in the hourly rollup. */
-export const NO_TENANT = "00000000-0000-0000-0000-000000000000";
+export { NO_TENANT } from "@/lib/health/rollup";
 
 export type IngestResult =
   | { status: "duplicate" }
@@ -35,7 +35,7 @@ function outcomeOf(event: ParsedSesEvent): { mail: SesOutcome | null; window: Ou
   }
 }
 
-const ROLLUP_COLUMN: Partial<Record<ParsedSesEvent["kind"], string>> = {
+const ROLLUP_COLUMN: Partial<Record<ParsedSesEvent["kind"], RollupColumn>> = {
   send: "sends",
   delivery: "deliveries",
   complaint: "complaints",
@@ -43,7 +43,7 @@ const ROLLUP_COLUMN: Partial<Record<ParsedSesEvent["kind"], string>> = {
   delivery_delay: "delays",
 };
 
-function rollupColumn(event: ParsedSesEvent): string | null {
+function rollupColumn(event: ParsedSesEvent): RollupColumn | null {
   if (event.kind === "bounce")
     return event.bounceType === "Permanent" ? "hard_bounces" : "soft_bounces";
   return ROLLUP_COLUMN[event.kind] ?? null;
@@ -133,21 +133,22 @@ export async function ingestSesEvent(
 
     // The rows every event of a tenant shares come last, so their locks are held only until commit.
     const hot: Promise<unknown>[] = [];
-    if (mail && moved && outcome.window && mail.lane === "bulk") {
+    if (mail?.tenantId && moved && outcome.window && mail.lane === "bulk") {
       // Only resolved bulk mail feeds the window and breaker, once per mail.
       hot.push(recordOutcome(tx, mail.tenantId, outcome.window, mail.unconfirmed));
     }
     const column = rollupColumn(event);
-    if (column) {
-      const hour = new Date(
-        Math.floor((event.occurredAt ?? new Date()).getTime() / 3_600_000) * 3_600_000,
-      );
+    // Our own sends were counted as they left; SES's Send event counts only another sender's.
+    if (column && !(column === "sends" && mail)) {
       hot.push(
-        tx.execute(sql`
-          insert into mail_stats_hourly (hour, tenant_id, category, ${sql.raw(column)})
-          values (${hour.toISOString()}, ${mail?.tenantId ?? NO_TENANT}, ${mail?.category ?? "unknown"}, 1)
-          on conflict (hour, tenant_id, category)
-          do update set ${sql.raw(column)} = mail_stats_hourly.${sql.raw(column)} + 1`),
+        addToRollup(tx, [
+          {
+            at: event.occurredAt ?? new Date(),
+            tenantId: mail?.tenantId ?? null,
+            category: mail?.category ?? "unknown",
+            column,
+          },
+        ]),
       );
     }
     await Promise.all(hot);

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { tenantMailState, type TenantMailState } from "@/db/schema";
+import { alertTenantPaused } from "./alerts";
 import { applyOutcome, initialHealth, type Outcome, type TenantHealth } from "./window";
 
 export function toHealth(row: TenantMailState): TenantHealth {
@@ -30,6 +31,27 @@ export async function loadTenantHealth(
   return new Map(rows.map((r) => [r.tenantId, toHealth(r)]));
 }
 
+/** A tenant's stored state, or the state of a tenant that never sent bulk mail (nothing is written). */
+export async function readTenantState(db: Executor, tenantId: string): Promise<TenantMailState> {
+  const [row] = await db
+    .select()
+    .from(tenantMailState)
+    .where(eq(tenantMailState.tenantId, tenantId));
+  if (row) return row;
+  const initial = initialHealth();
+  return {
+    tenantId,
+    window: initial.window,
+    breaker: initial.breaker,
+    breakerReason: null,
+    breakerChangedAt: null,
+    breakerChangedBy: null,
+    alertedAt: null,
+    recentOutcomes: "",
+    updatedAt: new Date(0),
+  };
+}
+
 /** Applies one resolved bulk outcome under a row lock, so concurrent events never lose an update. */
 export async function recordOutcome(
   tx: Executor,
@@ -53,6 +75,9 @@ export async function recordOutcome(
   const before = toHealth(row!);
   const after = applyOutcome(before, outcome, undefined, unconfirmed);
   await saveHealth(tx, tenantId, after, before.breaker !== after.breaker ? "system" : undefined);
+  if (after.breaker === "open" && before.breaker !== "open") {
+    await alertTenantPaused(tx, tenantId, { reason: after.breakerReason ?? "", byOperator: false });
+  }
   return after;
 }
 

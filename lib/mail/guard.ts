@@ -13,14 +13,20 @@ import { isSuppressedFor } from "@/lib/suppressions/rule";
 
 export type BlockReason = "no_address" | "invalid_address" | "domain_not_found" | "suppressed";
 export type HoldReason =
-  "account_paused" | "account_guard" | "tenant_paused" | "window_full" | "rate_limited";
+  | "account_paused"
+  | "bulk_stopped"
+  | "account_guard"
+  | "tenant_paused"
+  | "window_full"
+  | "rate_limited";
 
 export type Decision =
   | { kind: "send"; unconfirmed: boolean }
   | { kind: "hold"; reason: HoldReason; until: Date }
   | { kind: "block"; reason: BlockReason };
 
-export type GuardMail = { tenantId: string; lane: MailLane; toAddress: string | null };
+/** `tenantId` is null only for alerts to operators (transactional: no tenant step applies). */
+export type GuardMail = { tenantId: string | null; lane: MailLane; toAddress: string | null };
 
 export type TenantSnapshot = {
   breaker: Breaker;
@@ -41,6 +47,8 @@ export type GuardSnapshot = {
   confirmed: ReadonlySet<string>;
   account: {
     pausedUntil: Date | null;
+    /** An operator stopped all bulk mail for the account. */
+    bulkStopped?: boolean;
     guard: GuardLevel;
     bounceRate: number;
   };
@@ -53,6 +61,8 @@ export type GuardSnapshot = {
 
 export const HOLD_RETRY_MS = {
   account_paused: 5 * 60_000,
+  // Until an operator lifts the stop; lifting it makes the held mail due at once.
+  bulk_stopped: 10 * 60_000,
   account_guard: 60_000,
   // Until the admin fixes the list and resumes; resuming makes the held mail due at once.
   tenant_paused: 10 * 60_000,
@@ -76,17 +86,19 @@ export function decide(mail: GuardMail, snap: GuardSnapshot): Decision {
     return { kind: "block", reason: "domain_not_found" };
   }
   // 2. Suppression lists.
-  if (isSuppressedFor(snap.suppressed, mail.tenantId, address)) {
+  if (isSuppressedFor(snap.suppressed, mail.tenantId ?? "", address)) {
     return { kind: "block", reason: "suppressed" };
   }
   // 3. SES itself paused us.
   if (snap.account.pausedUntil && snap.account.pausedUntil > now) {
     return { kind: "hold", reason: "account_paused", until: snap.account.pausedUntil };
   }
-  const tenant = snap.tenants.get(mail.tenantId) ?? CLOSED;
+  const tenant = (mail.tenantId && snap.tenants.get(mail.tenantId)) || CLOSED;
   const unconfirmed = mail.lane === "bulk" && !snap.confirmed.has(address);
   if (mail.lane === "bulk") {
-    // 4. The account guard stops bulk mail, first for the tenants worse than the account.
+    // 4. An operator stopped all bulk mail; the account guard stops it, first for the tenants
+    //    worse than the account.
+    if (snap.account.bulkStopped) return hold("bulk_stopped", now, HOLD_RETRY_MS.bulk_stopped);
     const guard = snap.account.guard;
     if (
       guard === "stop_all_bulk" ||
@@ -119,7 +131,7 @@ export function decideAll(mails: readonly GuardMail[], snap: GuardSnapshot): Dec
     const decision = decide(mail, snap);
     if (decision.kind === "send") {
       snap.tokens -= 1;
-      if (decision.unconfirmed) {
+      if (decision.unconfirmed && mail.tenantId) {
         snap.budget.inFlight += 1;
         const tenant = tenants.get(mail.tenantId);
         if (tenant) tenant.inFlight += 1;

@@ -22,15 +22,40 @@ export const REASON_TEXT: Record<string, string> = {
   suppressed: "This address bounced or complained before and is on the suppression list.",
   account_paused:
     "Sending is paused for the whole platform by SES; it resumes by itself when SES allows.",
+  bulk_stopped:
+    "An operator stopped bulk mail for the whole platform; it goes out when they lift the stop.",
   account_guard: "Bulk mail is paused while the platform's bounce or complaint rate is high.",
   tenant_paused:
-    "Bulk mail for your organisation is paused because of bounces. Fix the addresses and resume.",
+    "Bulk mail for your organisation is paused: Send health says why and how to resume.",
   window_full:
     "Waiting for earlier mail to new addresses to be confirmed; it goes out in a moment.",
   rate_limited: "Waiting for the platform's send rate; it goes out in a moment.",
+  superseded: "A newer mail of the same kind replaced it.",
+  member_deleted: "The member was deleted before it went out.",
+  complaint: "The recipient marked it as spam; the address is suppressed.",
 };
 
+const BOUNCE_TEXT: Record<string, string> = {
+  General: "The receiving server refused it for good.",
+  NoEmail: "The mailbox does not exist.",
+  Suppressed: "SES did not send it: the address is on SES's suppression list.",
+  OnAccountSuppressionList:
+    "SES did not send it: the address is on the account's suppression list.",
+  MailboxFull: "The mailbox is full; SES keeps trying for a while.",
+  MessageTooLarge: "The message was too large for the receiving server.",
+  ContentRejected: "The receiving server rejected the content.",
+  AttachmentRejected: "The receiving server rejected an attachment.",
+  Undetermined: "It bounced; the receiving server did not say why.",
+};
+
+/** A mail's reason in words: the guard's holds and blocks, cancels, and SES's bounce types. */
 export function reasonText(reason: string | null): string | null {
   if (!reason) return null;
-  return REASON_TEXT[reason] ?? reason;
+  if (REASON_TEXT[reason]) return REASON_TEXT[reason];
+  const bounce = /^(soft_)?bounce:(.+)$/.exec(reason);
+  if (bounce) {
+    const text = BOUNCE_TEXT[bounce[2]!] ?? `It bounced (${bounce[2]}).`;
+    return bounce[1] ? `Delayed: ${text}` : `Hard bounce: ${text}`;
+  }
+  return reason;
 }

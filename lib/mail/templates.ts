@@ -27,6 +27,12 @@ export const templateParams = {
     code: z.string().regex(/^[0-9A-Z]{4,12}$/),
   }),
   announcement: z.object({ subject: oneLine(200), body: z.string().trim().min(1).max(20_000) }),
+  alert: z.object({
+    subject: oneLine(200),
+    body: z.string().trim().min(1).max(5_000),
+    /** Where to look and act, as a path of this deployment (/t/<tenant>/admin/health, /ops). */
+    path: z.string().regex(/^\/[A-Za-z0-9/_?=&.-]*$/, "must be a path of this site"),
+  }),
 } satisfies Record<MailCategory, z.ZodType>;
 
 export type TemplateParams = { [K in MailCategory]: z.infer<(typeof templateParams)[K]> };
@@ -137,6 +143,15 @@ export function renderMail(
         html: page(lines, ctx),
       };
     }
+    case "alert": {
+      const p = validateParams("alert", rawParams);
+      const url = `${ctx.publicUrl.replace(/\/$/, "")}${p.path}`;
+      return {
+        subject: p.subject,
+        text: `${p.body}\n\nSee it and act: ${url}\n\nSendwell\n`,
+        html: page([p.body, { href: url, label: "See it and act" }], ctx),
+      };
+    }
     case "announcement": {
       const p = validateParams("announcement", rawParams);
       return {
@@ -148,7 +163,12 @@ export function renderMail(
   }
 }
 
-/** Transactional: what a person just asked for and is waiting on. Bulk: everything else. */
+/**
+ * Transactional: what a person just asked for and is waiting on, and alerts about sending itself
+ * (they must get through while bulk mail is paused). Bulk: everything else.
+ */
 export function laneOf(category: MailCategory): "transactional" | "bulk" {
-  return category === "password_reset" || category === "login_code" ? "transactional" : "bulk";
+  return category === "password_reset" || category === "login_code" || category === "alert"
+    ? "transactional"
+    : "bulk";
 }

@@ -11,7 +11,8 @@ import { accountKey, tenantKey } from "./rule";
 
 export { accountKey, isSuppressedFor, tenantKey } from "./rule";
 
-export type SuppressionReason = "bounce" | "complaint";
+/** A hard bounce, a complaint (from SES), or an admin's own entry. */
+export type SuppressionReason = "bounce" | "complaint" | "manual";
 
 const lowered = (addresses: Iterable<string>) => [
   ...new Set([...addresses].map((a) => a.toLowerCase())),

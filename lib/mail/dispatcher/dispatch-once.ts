@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { defaultDomainChecker } from "@/lib/address/domain-verdict";
 import { domainOf } from "@/lib/address/normalise";
 import { accountCounts, type AccountCounts } from "@/lib/health/rates";
+import { addToRollup } from "@/lib/health/rollup";
 import { loadAccount, refreshAccount, returnTokens } from "../account";
 import { decideAll, type Decision } from "../guard";
 import {
@@ -100,6 +101,23 @@ export async function dispatchOnce(
     options,
   );
   await recordOutcomes(db, outcomes);
+  const byId = new Map(mails.map((m) => [m.id, m]));
+  await addToRollup(
+    db,
+    outcomes.flatMap((o) => {
+      const mail = byId.get(o.id)!;
+      return o.kind === "sent"
+        ? [
+            {
+              at: new Date(),
+              tenantId: mail.tenantId,
+              category: mail.category,
+              column: "sends" as const,
+            },
+          ]
+        : [];
+    }),
+  );
   for (const o of outcomes) {
     if (o.kind === "sent") result.sent++;
     else if (o.kind === "retry") result.retried++;

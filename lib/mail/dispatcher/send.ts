@@ -43,7 +43,7 @@ export async function sendAll(
       outcomes.push({ id: mail.id, kind: "paused", reason: "account_paused" });
       return;
     }
-    const tenant = snapshot.tenants.get(mail.tenantId);
+    const tenant = mail.tenantId ? snapshot.tenants.get(mail.tenantId) : undefined;
     try {
       const rendered = renderMail(mail.category, mail.params, {
         tenantName: tenant?.name ?? "",
@@ -54,7 +54,11 @@ export async function sendAll(
         to: mail.toAddress!,
         ...rendered,
         lane: mail.lane,
-        tags: { tenant: mail.tenantId, category: mail.category, outbox: String(mail.id) },
+        tags: {
+          tenant: mail.tenantId ?? "platform",
+          category: mail.category,
+          outbox: String(mail.id),
+        },
         tenantName: options.sesTenants ? tenant?.slug : undefined,
       });
       outcomes.push({ id: mail.id, kind: "sent", messageId });

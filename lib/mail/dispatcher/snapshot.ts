@@ -4,6 +4,7 @@ import { inList } from "@/db/in-list";
 import type { ConfirmedAddress, Tenant } from "@/db/schema";
 import type { DomainVerdict } from "@/lib/address/domain-verdict";
 import { accountGuard, bounceBudget, type GuardThresholds } from "@/lib/health/account-guard";
+import { noteGuardLevel } from "@/lib/health/alerts";
 import type { AccountCounts } from "@/lib/health/rates";
 import { loadTenantHealth } from "@/lib/health/tenant-state";
 import { bounceStats, effectiveWindow } from "@/lib/health/window";
@@ -33,7 +34,7 @@ export async function loadSnapshot(
 ): Promise<Snapshot> {
   const now = new Date();
   const addresses = [...new Set(mails.map((m) => m.toAddress).filter((a): a is string => !!a))];
-  const tenantIds = [...new Set(mails.map((m) => m.tenantId))];
+  const tenantIds = [...new Set(mails.flatMap((m) => (m.tenantId === null ? [] : [m.tenantId])))];
 
   const [account, suppressed, confirmed, inFlightBy, tenantRows, health] = await Promise.all([
     loadAccount(db),
@@ -56,13 +57,14 @@ export async function loadSnapshot(
     options.thresholds,
     options.minVolume,
   );
+  await noteGuardLevel(db, guardVerdict);
   const volume = Math.max(counts.representative.sends, options.minVolume);
   const budgetTotal = bounceBudget(guardVerdict.bounceRate, volume, options.thresholds);
   const budgetInFlight = [...inFlightBy.values()].reduce((a, b) => a + b, 0);
   // Fair share: the budget split between the tenants with bulk mail moving now.
   const active = new Set([
     ...inFlightBy.keys(),
-    ...mails.filter((m) => m.lane === "bulk").map((m) => m.tenantId),
+    ...mails.flatMap((m) => (m.lane === "bulk" && m.tenantId !== null ? [m.tenantId] : [])),
   ]);
   const fairShare = budgetTotal / Math.max(1, active.size);
 
@@ -86,6 +88,7 @@ export async function loadSnapshot(
       confirmed: new Set([...confirmed].map((c) => c.address)),
       account: {
         pausedUntil: account.pausedUntil,
+        bulkStopped: account.bulkStoppedAt !== null,
         guard: guardVerdict.level,
         bounceRate: guardVerdict.bounceRate,
       },

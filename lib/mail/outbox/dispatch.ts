@@ -161,3 +161,20 @@ export async function holdForAccountPause(db: Executor, mailIds: readonly number
            next_attempt_at = now() + ${`${HOLD_RETRY_MS.account_paused} milliseconds`}::interval, updated_at = now()
      where ${inList(sql.raw("id"), mailIds, "bigint")}`);
 }
+
+/**
+ * Makes held mail due now (a tenant resumed, an operator lifted a stop) instead of at its hold's
+ * end, up to ten minutes away. Only holds for the given reasons, of one tenant or of all.
+ */
+export async function releaseHeld(
+  db: Executor,
+  target: { tenantId?: string },
+  reasons: readonly string[],
+): Promise<number> {
+  const rows = await db.execute(sql`
+    update outbound_emails set next_attempt_at = now(), updated_at = now()
+     where status = 'held' and ${inList(sql.raw("reason"), reasons, "text")}
+       ${target.tenantId ? sql`and tenant_id = ${target.tenantId}` : sql``}
+    returning id`);
+  return rows.length;
+}

@@ -8,7 +8,8 @@ import { normaliseAddress } from "@/lib/address/normalise";
 import { laneOf, validateParams } from "../templates";
 
 export type MailToQueue = {
-  tenantId: string;
+  /** Null only for alerts to operators, who belong to no tenant. */
+  tenantId: string | null;
   memberId?: string | null;
   category: MailCategory;
   /** Raw as stored on the member; null when they have none (the guard blocks it as `no_address`). */
