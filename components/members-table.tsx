@@ -12,6 +12,8 @@ import { useActionState, useMemo, useState } from "react";
 import type { ActionState } from "@/lib/web/action-result";
 import type { MemberRow } from "@/lib/members/list";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
+import { mailBadge, MAIL_BADGE_LEGEND } from "@/lib/members/mail-badge";
+import { Badge } from "./badge";
 import { Alert, Button } from "./ui";
 
 type Props = {
@@ -81,7 +83,17 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
         cell: (c) => c.getValue() ?? "—",
       }),
       column.accessor("status", { header: sortable("status", "Status") }),
-      column.accessor("emailStatus", { header: sortable("emailStatus", "Mail") }),
+      column.accessor("emailStatus", {
+        header: sortable("emailStatus", "Mail"),
+        cell: (c) => {
+          const badge = mailBadge(c.getValue(), c.row.original.latestMail);
+          return (
+            <span title={badge.title}>
+              <Badge tone={badge.tone}>{badge.label}</Badge>
+            </span>
+          );
+        },
+      }),
       column.accessor("lastLoginAt", {
         header: sortable("lastLoginAt", "Last sign-in"),
         cell: (c) => when(c.getValue()),
@@ -210,6 +222,19 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
           )}
         </span>
       </nav>
+      <details className="text-sm">
+        <summary className="cursor-pointer text-brand-700">What the mail badges mean</summary>
+        <dl className="mt-2 grid gap-2 sm:grid-cols-2">
+          {MAIL_BADGE_LEGEND.map((b) => (
+            <div key={b.label} className="flex flex-wrap items-baseline gap-2">
+              <dt>
+                <Badge tone={b.tone}>{b.label}</Badge>
+              </dt>
+              <dd className="text-slate-600">{b.title}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
     </div>
   );
 }

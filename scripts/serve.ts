@@ -181,6 +181,8 @@ async function main() {
       // The demo's seeded typo (gmial.com) and dead mailbox bounce, as they would in real life.
       deadDomains: list("FEEDBACK_DEAD_DOMAINS", "gmial.com"),
       deadMailboxes: list("FEEDBACK_DEAD_MAILBOXES", "ava@bounce.example.org"),
+      // The demo's sample file of dead addresses (public/samples) is at this domain.
+      deadMailboxDomains: list("FEEDBACK_DEAD_MAILBOX_DOMAINS", "bounce.example.org"),
       delayMs: Number(process.env.FEEDBACK_DELAY_MS ?? 1_000),
       log: (m) => log(`feedback simulator: ${m}`),
     });

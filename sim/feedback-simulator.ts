@@ -23,7 +23,12 @@ export type Fate =
       diagnostic: string;
     };
 
-export type FateRules = { deadDomains: ReadonlySet<string>; deadMailboxes: ReadonlySet<string> };
+export type FateRules = {
+  deadDomains: ReadonlySet<string>;
+  deadMailboxes: ReadonlySet<string>;
+  /** Domains that exist but where no mailbox does (a retired school domain): every address bounces. */
+  deadMailboxDomains?: ReadonlySet<string>;
+};
 
 const SIMULATOR_DOMAIN = "simulator.amazonses.com";
 
@@ -52,7 +57,7 @@ export function fatesOf(address: string, rules: FateRules): Fate[] {
   }
   if (rules.deadDomains.has(domain))
     return [bounce("General", "5.1.2", "smtp; 550 5.1.2 Host unknown")];
-  if (rules.deadMailboxes.has(lower))
+  if (rules.deadMailboxes.has(lower) || rules.deadMailboxDomains?.has(domain))
     return [bounce("NoEmail", "5.1.1", "smtp; 550 5.1.1 The email account does not exist")];
   return [{ kind: "delivery" }];
 }

@@ -12,7 +12,14 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
-import { memberImports, outboundEmails, users } from "@/db/schema";
+import {
+  accountMailState,
+  memberImports,
+  outboundEmails,
+  sesEvents,
+  tenantMailState,
+  users,
+} from "@/db/schema";
 import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { signSnsMessage } from "@/sim/sns-signing";
@@ -223,6 +230,68 @@ const route =
   async (...args: unknown[]) =>
     (await mod<Record<string, AnyAction>>(file))[method]!(...args);
 
+const breakerOf = async (tenantId: string) =>
+  (
+    await db
+      .select({ b: tenantMailState.breaker })
+      .from(tenantMailState)
+      .where(eq(tenantMailState.tenantId, tenantId))
+  )[0]?.b ?? "closed";
+async function setBreaker(tenantId: string, breaker: "open" | "closed", by: string | null) {
+  await db
+    .insert(tenantMailState)
+    .values({
+      tenantId,
+      window: 25,
+      breaker,
+      breakerChangedBy: by,
+      breakerReason: breaker === "open" ? "Set by the test." : null,
+    })
+    .onConflictDoUpdate({
+      target: tenantMailState.tenantId,
+      set: {
+        breaker,
+        breakerChangedBy: by,
+        breakerReason: breaker === "open" ? "Set by the test." : null,
+      },
+    });
+}
+const emailOf = async (id: string) =>
+  (await db.select({ e: users.email }).from(users).where(eq(users.id, id)))[0]?.e ?? null;
+/** As the feedback suppresses after one of the tenant's mails bounced: for it and for the account. */
+async function suppressFor(tenantId: string, address: string, reason: "bounce" | "complaint") {
+  const { suppress } = await import("@/lib/suppressions");
+  const [event] = await db
+    .insert(sesEvents)
+    .values({
+      snsMessageId: randomUUID(),
+      topicArn: "t",
+      eventType: "Bounce",
+      tenantId,
+      payload: {},
+    })
+    .returning({ id: sesEvents.id });
+  await suppress(db, { tenantId, addresses: [address], reason, detail: { eventId: event!.id } });
+}
+const suppressedFor = async (tenantId: string, address: string) => {
+  const { isSuppressed } = await import("@/lib/suppressions");
+  return (await isSuppressed(db, tenantId, address)) !== null;
+};
+async function setBulkStop(stopped: boolean) {
+  const { ensureAccountRow } = await import("@/lib/mail/account");
+  await ensureAccountRow(db);
+  await db.update(accountMailState).set(
+    stopped
+      ? {
+          bulkStoppedAt: new Date(),
+          bulkStoppedBy: "operator:test",
+          bulkStoppedReason: "Set by the test.",
+        }
+      : { bulkStoppedAt: null },
+  );
+}
+const bulkStopped = async () =>
+  (await db.select({ at: accountMailState.bulkStoppedAt }).from(accountMailState))[0]?.at != null;
 const nameOf = async (id: string) =>
   (await db.select({ name: users.name }).from(users).where(eq(users.id, id)))[0]?.name;
 const memberStatus = async (id: string) =>
@@ -524,6 +593,141 @@ const REGISTRY: Entry[] = [
       untouched: async () => (await importStatus(lastImport.id)) === "previewed",
     }),
   ),
+  // Send health and suppressions.
+  {
+    file: "t/[tenant]/admin/health/actions.ts",
+    name: "resumeSending",
+    who: "admin",
+    call: async (w, slug) => {
+      await setBreaker(w.a.id, "open", "system");
+      return action("t/[tenant]/admin/health/actions.ts", "resumeSending")(
+        slug,
+        null,
+        form({ confirmClean: "on" }),
+      );
+    },
+    succeeded: async (answer, w) => ok(answer) && (await breakerOf(w.a.id)) === "half_open",
+    untouched: async (w) => (await breakerOf(w.a.id)) === "open",
+  },
+  {
+    file: "t/[tenant]/admin/health/actions.ts",
+    name: "removeBouncedAddress",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/health/actions.ts", "removeBouncedAddress")(
+        slug,
+        null,
+        form({ id: (await w.victim("remove")).id }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await emailOf((await w.victim("remove")).id)) === null,
+    untouched: async (w) => (await emailOf((await w.victim("remove")).id)) !== null,
+  },
+  {
+    file: "t/[tenant]/admin/suppressions/actions.ts",
+    name: "addSuppressionByHand",
+    who: "admin",
+    call: (w, slug) =>
+      action("t/[tenant]/admin/suppressions/actions.ts", "addSuppressionByHand")(
+        slug,
+        null,
+        form({ address: `manual.${randomBytes(3).toString("hex")}@example.com`, note: "" }),
+      ),
+    succeeded: ok,
+  },
+  {
+    file: "t/[tenant]/admin/suppressions/actions.ts",
+    name: "liftSuppressionOfTenant",
+    who: "admin",
+    call: async (w, slug) => {
+      await suppressFor(w.a.id, `lift.${w.tag}@example.com`, "bounce");
+      return action("t/[tenant]/admin/suppressions/actions.ts", "liftSuppressionOfTenant")(
+        slug,
+        null,
+        form({ address: `lift.${w.tag}@example.com`, confirmedExists: "on" }),
+      );
+    },
+    succeeded: async (answer, w) =>
+      ok(answer) && !(await suppressedFor(w.a.id, `lift.${w.tag}@example.com`)),
+    untouched: async (w) => suppressedFor(w.a.id, `lift.${w.tag}@example.com`),
+  },
+  {
+    file: "t/[tenant]/admin/suppressions/export/route.ts",
+    name: "GET",
+    who: "admin",
+    call: (_w, slug) =>
+      route("t/[tenant]/admin/suppressions/export/route.ts", "GET")(
+        request(`/t/${slug}/admin/suppressions/export`),
+        params({ tenant: slug }),
+      ),
+    succeeded: status(200),
+  },
+  // The operators' controls.
+  {
+    file: "ops/actions.ts",
+    name: "stopBulk",
+    who: "operator",
+    call: async () => {
+      await setBulkStop(false);
+      return action("ops/actions.ts", "stopBulk")(null, form({ reason: "Reviewing the account" }));
+    },
+    succeeded: async (answer) => ok(answer) && (await bulkStopped()),
+    untouched: async () => !(await bulkStopped()),
+  },
+  {
+    file: "ops/actions.ts",
+    name: "resumeBulk",
+    who: "operator",
+    call: async () => {
+      await setBulkStop(true);
+      return action("ops/actions.ts", "resumeBulk")(null, form({}));
+    },
+    succeeded: async (answer) => ok(answer) && !(await bulkStopped()),
+    untouched: () => bulkStopped(),
+  },
+  {
+    file: "ops/tenants/[slug]/actions.ts",
+    name: "pauseTenantBulk",
+    who: "operator",
+    call: async (w) => {
+      await setBreaker(w.a.id, "closed", null);
+      return action("ops/tenants/[slug]/actions.ts", "pauseTenantBulk")(
+        null,
+        form({ slug: w.a.slug, reason: "Checking a complaint" }),
+      );
+    },
+    succeeded: async (answer, w) => ok(answer) && (await breakerOf(w.a.id)) === "open",
+    untouched: async (w) => (await breakerOf(w.a.id)) === "closed",
+  },
+  {
+    file: "ops/tenants/[slug]/actions.ts",
+    name: "resumeTenantBulk",
+    who: "operator",
+    call: async (w) => {
+      await setBreaker(w.a.id, "open", "operator:someone");
+      return action("ops/tenants/[slug]/actions.ts", "resumeTenantBulk")(
+        null,
+        form({ slug: w.a.slug }),
+      );
+    },
+    succeeded: async (answer, w) => ok(answer) && (await breakerOf(w.a.id)) === "half_open",
+    untouched: async (w) => (await breakerOf(w.a.id)) === "open",
+  },
+  {
+    file: "ops/tenants/[slug]/actions.ts",
+    name: "liftSuppressionAsOperator",
+    who: "operator",
+    call: async (w) => {
+      await suppressFor(w.a.id, `angry.${w.tag}@example.com`, "complaint");
+      return action("ops/tenants/[slug]/actions.ts", "liftSuppressionAsOperator")(
+        null,
+        form({ slug: w.a.slug, address: `angry.${w.tag}@example.com` }),
+      );
+    },
+    succeeded: async (answer, w) =>
+      ok(answer) && !(await suppressedFor(w.a.id, `angry.${w.tag}@example.com`)),
+    untouched: async (w) => suppressedFor(w.a.id, `angry.${w.tag}@example.com`),
+  },
   // Route handlers.
   {
     file: "t/[tenant]/admin/test-mail/[id]/route.ts",

@@ -43,6 +43,8 @@ export type SendState = {
   /** The admin may resume (only a pause the breaker itself made). */
   canResume: boolean;
   heldTotal: number;
+  /** Who changed the tenant's breaker last, as stored (`system`, `operator:<id>`, `admin:<id>`). */
+  changedBy: string | null;
 };
 
 const who = (changedBy: string | null): SendState["pausedBy"] =>
@@ -51,7 +53,12 @@ const who = (changedBy: string | null): SendState["pausedBy"] =>
 export function describeSendState(f: SendStateFacts): SendState {
   const heldTotal = Object.values(f.held).reduce<number>((a, b) => a + (b ?? 0), 0);
   const held = heldTotal === 1 ? "1 mail is" : `${heldTotal.toLocaleString("en")} mails are`;
-  const base = { heldTotal, canResume: false, since: null as Date | null };
+  const base = {
+    heldTotal,
+    canResume: false,
+    since: null as Date | null,
+    changedBy: f.breakerChangedBy,
+  };
 
   if (f.account.sesPaused) {
     return {

@@ -32,6 +32,7 @@ export const REASON_TEXT: Record<string, string> = {
   rate_limited: "Waiting for the platform's send rate; it goes out in a moment.",
   superseded: "A newer mail of the same kind replaced it.",
   member_deleted: "The member was deleted before it went out.",
+  address_removed: "The address was taken off the member before it went out.",
   complaint: "The recipient marked it as spam; the address is suppressed.",
 };
 

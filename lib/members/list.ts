@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users, type EmailStatus } from "@/db/schema";
+import { latestMailOf, type LatestMail } from "@/lib/mail/history";
 import { hasTrigram, likePattern, type MemberQuery, type SortColumn } from "./list-query";
 
 export type MemberRow = {
@@ -13,6 +14,8 @@ export type MemberRow = {
   emailStatus: EmailStatus;
   lastLoginAt: string | null;
   createdAt: string;
+  /** The member's latest mail, for its state in the table. */
+  latestMail: LatestMail | null;
 };
 
 const COLUMN = {
@@ -80,10 +83,15 @@ export async function listMembers(
       .offset((query.page - 1) * query.size),
     db.select({ n: count() }).from(users).where(where),
   ]);
+  const latest = await latestMailOf(
+    tenantId,
+    rows.map((r) => r.id),
+  );
   return {
     total: total?.n ?? 0,
     rows: rows.map((r) => ({
       ...r,
+      latestMail: latest.get(r.id) ?? null,
       role: r.role === "admin" ? "admin" : "learner",
       lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),

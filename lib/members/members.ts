@@ -1,12 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
-import { auditLog, users } from "@/db/schema";
+import { auditLog, users, type EmailStatus } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { checkMemberAddress } from "./address-check";
 import { giveWayIn } from "./way-in";
+import { cancelPending } from "@/lib/mail/outbox";
 
 export const memberFormSchema = z.object({
   loginId: loginIdSchema,
@@ -138,7 +139,7 @@ export type MemberDetail = {
   loginId: string;
   name: string;
   email: string | null;
-  emailStatus: string;
+  emailStatus: EmailStatus;
   status: "invited" | "active" | "disabled";
   role: "admin" | "learner";
   lastLoginAt: string | null;
@@ -228,5 +229,47 @@ export async function updateMember(
       },
     });
     return { invitedAddress };
+  });
+}
+
+/**
+ * Takes an address off a member (it bounced, or it is not theirs): mail still waiting for it is
+ * cancelled, and a member who has not started gets an activation code instead, shown once.
+ */
+export async function removeMemberAddress(
+  { actor, tenant }: TenantActor,
+  id: string,
+): Promise<{ loginId: string; code: string | null; removed: string }> {
+  const member = await findMember(tenant.id, id);
+  if (!member) throw new UserError("not_found", "This member no longer exists.");
+  if (!member.email) throw new UserError("conflict", "This member has no address any more.");
+  return db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ email: null, emailStatus: "none", updatedAt: new Date() })
+      .where(and(eq(users.id, member.id), eq(users.tenantId, tenant.id)));
+    await cancelPending(tx, { tenantId: tenant.id, memberIds: [member.id] }, "address_removed");
+    const wayIn =
+      member.status === "invited"
+        ? await giveWayIn(tx, {
+            tenantId: tenant.id,
+            userId: member.id,
+            loginId: member.loginId,
+            name: member.name,
+            email: null,
+          })
+        : null;
+    await tx.insert(auditLog).values({
+      tenantId: tenant.id,
+      actorId: actor.userId,
+      action: "member.address_removed",
+      subjectId: member.id,
+      detail: { address: member.email, codeIssued: wayIn !== null },
+    });
+    return {
+      loginId: member.loginId,
+      code: wayIn?.kind === "code" ? wayIn.code : null,
+      removed: member.email!,
+    };
   });
 }

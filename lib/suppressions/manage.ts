@@ -45,7 +45,9 @@ export async function tenantSuppressions(
   tenantId: string,
   query: { q?: string; page?: number } = {},
 ): Promise<{ lines: SuppressionLine[]; total: number; page: number; pages: number }> {
+  // Control characters (a NUL ends PostgreSQL text) are never in an address: dropped, not sent.
   const q = (query.q ?? "")
+    .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
     .toLowerCase()
     .replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -141,9 +143,9 @@ export async function addSuppression(
 export async function liftSuppression(
   actor: Actor,
   target: { tenantId: string | null; address: string; confirmedExists: boolean },
-): Promise<void> {
+): Promise<{ address: string; stillSuppressedForAccount: boolean }> {
   const address = checkedAddress(target.address);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const rows = await tx.execute<{
       id: string;
       scope: "tenant" | "account";
@@ -199,6 +201,8 @@ export async function liftSuppression(
       scopes: mine.map((r) => r.scope),
       confirmedExists: target.confirmedExists,
     });
+    const left = rows.filter((r) => !mine.includes(r) && r.scope === "account");
+    return { address, stillSuppressedForAccount: left.length > 0 };
   });
 }
 

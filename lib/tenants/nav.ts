@@ -5,6 +5,8 @@ export function adminNav(slug: string, current: string) {
     { href: `/t/${slug}/admin/members`, label: "Members" },
     { href: `/t/${slug}/admin/members/new`, label: "Add member" },
     { href: `/t/${slug}/admin/members/access`, label: "Sign-in help" },
+    { href: `/t/${slug}/admin/health`, label: "Send health" },
+    { href: `/t/${slug}/admin/suppressions`, label: "Suppressions" },
     { href: `/t/${slug}`, label: "My page" },
   ].map((item) => ({ ...item, current: item.href === current }));
 }
@@ -16,7 +18,11 @@ export function learnerNav(slug: string, isAdmin: boolean, current: string) {
 }
 
 export function operatorNav(current: string) {
-  return [{ href: "/ops", label: "Tenants" }].map((item) => ({
+  return [
+    { href: "/ops", label: "Sending" },
+    { href: "/ops/tenants", label: "Tenants" },
+    { href: "/ops/events", label: "Events" },
+  ].map((item) => ({
     ...item,
     current: item.href === current,
   }));

@@ -43,10 +43,13 @@ export function movesForward(from: MailStatus, to: MailStatus): boolean {
  * Why waiting mail is cancelled, and which states each cancel touches:
  * - `superseded`: a newer mail of the same kind replaces it (a new invitation link). Only mail that
  *   would still go out is cancelled; a blocked one stays, as the record of why the old one never left.
+ * - `address_removed`: the address it was going to was taken off the member (it bounced); a
+ *   blocked one stays as the record of why it never left.
  * - `member_deleted`: the member is gone, so nobody is left to remedy a blocked mail either.
  */
 export const CANCELS = {
   superseded: WAITING,
+  address_removed: WAITING,
   member_deleted: [...WAITING, "blocked"],
 } as const satisfies Record<string, readonly MailStatus[]>;
 

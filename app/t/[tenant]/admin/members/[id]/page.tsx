@@ -4,6 +4,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MemberCommands, MemberEditForm } from "@/components/member-detail-forms";
 import { requireAdmin } from "@/lib/web/guards";
+import { Badge } from "@/components/badge";
+import { MailHistory } from "@/components/mail-history";
+import { latestMailOf, memberMail } from "@/lib/mail/history";
+import { mailBadge } from "@/lib/members/mail-badge";
 import { findMember } from "@/lib/members/members";
 import { memberCommand, saveMember } from "./actions";
 
@@ -18,6 +22,11 @@ export default async function MemberPage({
   const { actor, tenant } = await requireAdmin(slug);
   const member = await findMember(tenant.id, id);
   if (!member) notFound();
+  const [mail, latest] = await Promise.all([
+    memberMail(tenant.id, member.id),
+    latestMailOf(tenant.id, [member.id]),
+  ]);
+  const badge = mailBadge(member.emailStatus, latest.get(member.id) ?? null);
   const list = `/t/${tenant.slug}/admin/members`;
   const isSelf = member.id === actor.userId;
   return (
@@ -35,7 +44,9 @@ export default async function MemberPage({
         </div>
         <div>
           <dt className="text-slate-600">Mail</dt>
-          <dd>{member.emailStatus}</dd>
+          <dd title={badge.title}>
+            <Badge tone={badge.tone}>{badge.label}</Badge>
+          </dd>
         </div>
         <div>
           <dt className="text-slate-600">Role</dt>
@@ -56,6 +67,8 @@ export default async function MemberPage({
           <MemberCommands member={member} action={memberCommand.bind(null, tenant.slug)} />
         )}
       </div>
+      <h2 className="mt-8 text-lg font-semibold">Mail to this member</h2>
+      <MailHistory lines={mail} />
     </AdminShell>
   );
 }

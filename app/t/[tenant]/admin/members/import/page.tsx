@@ -29,6 +29,19 @@ export default async function ImportPage({ params, searchParams }: Props) {
         Register many members from a file. Every row and every address is checked before anything is
         added; members with an address get an invitation, members without one an activation code.
       </p>
+      <p className="mt-2 max-w-prose text-sm text-slate-600">
+        Try it:{" "}
+        <a
+          className="text-brand-700 underline"
+          href="/samples/members-with-dead-addresses.csv"
+          download
+        >
+          a sample file of 300 members
+        </a>
+        , a quarter of them at a domain where no mailbox exists. Upload it and commit: the first
+        invitations bounce, bulk mail pauses before the rest go out, and Send health shows why and
+        lets you resume.
+      </p>
       {discarded && (
         <div className="mt-4">
           <Alert tone="info">The import was discarded. Nothing was added.</Alert>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminShell } from "../../../admin-shell";
-import { ActionForm } from "@/components/import/action-form";
+import { ActionForm } from "@/components/action-form";
 import { CommitPanel, ReissueCodes } from "@/components/import/commit-panel";
 import { Alert, Card, Stat } from "@/components/ui";
 import { requireAdmin } from "@/lib/web/guards";

@@ -2,7 +2,7 @@
 
 import { useActionState, type ReactNode } from "react";
 import type { ActionState } from "@/lib/web/action-result";
-import { Button } from "../ui";
+import { Button } from "./ui";
 
 type Props = {
   action: (prev: ActionState, formData: FormData) => Promise<ActionState>;

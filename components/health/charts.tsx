@@ -1,0 +1,109 @@
+"use client";
+
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+
+type MailPoint = {
+  at: string;
+  sent: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+};
+
+const COLORS = { sent: "#64748b", delivered: "#0f766e", bounced: "#b91c1c", complained: "#b45309" };
+
+/** Sent, delivered, bounced and complained per day or per hour (Recharts, as shadcn/ui's charts). */
+export function MailChart({
+  data,
+  unit,
+  label,
+}: {
+  data: MailPoint[];
+  unit: "day" | "hour";
+  label: string;
+}) {
+  const tick = (at: string) => (unit === "day" ? at.slice(5) : at.slice(11, 16));
+  return (
+    <figure aria-label={label} className="h-64 w-full">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="at" tickFormatter={tick} fontSize={11} minTickGap={16} />
+          <YAxis allowDecimals={false} fontSize={11} />
+          <Tooltip labelFormatter={(at) => String(at).replace("T", " ")} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Bar dataKey="sent" name="Sent" fill={COLORS.sent} />
+          <Bar dataKey="delivered" name="Delivered" fill={COLORS.delivered} />
+          <Bar dataKey="bounced" name="Bounced" fill={COLORS.bounced} />
+          <Bar dataKey="complained" name="Complained" fill={COLORS.complained} />
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+type RatePoint = { at: string; rate: number | null };
+type RateLine = { value: number; label: string; tone: "guard" | "ses" };
+
+/** A rate hour by hour against its lines: the guard's own, and SES's review and pause lines. */
+export function RateChart({
+  data,
+  lines,
+  label,
+}: {
+  data: RatePoint[];
+  lines: RateLine[];
+  label: string;
+}) {
+  const top = Math.max(...lines.map((l) => l.value), ...data.map((d) => d.rate ?? 0)) * 1.15;
+  const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
+  return (
+    <figure aria-label={label} className="h-64 w-full">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 56, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis
+            dataKey="at"
+            tickFormatter={(at: string) => at.slice(5, 13).replace("T", " ")}
+            fontSize={11}
+            minTickGap={24}
+          />
+          <YAxis domain={[0, top || 0.01]} tickFormatter={pct} fontSize={11} width={52} />
+          <Tooltip
+            formatter={(v) => (typeof v === "number" ? pct(v) : "no mail")}
+            labelFormatter={(at) => String(at).replace("T", " ")}
+          />
+          {lines.map((l) => (
+            <ReferenceLine
+              key={l.label}
+              y={l.value}
+              stroke={l.tone === "ses" ? "#b91c1c" : "#b45309"}
+              strokeDasharray={l.tone === "ses" ? "6 3" : "2 2"}
+              label={{ value: l.label, position: "right", fontSize: 10, fill: "#475569" }}
+            />
+          ))}
+          <Line
+            type="monotone"
+            dataKey="rate"
+            name="Rate"
+            stroke="#0f766e"
+            dot={false}
+            connectNulls={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
