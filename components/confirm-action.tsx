@@ -2,6 +2,7 @@
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useActionState, useState, type ReactNode } from "react";
+import { toast } from "sonner";
 import type { ActionState } from "@/lib/web/action-result";
 import { Alert, Button } from "./ui";
 
@@ -18,11 +19,17 @@ type Props = {
   children?: ReactNode;
   destructive?: boolean;
   variant?: "primary" | "secondary";
+  /**
+   * Whether the action can be taken now. When it stops being possible (it was just taken and the
+   * page refreshed around it), the button goes but the answer stays on screen.
+   */
+  available?: boolean;
 };
 
 /**
  * A consequential action behind an accessible confirmation dialog (Radix AlertDialog: focus moves
- * in and back, Escape cancels). The answer, success or refusal, is shown beside the button.
+ * in and back, Escape cancels). A refusal is shown in the dialog, beside what was entered; a
+ * success closes it and is announced as a toast.
  */
 export function ConfirmAction({
   action,
@@ -35,25 +42,32 @@ export function ConfirmAction({
   children,
   destructive,
   variant = "primary",
+  available = true,
 }: Props) {
   const [open, setOpen] = useState(false);
   // The dialog closes once the action succeeds; a refusal stays in it, beside what was entered.
   const [state, formAction, pending] = useActionState(
     async (prev: ActionState, formData: FormData) => {
       const result = await action(prev, formData);
-      if (result?.ok) setOpen(false);
+      if (result?.ok) {
+        setOpen(false);
+        // A toast, not a line beside the button: the page refreshes, and what was acted on may go.
+        if (result.message) toast.success(result.message);
+      }
       return result;
     },
     null,
   );
   return (
     <div className="flex flex-col gap-2">
-      <AlertDialog.Root open={open} onOpenChange={setOpen}>
-        <AlertDialog.Trigger asChild>
-          <Button variant={variant} className="self-start">
-            {label}
-          </Button>
-        </AlertDialog.Trigger>
+      <AlertDialog.Root open={open && available} onOpenChange={setOpen}>
+        {available && (
+          <AlertDialog.Trigger asChild>
+            <Button variant={variant} className="self-start">
+              {label}
+            </Button>
+          </AlertDialog.Trigger>
+        )}
         <AlertDialog.Portal>
           <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
           <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-5 shadow-xl">
@@ -66,7 +80,13 @@ export function ConfirmAction({
                 <input key={name} type="hidden" name={name} value={value} />
               ))}
               {children}
-              {state && !state.ok && <Alert>{state.message}</Alert>}
+              {state && !state.ok && (
+                <Alert>
+                  {Object.values(state.fieldErrors ?? {})
+                    .flat()
+                    .join(" ") || state.message}
+                </Alert>
+              )}
               <div className="flex flex-wrap justify-end gap-2">
                 <AlertDialog.Cancel asChild>
                   <Button type="button" variant="secondary">
@@ -86,7 +106,6 @@ export function ConfirmAction({
           </AlertDialog.Content>
         </AlertDialog.Portal>
       </AlertDialog.Root>
-      {state?.ok && state.message && <Alert tone="info">{state.message}</Alert>}
     </div>
   );
 }

@@ -70,7 +70,7 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
         header: sortable("loginId", "Login ID"),
         cell: (c) => (
           <Link
-            className="font-mono text-brand-700 underline"
+            className="font-mono whitespace-nowrap text-brand-700 underline"
             href={`${basePath}/${c.row.original.id}`}
           >
             {c.getValue()}

@@ -96,3 +96,15 @@ export function Stat({ label, value }: { label: string; value: number | string }
     </div>
   );
 }
+
+/**
+ * Class names for a table that stacks into one labelled card per row on a phone (each cell shows
+ * its column's name from `data-label`), and is an ordinary table from `sm` up.
+ */
+export const stacked = {
+  table: "w-full text-left text-sm max-sm:block",
+  head: "text-slate-600 max-sm:hidden",
+  body: "divide-y divide-slate-100 align-top max-sm:block",
+  row: "max-sm:block max-sm:py-2",
+  cell: "py-2 pr-3 max-sm:block max-sm:py-0.5 max-sm:before:mr-1 max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]",
+} as const;

@@ -4,7 +4,7 @@ import { Badge, type Tone } from "@/components/badge";
 import { ConfirmAction } from "@/components/confirm-action";
 import { RateChart } from "@/components/health/charts";
 import { Shell } from "@/components/shell";
-import { Alert, Card } from "@/components/ui";
+import { Alert, Card, stacked } from "@/components/ui";
 import { unsubscribedTopics } from "@/lib/feedback/status";
 import { accountView } from "@/lib/health/account-view";
 import { ACCOUNT_LINES, percent, SES_LINES, type JudgedRate } from "@/lib/health/judge";
@@ -262,42 +262,42 @@ export default async function OperatorSendingPage({
           </Link>
         ))}
       </nav>
-      <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full min-w-[44rem] text-left text-sm" data-testid="tenant-sending">
+      <div className="mt-2 rounded-lg border border-slate-200 bg-white px-3">
+        <table className={stacked.table} data-testid="tenant-sending">
           <caption className="sr-only">Every tenant&apos;s sending over the last 24 hours</caption>
-          <thead className="bg-slate-50 text-slate-600">
+          <thead className={stacked.head}>
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
+              <th scope="col" className="py-2 pr-3 font-medium">
                 Tenant
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
+              <th scope="col" className="py-2 pr-3 font-medium">
                 State
               </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
                 Sent
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
+              <th scope="col" className="py-2 pr-3 font-medium">
                 Hard bounces
               </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
                 Share of bounces
               </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
+              <th scope="col" className="py-2 pr-3 text-right font-medium">
                 Held
               </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className={stacked.body}>
             {tenants.map((t) => {
               const [tone, word] = LEVEL[t.bounce.level];
               return (
-                <tr key={t.id}>
-                  <th scope="row" className="px-3 py-2 font-medium">
+                <tr key={t.id} className={stacked.row}>
+                  <th scope="row" className="py-2 pr-3 font-medium max-sm:block max-sm:py-0.5">
                     <Link className="text-brand-700 underline" href={`/ops/tenants/${t.slug}`}>
                       {t.name}
                     </Link>
                   </th>
-                  <td className="px-3 py-2">
+                  <td className={stacked.cell}>
                     {t.breaker === "open" ? (
                       <Badge tone="stop">
                         {t.pausedBy === "operator"
@@ -310,15 +310,30 @@ export default async function OperatorSendingPage({
                       <Badge tone="ok">Sending</Badge>
                     )}
                   </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{n(t.sends)}</td>
-                  <td className="px-3 py-2">
+                  <td
+                    className={`${stacked.cell} text-right tabular-nums max-sm:text-left`}
+                    data-label="Sent: "
+                  >
+                    {n(t.sends)}
+                  </td>
+                  <td className={stacked.cell} data-label="Hard bounces: ">
                     <span className="tabular-nums">{n(t.hardBounces)}</span>{" "}
                     <Badge tone={tone}>
                       {t.bounce.level === "too_few" ? word : `${percent(t.bounce.rate)} · ${word}`}
                     </Badge>
                   </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{percent(t.share)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{n(t.held)}</td>
+                  <td
+                    className={`${stacked.cell} text-right tabular-nums max-sm:text-left`}
+                    data-label="Share of bounces: "
+                  >
+                    {percent(t.share)}
+                  </td>
+                  <td
+                    className={`${stacked.cell} text-right tabular-nums max-sm:text-left`}
+                    data-label="Held: "
+                  >
+                    {n(t.held)}
+                  </td>
                 </tr>
               );
             })}

@@ -70,40 +70,53 @@ export function RateChart({
   const top = Math.max(...lines.map((l) => l.value), ...data.map((d) => d.rate ?? 0)) * 1.15;
   const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
   return (
-    <figure aria-label={label} className="h-64 w-full">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 56, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="at"
-            tickFormatter={(at: string) => at.slice(5, 13).replace("T", " ")}
-            fontSize={11}
-            minTickGap={24}
-          />
-          <YAxis domain={[0, top || 0.01]} tickFormatter={pct} fontSize={11} width={52} />
-          <Tooltip
-            formatter={(v) => (typeof v === "number" ? pct(v) : "no mail")}
-            labelFormatter={(at) => String(at).replace("T", " ")}
-          />
-          {lines.map((l) => (
-            <ReferenceLine
-              key={l.label}
-              y={l.value}
-              stroke={l.tone === "ses" ? "#b91c1c" : "#b45309"}
-              strokeDasharray={l.tone === "ses" ? "6 3" : "2 2"}
-              label={{ value: l.label, position: "right", fontSize: 10, fill: "#475569" }}
+    <figure aria-label={label} className="w-full">
+      <div className="h-64 w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis
+              dataKey="at"
+              tickFormatter={(at: string) => `${at.slice(5, 10)} ${at.slice(11, 16)}`}
+              fontSize={11}
+              minTickGap={32}
             />
-          ))}
-          <Line
-            type="monotone"
-            dataKey="rate"
-            name="Rate"
-            stroke="#0f766e"
-            dot={false}
-            connectNulls={false}
-          />
-        </LineChart>
-      </ResponsiveContainer>
+            <YAxis domain={[0, top || 0.01]} tickFormatter={pct} fontSize={11} width={52} />
+            <Tooltip
+              formatter={(v) => (typeof v === "number" ? pct(v) : "no mail")}
+              labelFormatter={(at) => String(at).replace("T", " ")}
+            />
+            {lines.map((l) => (
+              <ReferenceLine
+                key={l.label}
+                y={l.value}
+                stroke={l.tone === "ses" ? "#b91c1c" : "#b45309"}
+                strokeDasharray={l.tone === "ses" ? "6 3" : "2 2"}
+              />
+            ))}
+            <Line
+              type="monotone"
+              dataKey="rate"
+              name="Rate"
+              stroke="#0f766e"
+              dot={{ r: 2 }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+        {lines.map((l) => (
+          <span key={l.label} className="inline-flex items-center gap-1">
+            <span
+              aria-hidden
+              className={`inline-block w-5 border-t-2 ${l.tone === "ses" ? "border-dashed border-red-700" : "border-dotted border-amber-700"}`}
+            />
+            {l.label} {pct(l.value)}
+          </span>
+        ))}
+      </figcaption>
     </figure>
   );
 }

@@ -7,7 +7,7 @@ import type { SeriesPoint, TenantHealthView } from "@/lib/health/views";
 import { reasonText, STATUS_LABEL } from "@/lib/mail/reasons";
 import type { MailStatus } from "@/db/schema/mail";
 import { Badge, type Tone } from "../badge";
-import { Card } from "../ui";
+import { Card, stacked } from "../ui";
 import { MailChart } from "./charts";
 
 export const STATE_TONE: Record<SendState["kind"], Tone> = {
@@ -65,10 +65,10 @@ export function StateSummary({ state, children }: { state: SendState; children?:
   );
 }
 
-function RateCell({ rate }: { rate: JudgedRate }) {
+function RateCell({ rate, label }: { rate: JudgedRate; label: string }) {
   const level = LEVEL[rate.level];
   return (
-    <td className="py-2 pr-4 align-top">
+    <td className={stacked.cell} data-label={label}>
       <div className="flex flex-wrap items-center gap-2">
         <span className="tabular-nums">
           {rate.level === "too_few" ? "–" : percent(rate.rate, 2)}
@@ -89,10 +89,10 @@ function RatesTable({ view }: { view: TenantHealthView }) {
     { label: "Last 30 days", ...view.rates.month },
   ];
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[32rem] text-left text-sm">
+    <div>
+      <table className={stacked.table}>
         <caption className="sr-only">Hard-bounce and complaint rates</caption>
-        <thead className="text-slate-600">
+        <thead className={stacked.head}>
           <tr>
             <th scope="col" className="py-2 pr-4 font-medium">
               Over
@@ -105,14 +105,17 @@ function RatesTable({ view }: { view: TenantHealthView }) {
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className={stacked.body}>
           {rows.map((r) => (
-            <tr key={r.label}>
-              <th scope="row" className="py-2 pr-4 align-top font-medium">
+            <tr key={r.label} className={stacked.row}>
+              <th
+                scope="row"
+                className="py-2 pr-4 align-top font-medium max-sm:block max-sm:py-0.5"
+              >
                 {r.label}
               </th>
-              <RateCell rate={r.bounce} />
-              <RateCell rate={r.complaint} />
+              <RateCell rate={r.bounce} label="Hard bounces: " />
+              <RateCell rate={r.complaint} label="Complaints: " />
             </tr>
           ))}
         </tbody>
@@ -175,7 +178,8 @@ export function TenantHealth({
   view: TenantHealthView;
   mailHref: (status: string, reason: string | null) => string;
   memberHref?: (id: string) => string;
-  bouncedAction?: (address: TenantHealthView["bounced"][number]) => ReactNode;
+  /** Rendered for every row with a member, fixed or not: it keeps its answer after the fix. */
+  bouncedAction?: (address: TenantHealthView["bounced"][number], fixed: boolean) => ReactNode;
 }) {
   const account = view.account.representative.bounce;
   const distance = account.rate === null ? null : SES_LINES.bounce.review - account.rate;
@@ -281,12 +285,9 @@ export function TenantHealth({
         {view.bounced.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">No hard bounces in the last 7 days.</p>
         ) : (
-          <div className="mt-2 overflow-x-auto">
-            <table
-              className="w-full min-w-[40rem] text-left text-sm"
-              data-testid="bounced-addresses"
-            >
-              <thead className="text-slate-600">
+          <div className="mt-2">
+            <table className={stacked.table} data-testid="bounced-addresses">
+              <thead className={stacked.head}>
                 <tr>
                   <th className="py-1 pr-3 font-medium">Member</th>
                   <th className="py-1 pr-3 font-medium">Bounced address</th>
@@ -295,12 +296,15 @@ export function TenantHealth({
                   <th className="py-1 pr-3 font-medium">Now</th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-100 align-top">
+              <tbody className={stacked.body}>
                 {view.bounced.map((b) => {
                   const fixed = (b.currentEmail ?? "").toLowerCase() !== b.address.toLowerCase();
                   return (
-                    <tr key={b.mailId}>
-                      <td className="py-2 pr-3 font-mono">
+                    <tr key={b.mailId} className={stacked.row}>
+                      <td
+                        className={`${stacked.cell} font-mono whitespace-nowrap`}
+                        data-label="Member: "
+                      >
                         {b.memberId && b.loginId && memberHref ? (
                           <Link className="text-brand-700 underline" href={memberHref(b.memberId)}>
                             {b.loginId}
@@ -309,20 +313,32 @@ export function TenantHealth({
                           (b.loginId ?? "deleted")
                         )}
                       </td>
-                      <td className="py-2 pr-3 break-all">{b.address}</td>
-                      <td className="py-2 pr-3 whitespace-nowrap">{b.bouncedAt}</td>
-                      <td className="py-2 pr-3 text-xs break-words text-slate-600">
+                      <td className={`${stacked.cell} break-all`} data-label="Bounced: ">
+                        {b.address}
+                      </td>
+                      <td className={`${stacked.cell} whitespace-nowrap`} data-label="When: ">
+                        {b.bouncedAt}
+                      </td>
+                      <td
+                        className={`${stacked.cell} text-xs break-words text-slate-600`}
+                        data-label="Server: "
+                      >
                         {b.diagnostic ?? "—"}
                       </td>
-                      <td className="py-2 pr-3">
+                      <td className={stacked.cell}>
                         {!b.memberId ? (
                           <Badge tone="muted">Member deleted</Badge>
-                        ) : fixed ? (
-                          <Badge tone="ok">
-                            {b.currentEmail ? `Now ${b.currentEmail}` : "Address removed"}
-                          </Badge>
                         ) : (
-                          (bouncedAction?.(b) ?? <Badge tone="stop">Not fixed</Badge>)
+                          <>
+                            {fixed ? (
+                              <Badge tone="ok">
+                                {b.currentEmail ? `Now ${b.currentEmail}` : "Address removed"}
+                              </Badge>
+                            ) : (
+                              !bouncedAction && <Badge tone="stop">Not fixed</Badge>
+                            )}
+                            {bouncedAction?.(b, fixed)}
+                          </>
                         )}
                       </td>
                     </tr>

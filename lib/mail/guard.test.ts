@@ -133,6 +133,32 @@ describe("decide: account paused (step 3)", () => {
   });
 });
 
+describe("decide: an operator's stop of all bulk mail (step 4)", () => {
+  it("holds every bulk mail until it is lifted, and lets transactional mail and alerts through", () => {
+    const snap = snapshot({
+      account: { pausedUntil: null, bulkStopped: true, guard: "ok", bounceRate: 0 },
+    });
+    expect(decide(bulk("a@good.example.com"), snap)).toEqual({
+      kind: "hold",
+      reason: "bulk_stopped",
+      until: later(HOLD_RETRY_MS.bulk_stopped),
+    });
+    expect(decide(transactional("a@good.example.com"), snap).kind).toBe("send");
+    // An operator's alert has no tenant.
+    expect(
+      decide({ tenantId: null, lane: "transactional", toAddress: "ops@good.example.com" }, snap),
+    ).toEqual({ kind: "send", unconfirmed: false });
+  });
+
+  it("comes after the address checks and SES's own pause", () => {
+    const snap = snapshot({
+      account: { pausedUntil: later(60_000), bulkStopped: true, guard: "ok", bounceRate: 0 },
+    });
+    expect(decide(bulk("gone@good.example.com"), snap)).toMatchObject({ kind: "block" });
+    expect(decide(bulk("a@good.example.com"), snap)).toMatchObject({ reason: "account_paused" });
+  });
+});
+
 describe("decide: account guard (step 4)", () => {
   it("stops all bulk and lets transactional mail through", () => {
     const snap = snapshot({

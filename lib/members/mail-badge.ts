@@ -91,3 +91,6 @@ export const MAIL_BADGE_LEGEND: MailBadge[] = [
   })),
   { tone: "stop", label: "Failed", title: "SES refused the last mail. See the member's page." },
 ];
+
+/** The address's state in words, for filters. */
+export const emailStatusLabel = (status: EmailStatus) => ADDRESS[status].label;

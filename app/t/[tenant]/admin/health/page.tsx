@@ -23,31 +23,31 @@ export default async function HealthPage({ params }: { params: Promise<{ tenant:
       </p>
       <div className="mt-6">
         <StateSummary state={view.state}>
-          {view.state.canResume && (
-            <ConfirmAction
-              action={resumeSending.bind(null, tenant.slug)}
-              label="Resume sending"
-              title="Resume bulk mail?"
-              description={
-                <p>
-                  Sending restarts carefully: a few mails at a time, and it pauses again at once if
-                  they bounce.{" "}
-                  {unfixed > 0
-                    ? `${unfixed} address${unfixed === 1 ? "" : "es"} that bounced ${unfixed === 1 ? "is" : "are"} not fixed yet (see below): their mail is suppressed and will not go, but check the rest of the list is clean.`
-                    : "Every address that bounced was fixed or removed."}
-                </p>
-              }
-              confirmLabel="Resume sending"
-              pendingLabel="Resuming…"
-            >
-              <label className="flex items-start gap-2 text-sm">
-                <input type="checkbox" name="confirmClean" className="mt-1 size-4" />
-                <span>
-                  I fixed or removed the addresses that bounced and checked the list is clean.
-                </span>
-              </label>
-            </ConfirmAction>
-          )}
+          {/* Always mounted: after a resume the page refreshes and the button goes, the answer stays. */}
+          <ConfirmAction
+            available={view.state.canResume}
+            action={resumeSending.bind(null, tenant.slug)}
+            label="Resume sending"
+            title="Resume bulk mail?"
+            description={
+              <p>
+                Sending restarts carefully: a few mails at a time, and it pauses again at once if
+                they bounce.{" "}
+                {unfixed > 0
+                  ? `${unfixed} address${unfixed === 1 ? "" : "es"} that bounced ${unfixed === 1 ? "is" : "are"} not fixed yet (see below): their mail is suppressed and will not go, but check the rest of the list is clean.`
+                  : "Every address that bounced was fixed or removed."}
+              </p>
+            }
+            confirmLabel="Resume sending"
+            pendingLabel="Resuming…"
+          >
+            <label className="flex items-start gap-2 text-sm">
+              <input type="checkbox" name="confirmClean" className="mt-1 size-4" />
+              <span>
+                I fixed or removed the addresses that bounced and checked the list is clean.
+              </span>
+            </label>
+          </ConfirmAction>
         </StateSummary>
       </div>
       <TenantHealth
@@ -56,8 +56,9 @@ export default async function HealthPage({ params }: { params: Promise<{ tenant:
           `${base}/health/mail?status=${status}${reason ? `&reason=${encodeURIComponent(reason)}` : ""}`
         }
         memberHref={(id) => `${base}/members/${id}`}
-        bouncedAction={(b) => (
+        bouncedAction={(b, fixed) => (
           <ConfirmAction
+            available={!fixed}
             action={removeBouncedAddress.bind(null, tenant.slug)}
             fields={{ id: b.memberId! }}
             label="Remove the address"

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { MembersTable } from "@/components/members-table";
 import { requireAdmin } from "@/lib/web/guards";
 import { listMembers } from "@/lib/members/list";
+import { emailStatusLabel } from "@/lib/members/mail-badge";
 import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
 import { bulkMembers } from "./actions";
 
@@ -61,7 +62,7 @@ export default async function MembersPage({ params, searchParams }: Props) {
             <option value="">All</option>
             {EMAIL_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {emailStatusLabel(s)}
               </option>
             ))}
           </select>

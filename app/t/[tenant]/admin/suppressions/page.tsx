@@ -24,6 +24,7 @@ export default async function SuppressionsPage({ params, searchParams }: Props) 
   const q = typeof query.q === "string" ? query.q.slice(0, 254) : "";
   const list = await tenantSuppressions(tenant.id, { q, page: Number(query.page) || 1 });
   const base = `/t/${tenant.slug}/admin/suppressions`;
+
   const href = (p: number) =>
     `${base}?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   return (
