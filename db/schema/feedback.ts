@@ -45,6 +45,10 @@ export const sesEvents = pgTable(
     index("ses_events_topic_received_idx").on(t.topicArn, t.receivedAt),
     index("ses_events_tenant_id_idx").on(t.tenantId, t.id),
     index("ses_events_type_id_idx").on(t.eventType, t.id),
+    // A mail's bounce or complaint, for its history and the health page's bounced addresses.
+    index("ses_events_outbound_email_idx")
+      .on(t.outboundEmailId)
+      .where(sql`${t.outboundEmailId} is not null`),
   ],
 );
 

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { env } from "@/lib/env";
+import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { TENANT_LINES, judgeRate, type JudgedRate } from "./judge";
 import { NO_TENANT } from "./rollup";
 import type { Breaker } from "./window";
@@ -182,21 +183,30 @@ export async function latestEvents(
   filter: { tenant?: string; type?: string },
   limit = 50,
 ): Promise<EventRow[]> {
+  const tenantId =
+    filter.tenant && filter.tenant !== "none"
+      ? ((await findTenantBySlug(filter.tenant))?.id ?? NO_TENANT)
+      : null;
   const tenant =
     filter.tenant === "none"
       ? sql`and e.tenant_id is null`
-      : filter.tenant
-        ? sql`and e.tenant_id = (select id from tenants where slug = ${filter.tenant})`
+      : tenantId
+        ? sql`and e.tenant_id = ${tenantId}`
         : sql``;
   const type = filter.type ? sql`and e.event_type = ${filter.type}` : sql``;
+  // The newest ids first, alone: an index-only scan of (tenant_id, id) or (event_type, id). Asked
+  // for the whole rows at once, the planner walks the primary key backwards and filters, which
+  // reads every event when a tenant's newest are old (seen: 40 ms at 500,000 events).
   const rows = await db.execute<EventRow & { id: string }>(sql`
+    with newest as materialized (
+      select id from ses_events e where true ${tenant} ${type} order by id desc limit ${limit}
+    )
     select e.id, to_char(e.received_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "receivedAt",
            e.event_type as "eventType", e.bounce_type as "bounceType",
            e.bounce_sub_type as "bounceSubType", e.recipients, t.slug as "tenantSlug",
            t.name as "tenantName", e.outbound_email_id is not null as ours
-      from ses_events e left join tenants t on t.id = e.tenant_id
-     where true ${tenant} ${type}
-     order by e.id desc limit ${limit}`);
+      from newest n join ses_events e on e.id = n.id left join tenants t on t.id = e.tenant_id
+     order by e.id desc`);
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 

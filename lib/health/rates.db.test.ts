@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { outboundEmails, sesEvents } from "@/db/schema";
 import { makeTenant } from "@/test/factories";
 import { accountCounts } from "./rates";
+import { addToRollup } from "./rollup";
 
 describe("accountCounts", () => {
   it("counts sends, hard bounces and complaints, and feedback for mail that is not ours", async () => {
@@ -30,6 +31,13 @@ describe("accountCounts", () => {
       bounceType: "Permanent",
       payload: {},
     });
+    // The last 24 hours are read from the rollups, kept as the dispatcher and the feedback do.
+    await addToRollup(db, [
+      { at: new Date(), tenantId: tenant.id, category: "announcement", column: "sends", n: 9 },
+      { at: new Date(), tenantId: tenant.id, category: "announcement", column: "hard_bounces" },
+      { at: new Date(), tenantId: tenant.id, category: "announcement", column: "complaints" },
+      { at: new Date(), tenantId: null, category: "unknown", column: "hard_bounces" },
+    ]);
     const counts = await accountCounts(db);
     expect(counts.representative).toEqual({ sends: 9, hardBounces: 2, complaints: 1 });
     expect(counts.lastDay).toEqual({ sends: 9, hardBounces: 2, complaints: 1 });

@@ -17,7 +17,11 @@ export async function accountCounts(db: Executor): Promise<AccountCounts> {
       select status from outbound_emails where sent_at is not null
       order by sent_at desc limit ${REPRESENTATIVE_SENDS}
     ), day as (
-      select status from outbound_emails where sent_at > now() - interval '24 hours'
+      -- From the hourly rollups, which already hold the feedback for mail that is not ours: a
+      -- day's sends would be tens of thousands of outbox rows to count.
+      select coalesce(sum(sends), 0)::int as sends, coalesce(sum(hard_bounces), 0)::int as bounces,
+             coalesce(sum(complaints), 0)::int as complaints
+        from mail_stats_hourly where hour >= now() - interval '24 hours'
     ), orphans as (
       -- Feedback for mail that is not in our outbox (another sender on the account) counts too.
       select count(*) filter (where event_type = 'Bounce' and bounce_type = 'Permanent')::int as b,
@@ -28,9 +32,9 @@ export async function accountCounts(db: Executor): Promise<AccountCounts> {
       (select count(*) from recent)::int as r_sends,
       (select count(*) from recent where status = 'bounced')::int + (select b from orphans) as r_bounces,
       (select count(*) from recent where status = 'complained')::int + (select c from orphans) as r_complaints,
-      (select count(*) from day)::int as d_sends,
-      (select count(*) from day where status = 'bounced')::int + (select b from orphans) as d_bounces,
-      (select count(*) from day where status = 'complained')::int + (select c from orphans) as d_complaints`);
+      (select sends from day) as d_sends,
+      (select bounces from day) as d_bounces,
+      (select complaints from day) as d_complaints`);
   return {
     representative: {
       sends: row!.r_sends,

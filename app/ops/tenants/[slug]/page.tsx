@@ -3,13 +3,17 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConfirmAction } from "@/components/confirm-action";
 import { StateSummary, TenantHealth } from "@/components/health/tenant-health";
+import { Badge } from "@/components/badge";
 import { Shell } from "@/components/shell";
+import { Card, stacked } from "@/components/ui";
+import { REASON_WORD } from "@/lib/suppressions/export";
+import { tenantSuppressions } from "@/lib/suppressions/manage";
 import { tenantHealthView } from "@/lib/health/views";
 import { operatorNav } from "@/lib/tenants/nav";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorLogout } from "../../../login/actions";
-import { pauseTenantBulk, resumeTenantBulk } from "./actions";
+import { liftSuppressionAsOperator, pauseTenantBulk, resumeTenantBulk } from "./actions";
 
 export const metadata: Metadata = { title: "Tenant sending" };
 
@@ -21,7 +25,10 @@ export default async function OperatorTenantPage({
   const actor = await requireOperator();
   const tenant = await findTenantBySlug((await params).slug);
   if (!tenant) notFound();
-  const view = await tenantHealthView(tenant.id);
+  const [view, suppressed] = await Promise.all([
+    tenantHealthView(tenant.id),
+    tenantSuppressions(tenant.id, { page: 1 }),
+  ]);
   const paused =
     view.state.kind === "paused" &&
     (view.state.pausedBy === "breaker" || view.state.pausedBy === "operator");
@@ -87,6 +94,57 @@ export default async function OperatorTenantPage({
         </StateSummary>
       </div>
       <TenantHealth view={view} mailHref={() => `/ops/events?tenant=${tenant.slug}`} />
+      <Card className="mt-6">
+        <h2 className="text-lg font-semibold">Suppressions</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {suppressed.total.toLocaleString("en")} addresses, newest first. Operators lift any, a
+          complaint too (when its owner asked to be mailed again); the tenant&apos;s admins see the
+          change.
+        </p>
+        {suppressed.lines.length > 0 && (
+          <table className={`${stacked.table} mt-2`} data-testid="ops-suppressions">
+            <thead className={stacked.head}>
+              <tr>
+                <th className="py-1 pr-3 font-medium">Address</th>
+                <th className="py-1 pr-3 font-medium">Why</th>
+                <th className="py-1 pr-3 font-medium">Since (UTC)</th>
+                <th className="py-1 pr-3 font-medium" />
+              </tr>
+            </thead>
+            <tbody className={stacked.body}>
+              {suppressed.lines.map((l) => (
+                <tr key={`${l.scope} ${l.address}`} className={stacked.row}>
+                  <td className={`${stacked.cell} break-all`}>{l.address}</td>
+                  <td className={stacked.cell}>
+                    <Badge tone={l.reason === "complaint" ? "stop" : "warn"}>
+                      {REASON_WORD[l.reason]}
+                    </Badge>{" "}
+                    {l.scope === "account" && <Badge tone="muted">Whole platform</Badge>}
+                  </td>
+                  <td className={`${stacked.cell} whitespace-nowrap`}>{l.createdAt}</td>
+                  <td className={stacked.cell}>
+                    <ConfirmAction
+                      action={liftSuppressionAsOperator}
+                      fields={{ slug: tenant.slug, address: l.address }}
+                      label="Lift"
+                      variant="secondary"
+                      title={`Lift the suppression of ${l.address}?`}
+                      description={
+                        <p>
+                          For {tenant.name} and for the whole platform. If the mailbox still does
+                          not exist, or its owner still does not want the mail, the next one bounces
+                          or is reported again, against the account&apos;s rates.
+                        </p>
+                      }
+                      confirmLabel="Lift the suppression"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
     </Shell>
   );
 }
