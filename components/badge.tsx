@@ -11,10 +11,19 @@ const TONES: Record<Tone, string> = {
 };
 
 /** A state as a word on a coloured ground: never an enum name, never colour alone. */
-export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
+export function Badge({
+  tone,
+  children,
+  wrap,
+}: {
+  tone: Tone;
+  children: ReactNode;
+  /** Long content (an address) may break instead of running off a phone's screen. */
+  wrap?: boolean;
+}) {
   return (
     <span
-      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${wrap ? "break-all" : "whitespace-nowrap"} ${TONES[tone]}`}
     >
       {children}
     </span>

@@ -297,7 +297,7 @@ export default async function OperatorSendingPage({
                       {t.name}
                     </Link>
                   </th>
-                  <td className={stacked.cell}>
+                  <td className={stacked.cell} data-label="State: ">
                     {t.breaker === "open" ? (
                       <Badge tone="stop">
                         {t.pausedBy === "operator"

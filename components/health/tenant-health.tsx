@@ -176,7 +176,8 @@ export function TenantHealth({
   bouncedAction,
 }: {
   view: TenantHealthView;
-  mailHref: (status: string, reason: string | null) => string;
+  /** The page with the mail in one state; without it the counts are plain numbers. */
+  mailHref?: (status: string, reason: string | null) => string;
   memberHref?: (id: string) => string;
   /** Rendered for every row with a member, fixed or not: it keeps its answer after the fix. */
   bouncedAction?: (address: TenantHealthView["bounced"][number], fixed: boolean) => ReactNode;
@@ -269,9 +270,16 @@ export function TenantHealth({
                   </td>
                   <td className="py-1 pr-3">{reasonText(s.reason) ?? "—"}</td>
                   <td className="py-1 pr-3 text-right tabular-nums">
-                    <Link className="text-brand-700 underline" href={mailHref(s.status, s.reason)}>
-                      {n(s.n)}
-                    </Link>
+                    {mailHref ? (
+                      <Link
+                        className="text-brand-700 underline"
+                        href={mailHref(s.status, s.reason)}
+                      >
+                        {n(s.n)}
+                      </Link>
+                    ) : (
+                      n(s.n)
+                    )}
                   </td>
                 </tr>
               ))}
@@ -325,13 +333,13 @@ export function TenantHealth({
                       >
                         {b.diagnostic ?? "—"}
                       </td>
-                      <td className={stacked.cell}>
+                      <td className={stacked.cell} data-label="Now: ">
                         {!b.memberId ? (
                           <Badge tone="muted">Member deleted</Badge>
                         ) : (
                           <>
                             {fixed ? (
-                              <Badge tone="ok">
+                              <Badge tone="ok" wrap>
                                 {b.currentEmail ? `Now ${b.currentEmail}` : "Address removed"}
                               </Badge>
                             ) : (

@@ -9,6 +9,7 @@ ALTER TABLE "account_mail_state" ADD COLUMN "guard_reason" text;--> statement-br
 ALTER TABLE "account_mail_state" ADD COLUMN "guard_changed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "tenant_mail_state" ADD COLUMN "alerted_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "outbound_emails_sent_at_status_idx" ON "outbound_emails" USING btree ("sent_at","status") WHERE "outbound_emails"."sent_at" is not null;--> statement-breakpoint
+CREATE INDEX "outbound_emails_bounced_idx" ON "outbound_emails" USING btree ("tenant_id","resolved_at") WHERE "outbound_emails"."status" = 'bounced';--> statement-breakpoint
 CREATE INDEX "mail_stats_hourly_tenant_hour_idx" ON "mail_stats_hourly" USING btree ("tenant_id","hour");--> statement-breakpoint
 CREATE INDEX "ses_events_topic_received_idx" ON "ses_events" USING btree ("topic_arn","received_at");--> statement-breakpoint
 CREATE INDEX "ses_events_tenant_id_idx" ON "ses_events" USING btree ("tenant_id","id");--> statement-breakpoint

@@ -99,6 +99,10 @@ export const outboundEmails = pgTable(
     index("outbound_emails_ses_message_id_idx").on(t.sesMessageId),
     index("outbound_emails_tenant_status_idx").on(t.tenantId, t.status),
     index("outbound_emails_member_idx").on(t.memberId),
+    // A tenant's recent hard bounces (the send-health page): not every bounce it ever had.
+    index("outbound_emails_bounced_idx")
+      .on(t.tenantId, t.resolvedAt)
+      .where(sql`${t.status} = 'bounced'`),
   ],
 );
 

@@ -25,7 +25,7 @@ export async function alertTenantPaused(
   // Marks this pause as told in the same statement that checks it: a second caller finds it done.
   const [claimed] = await tx
     .update(tenantMailState)
-    .set({ alertedAt: sql`now()` })
+    .set({ alertedAt: sql`clock_timestamp()` })
     .where(
       and(
         eq(tenantMailState.tenantId, tenantId),
@@ -69,12 +69,19 @@ const STOPS: readonly GuardLevel[] = ["stop_bulk_above", "stop_all_bulk"];
  * the operators are told (once, until it falls back).
  */
 export async function noteGuardLevel(tx: Executor, verdict: GuardVerdict): Promise<void> {
-  const [changed] = await tx
+  const [before] = await tx
+    .select({ level: accountMailState.guardLevel })
+    .from(accountMailState)
+    .where(eq(accountMailState.id, 1));
+  if (!before || before.level === verdict.level) return;
+  await tx
     .update(accountMailState)
     .set({ guardLevel: verdict.level, guardReason: verdict.reason, guardChangedAt: sql`now()` })
-    .where(and(eq(accountMailState.id, 1), sql`${accountMailState.guardLevel} <> ${verdict.level}`))
-    .returning({ id: accountMailState.id });
-  if (!changed || !STOPS.includes(verdict.level)) return;
+    .where(eq(accountMailState.id, 1));
+  // Told once when it starts stopping mail, not again for a move between stop levels: only after
+  // it fell back to ok or warn does the next stop tell them again.
+  const wasStopping = STOPS.includes(before.level as GuardLevel);
+  if (wasStopping || !STOPS.includes(verdict.level)) return;
   const operators = await tx
     .select({ id: users.id, email: users.email })
     .from(users)

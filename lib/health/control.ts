@@ -4,11 +4,12 @@
  * Every change is audited, and resuming makes the held mail due at once.
  */
 import { eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Transaction } from "@/db/client";
 import { accountMailState, auditLog, tenantMailState } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
 import { ensureAccountRow } from "@/lib/mail/account";
+import { GUARD_LOCK } from "@/lib/mail/guard";
 import { releaseHeld } from "@/lib/mail/outbox";
 import { alertTenantPaused } from "./alerts";
 import { loadTenantHealth, saveHealth, toHealth } from "./tenant-state";
@@ -16,10 +17,15 @@ import { operatorClose, operatorOpen, resumeAfterFix } from "./window";
 
 const NOTHING_PAUSED = "Bulk mail is not paused, so there is nothing to resume.";
 
-async function lockedHealth(
-  tx: Parameters<Parameters<typeof db.transaction>[0]>[0],
-  tenantId: string,
-) {
+/**
+ * A batch the dispatcher is deciding now read the old state: waiting for it means its holds are
+ * recorded before this change, so a resume releases them too instead of leaving them 10 minutes.
+ */
+const guardLock = (tx: Transaction) => tx.execute(sql`select pg_advisory_xact_lock(${GUARD_LOCK})`);
+
+/** Waits for any dispatcher batch being decided now, then locks the tenant's state. */
+async function lockedHealth(tx: Transaction, tenantId: string) {
+  await guardLock(tx);
   await loadTenantHealth(tx, [tenantId]);
   const [row] = await tx
     .select()
@@ -68,7 +74,7 @@ export async function pauseTenant(
   operator: Actor,
   tenantId: string,
   reason: string,
-): Promise<void> {
+): Promise<{ adminsMailed: number }> {
   const why = reason.trim();
   if (why.length < 5) {
     throw new UserError(
@@ -77,7 +83,7 @@ export async function pauseTenant(
       "reason",
     );
   }
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const row = await lockedHealth(tx, tenantId);
     if (row.breaker === "open") {
       throw new UserError("conflict", "Bulk mail of this tenant is paused already.");
@@ -88,13 +94,14 @@ export async function pauseTenant(
       operatorOpen(toHealth(row), why),
       `operator:${operator.loginId}`,
     );
-    await alertTenantPaused(tx, tenantId, { reason: why, byOperator: true });
+    const adminsMailed = await alertTenantPaused(tx, tenantId, { reason: why, byOperator: true });
     await tx.insert(auditLog).values({
       tenantId,
       actorId: operator.userId,
       action: "mail.paused",
-      detail: { reason: why },
+      detail: { reason: why, adminsMailed },
     });
+    return { adminsMailed };
   });
 }
 
@@ -110,6 +117,7 @@ export async function stopAllBulk(operator: Actor, reason: string): Promise<void
   }
   await ensureAccountRow(db);
   await db.transaction(async (tx) => {
+    await guardLock(tx);
     const [row] = await tx
       .select()
       .from(accountMailState)
@@ -133,6 +141,7 @@ export async function stopAllBulk(operator: Actor, reason: string): Promise<void
 export async function resumeAllBulk(operator: Actor): Promise<{ released: number }> {
   await ensureAccountRow(db);
   return db.transaction(async (tx) => {
+    await guardLock(tx);
     const [row] = await tx
       .select()
       .from(accountMailState)

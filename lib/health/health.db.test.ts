@@ -15,6 +15,7 @@ import { enqueue } from "@/lib/mail/outbox";
 import { suppress } from "@/lib/suppressions";
 import { liftSuppression, tenantSuppressions } from "@/lib/suppressions/manage";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
+import { noteGuardLevel } from "./alerts";
 import { pauseTenant, resumeAllBulk, resumeTenant, stopAllBulk } from "./control";
 import { feedbackHealth, tenantTable } from "./operator";
 import { addToRollup } from "./rollup";
@@ -316,6 +317,98 @@ describe("suppressions an admin tends", () => {
     expect(
       await db.select().from(suppressions).where(eq(suppressions.address, "angry@example.com")),
     ).toEqual([]);
+  });
+});
+
+describe("a lift that tells nothing of another tenant", () => {
+  it("answers as for a missing address when another tenant's bounce suppressed one no member has", async () => {
+    const a = await makeTenant("Quiet A");
+    const b = await makeTenant("Quiet B");
+    await suppress(db, {
+      tenantId: b.id,
+      addresses: ["b-only@example.com"],
+      reason: "bounce",
+      detail: {},
+    });
+    const ctx = await adminContext(a);
+    await expect(
+      liftSuppression(ctx.actor, {
+        tenantId: a.id,
+        address: "b-only@example.com",
+        confirmedExists: true,
+      }),
+    ).rejects.toThrow("b-only@example.com is not on your suppression list.");
+    await expect(
+      liftSuppression(ctx.actor, {
+        tenantId: a.id,
+        address: "never@example.com",
+        confirmedExists: true,
+      }),
+    ).rejects.toThrow("never@example.com is not on your suppression list.");
+  });
+
+  it("says so when the tenant's own suppression is lifted but another's still holds the address", async () => {
+    const a = await makeTenant("Own A");
+    const b = await makeTenant("Own B");
+    // B's bounce came first: the account-wide row is B's; A's bounce added only A's own.
+    await suppress(db, {
+      tenantId: b.id,
+      addresses: ["both@example.com"],
+      reason: "bounce",
+      detail: {},
+    });
+    await suppress(db, {
+      tenantId: a.id,
+      addresses: ["both@example.com"],
+      reason: "bounce",
+      detail: {},
+    });
+    const ctx = await adminContext(a);
+    expect(
+      await liftSuppression(ctx.actor, {
+        tenantId: a.id,
+        address: "both@example.com",
+        confirmedExists: true,
+      }),
+    ).toEqual({ address: "both@example.com", stillSuppressedForAccount: true });
+  });
+});
+
+describe("the operators' alert", () => {
+  it("goes once when the guard starts stopping bulk mail, not again between stop levels", async () => {
+    await ensureAccountRow(db);
+    await makeUser({
+      tenantId: null,
+      role: "operator",
+      loginId: `alerted.${randomUUID().slice(0, 6)}`,
+      email: "ops@example.com",
+      emailStatus: "ok",
+    });
+    const verdict = (level: "ok" | "warn" | "stop_bulk_above" | "stop_all_bulk") => ({
+      level,
+      bounceRate: 0.04,
+      complaintRate: 0,
+      reason: `Bounce rate at ${level}.`,
+    });
+    const alerts = async () =>
+      (
+        await db
+          .select()
+          .from(outboundEmails)
+          .where(
+            and(
+              eq(outboundEmails.category, "alert"),
+              eq(outboundEmails.toAddress, "ops@example.com"),
+            ),
+          )
+      ).length;
+    for (const level of ["warn", "stop_bulk_above", "stop_all_bulk", "stop_bulk_above"] as const) {
+      await noteGuardLevel(db, verdict(level));
+    }
+    expect(await alerts()).toBe(1);
+    await noteGuardLevel(db, verdict("ok"));
+    await noteGuardLevel(db, verdict("stop_all_bulk"));
+    expect(await alerts()).toBe(2);
   });
 });
 

@@ -93,13 +93,15 @@ describe("describeSendState", () => {
     expect(describeSendState(everything).pausedBy).toBe("ses");
     expect(
       describeSendState({ ...everything, account: { ...everything.account, sesPaused: false } }),
-    ).toMatchObject({ pausedBy: "account", since: opened, canResume: false });
+    ).toMatchObject({ pausedBy: "account", since: opened, canResume: true });
     const guard = describeSendState({
       ...everything,
       account: { ...everything.account, sesPaused: false, bulkStoppedAt: null },
     });
-    expect(guard).toMatchObject({ pausedBy: "account", canResume: false });
+    // The tenant's own breaker pause is still said, and still the admin's to resume.
+    expect(guard).toMatchObject({ pausedBy: "account", canResume: true, breaker: "open" });
     expect(guard.detail).toContain("Bounce rate 4.1%.");
+    expect(guard.detail).toContain("Your own bulk mail is paused too");
   });
 
   it("always says something and offers a next step, and only a breaker pause can be resumed by the admin", () => {
@@ -129,13 +131,11 @@ describe("describeSendState", () => {
         expect(s.title.length).toBeGreaterThan(0);
         expect(s.nextStep).toMatch(/\.$/);
         expect(s.heldTotal).toBe(Object.values(f.held).reduce<number>((a, b) => a + (b ?? 0), 0));
-        if (s.canResume) {
-          expect(f.breaker).toBe("open");
-          expect(f.breakerChangedBy?.startsWith("operator:")).not.toBe(true);
-          expect(
-            f.account.sesPaused || f.account.bulkStoppedAt !== null || f.account.guardStopsTenant,
-          ).toBe(false);
-        }
+        // Resumable exactly when the breaker itself paused the tenant, whatever stands in front.
+        expect(s.canResume).toBe(
+          f.breaker === "open" && f.breakerChangedBy?.startsWith("operator:") !== true,
+        );
+        expect(s.breaker).toBe(f.breaker);
       }),
       { numRuns: 2_000 },
     );

@@ -45,6 +45,8 @@ export type SendState = {
   heldTotal: number;
   /** Who changed the tenant's breaker last, as stored (`system`, `operator:<id>`, `admin:<id>`). */
   changedBy: string | null;
+  /** The tenant's own breaker, whatever the platform's state in front of it. */
+  breaker: Breaker;
 };
 
 const who = (changedBy: string | null): SendState["pausedBy"] =>
@@ -53,12 +55,19 @@ const who = (changedBy: string | null): SendState["pausedBy"] =>
 export function describeSendState(f: SendStateFacts): SendState {
   const heldTotal = Object.values(f.held).reduce<number>((a, b) => a + (b ?? 0), 0);
   const held = heldTotal === 1 ? "1 mail is" : `${heldTotal.toLocaleString("en")} mails are`;
+  // The breaker's own pause can be resumed even while a platform-wide pause stands in front of it.
+  const breakerPause = f.breaker === "open" && who(f.breakerChangedBy) === "breaker";
   const base = {
     heldTotal,
-    canResume: false,
+    canResume: breakerPause,
     since: null as Date | null,
     changedBy: f.breakerChangedBy,
+    breaker: f.breaker,
   };
+  const alsoOwn =
+    f.breaker === "open"
+      ? ` Your own bulk mail is paused too (${f.breakerReason ?? "by the breaker"})${breakerPause ? ": resume it once the addresses are fixed" : ""}.`
+      : "";
 
   if (f.account.sesPaused) {
     return {
@@ -66,7 +75,7 @@ export function describeSendState(f: SendStateFacts): SendState {
       kind: "paused",
       pausedBy: "ses",
       title: "Paused: SES has paused sending for the whole platform",
-      detail: `Amazon SES stopped accepting mail from the platform; ${held} waiting. Nothing is lost: it goes out when SES allows.`,
+      detail: `Amazon SES stopped accepting mail from the platform; ${held} waiting. Nothing is lost: it goes out when SES allows.${alsoOwn}`,
       nextStep: "Nothing for you to do: the platform's operators are on it.",
     };
   }
@@ -77,7 +86,7 @@ export function describeSendState(f: SendStateFacts): SendState {
       pausedBy: "account",
       since: f.account.bulkStoppedAt,
       title: "Paused: an operator stopped bulk mail for the whole platform",
-      detail: `${f.account.bulkStoppedReason ?? "No reason was given."} Password resets and login codes still go out; ${held} waiting.`,
+      detail: `${f.account.bulkStoppedReason ?? "No reason was given."} Password resets and login codes still go out; ${held} waiting.${alsoOwn}`,
       nextStep: "Nothing for you to do: it resumes when the operators lift the stop.",
     };
   }
@@ -87,7 +96,7 @@ export function describeSendState(f: SendStateFacts): SendState {
       kind: "paused",
       pausedBy: "account",
       title: "Paused: the platform's bounce or complaint rate is high",
-      detail: `${f.account.guardReason ?? "The account guard stopped bulk mail."} Password resets and login codes still go out; ${held} waiting.`,
+      detail: `${f.account.guardReason ?? "The account guard stopped bulk mail."} Password resets and login codes still go out; ${held} waiting.${alsoOwn}`,
       nextStep:
         f.account.guard === "stop_bulk_above"
           ? "Your list bounces more than the platform's: clean it (see the bounced addresses) to be let through first."
@@ -101,7 +110,6 @@ export function describeSendState(f: SendStateFacts): SendState {
       kind: "paused",
       pausedBy: by,
       since: f.breakerChangedAt,
-      canResume: by === "breaker",
       title:
         by === "operator"
           ? "Paused by an operator"

@@ -95,7 +95,11 @@ export async function saveHealth(
       breakerReason: health.breakerReason,
       recentOutcomes: health.recent,
       updatedAt: sql`now()`,
-      ...(changedBy ? { breakerChangedAt: sql`now()`, breakerChangedBy: changedBy } : {}),
+      // The wall clock, not the transaction's start: a long feedback batch that reopens the breaker
+      // after a resume must not date the new pause before it.
+      ...(changedBy
+        ? { breakerChangedAt: sql`clock_timestamp()`, breakerChangedBy: changedBy }
+        : {}),
     })
     .where(eq(tenantMailState.tenantId, tenantId));
 }

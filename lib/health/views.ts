@@ -45,7 +45,9 @@ export async function sendStateOf(tenantId: string): Promise<SendState> {
       bulkStoppedAt: account.bulkStoppedAt,
       bulkStoppedReason: account.bulkStoppedReason,
       guard: account.guardLevel as GuardLevel,
-      guardStopsTenant: (heldBy.account_guard ?? 0) > 0 || account.guardLevel === "stop_all_bulk",
+      // What the guard holds now, not the level it last recorded: that is written only while mail
+      // is being decided, and would say "stopped" long after the rate fell.
+      guardStopsTenant: (heldBy.account_guard ?? 0) > 0,
       guardReason: account.guardReason,
     },
   });
@@ -103,6 +105,7 @@ export async function accountRates() {
   return {
     representative: judged(toTotals(counts.representative), ACCOUNT_LINES),
     day: judged(toTotals(counts.lastDay), ACCOUNT_LINES),
+    counts,
   };
 }
 
@@ -137,20 +140,22 @@ export async function series(
   const byDay = "days" in span;
   const unit = byDay ? "day" : "hour";
   const count = byDay ? span.days : span.hours;
+  // In UTC throughout, whatever the server's time zone: the labels say UTC.
+  const utcNow = sql`date_trunc(${unit}, now() at time zone 'UTC')`;
+  const from = sql`${utcNow} - ${`${count - 1} ${unit}s`}::interval`;
   const rows = await db.execute<SeriesPoint>(sql`
     with slots as (
-      select generate_series(
-        date_trunc(${unit}, now()) - ${`${count - 1} ${unit}s`}::interval,
-        date_trunc(${unit}, now()), ${`1 ${unit}`}::interval) as at
+      select generate_series(${from}, ${utcNow}, ${`1 ${unit}`}::interval) as at
     ), counts as (
-      select date_trunc(${unit}, hour) as at, sum(sends)::int as sent, sum(deliveries)::int as delivered,
-             sum(hard_bounces)::int as bounced, sum(complaints)::int as complained
+      select date_trunc(${unit}, hour at time zone 'UTC') as at, sum(sends)::int as sent,
+             sum(deliveries)::int as delivered, sum(hard_bounces)::int as bounced,
+             sum(complaints)::int as complained
         from mail_stats_hourly
-       where hour >= date_trunc(${unit}, now()) - ${`${count - 1} ${unit}s`}::interval
+       where hour >= (${from}) at time zone 'UTC'
          ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
        group by 1
     )
-    select to_char(s.at at time zone 'UTC', ${byDay ? "YYYY-MM-DD" : 'YYYY-MM-DD"T"HH24:00'}) as at,
+    select to_char(s.at, ${byDay ? "YYYY-MM-DD" : 'YYYY-MM-DD"T"HH24:00'}) as at,
            coalesce(c.sent, 0) as sent, coalesce(c.delivered, 0) as delivered,
            coalesce(c.bounced, 0) as bounced, coalesce(c.complained, 0) as complained
       from slots s left join counts c on c.at = s.at

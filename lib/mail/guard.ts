@@ -59,6 +59,13 @@ export type GuardSnapshot = {
   ratePerSecond: number;
 };
 
+/**
+ * One advisory lock for the guard's decide-and-record step, shared by every dispatcher process, and
+ * taken by whatever changes what the guard decides on (a resume, a pause, the bulk stop): a batch
+ * decided on the old state is recorded before the change, never after it.
+ */
+export const GUARD_LOCK = 7_340_002;
+
 export const HOLD_RETRY_MS = {
   account_paused: 5 * 60_000,
   // Until an operator lifts the stop; lifting it makes the held mail due at once.

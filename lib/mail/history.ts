@@ -71,14 +71,17 @@ export function memberMail(tenantId: string, memberId: string): Promise<MailLine
 
 export const MAIL_PAGE_SIZE = 50;
 
-/** One page of the tenant's mail in a state (and reason), newest first, with how many there are. */
+/**
+ * One page of the tenant's mail in a state (and reason: "none" for those without one), newest
+ * first, with how many there are.
+ */
 export async function mailInState(
   tenantId: string,
   filter: { status: MailStatus; reason?: string | null },
   page: number,
 ): Promise<{ lines: MailLine[]; total: number; page: number; pages: number }> {
   const where = sql`o.tenant_id = ${tenantId} and o.status = ${filter.status}
-    ${filter.reason ? sql`and o.reason = ${filter.reason}` : sql``}`;
+    ${filter.reason === "none" ? sql`and o.reason is null` : filter.reason ? sql`and o.reason = ${filter.reason}` : sql``}`;
   const [count] = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from outbound_emails o where ${where}`);
   const total = Number(count?.n ?? 0);

@@ -32,14 +32,25 @@ export type SuppressionLine = {
 
 export const SUPPRESSION_PAGE_SIZE = 50;
 
-/** What the admins of `tenantId` may see: their own rows, and account rows on their members' addresses. */
-const visible = (tenantId: string) => sql`
-  (s.scope = 'tenant' and s.tenant_id = ${tenantId})
-  or (s.scope = 'account' and exists (
-        select 1 from users u where u.tenant_id = ${tenantId} and lower(u.email) = s.address)
-      and not exists (
-        select 1 from suppressions t where t.scope = 'tenant' and t.tenant_id = ${tenantId}
-           and t.address = s.address))`;
+const ZERO = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The ids of what the admins of `tenantId` may see: their own rows (by the unique index's
+ * (scope, coalesce(tenant_id), address) prefix), and the account's rows on their members' addresses
+ * (from the members, by address), unless their own row says it already. Its cost follows the
+ * tenant, not the platform's whole list.
+ */
+const visibleIds = (tenantId: string) => sql`
+  select s.id from suppressions s
+   where s.scope = 'tenant' and coalesce(s.tenant_id, ${ZERO}::uuid) = ${tenantId}
+  union
+  select s.id from users u
+    join suppressions s on s.scope = 'account' and s.address = lower(u.email)
+   where u.tenant_id = ${tenantId} and u.email is not null
+     and not exists (
+       select 1 from suppressions t
+        where t.scope = 'tenant' and coalesce(t.tenant_id, ${ZERO}::uuid) = ${tenantId}
+          and t.address = s.address)`;
 
 export async function tenantSuppressions(
   tenantId: string,
@@ -53,7 +64,8 @@ export async function tenantSuppressions(
     .replace(/[%_\\]/g, (c) => `\\${c}`);
   const search = q ? sql`and s.address like ${`%${q}%`}` : sql``;
   const [count] = await db.execute<{ n: number }>(sql`
-    select count(*)::int as n from suppressions s where (${visible(tenantId)}) ${search}`);
+    select count(*)::int as n from suppressions s
+     where s.id in (${visibleIds(tenantId)}) ${search}`);
   const total = Number(count?.n ?? 0);
   const pages = Math.max(1, Math.ceil(total / SUPPRESSION_PAGE_SIZE));
   const page = Math.min(Math.max(1, query.page ?? 1), pages);
@@ -79,7 +91,7 @@ export async function tenantSuppressions(
               from users u where u.tenant_id = ${tenantId} and lower(u.email) = s.address) as members
       from suppressions s
       left join ses_events e on e.id = (s.detail->>'eventId')::bigint
-     where (${visible(tenantId)}) ${search}
+     where s.id in (${visibleIds(tenantId)}) ${search}
      order by s.created_at desc, s.address
      limit ${SUPPRESSION_PAGE_SIZE} offset ${(page - 1) * SUPPRESSION_PAGE_SIZE}`);
   return {
@@ -166,9 +178,17 @@ export async function liftSuppression(
         (r.scope === "account" && r.eventTenant !== null && r.eventTenant === target.tenantId),
     );
     if (mine.length === 0) {
+      // The same rule as the list: an account-wide row is this tenant's business only when one of
+      // its members has the address. Anything else gets the answer a missing address gets, so
+      // nobody learns what another organisation's mail did.
+      const [member] =
+        target.tenantId && rows.length > 0
+          ? await tx.execute(sql`
+              select 1 from users where tenant_id = ${target.tenantId} and lower(email) = ${address} limit 1`)
+          : [];
       throw new UserError(
         "not_found",
-        rows.length > 0
+        member
           ? `${address} is suppressed for the whole platform because of another organisation's mail. Ask the platform's operators to lift it.`
           : `${address} is not on your suppression list.`,
       );

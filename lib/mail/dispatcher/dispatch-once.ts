@@ -4,7 +4,7 @@ import { domainOf } from "@/lib/address/normalise";
 import { accountCounts, type AccountCounts } from "@/lib/health/rates";
 import { addToRollup } from "@/lib/health/rollup";
 import { loadAccount, refreshAccount, returnTokens } from "../account";
-import { decideAll, type Decision } from "../guard";
+import { decideAll, GUARD_LOCK, type Decision } from "../guard";
 import {
   blockMails,
   claimDue,
@@ -36,9 +36,6 @@ export const emptyBatchResult = (): BatchResult => ({
   retried: 0,
   paused: false,
 });
-
-/** One lock for the guard's decide-and-reserve step, shared by every dispatcher process. */
-const GUARD_LOCK = 7_340_002;
 
 /** One pass: claim due mail, ask the guard, send what it allows, record every result. */
 export async function dispatchOnce(

@@ -20,9 +20,12 @@ export const pauseTenantBulk = operatorAction(
   z.object({ slug, reason: z.string().max(500, "Keep the reason under 500 characters.") }),
   async (input, actor) => {
     const tenant = await tenantOf(input.slug);
-    await pauseTenant(actor, tenant.id, input.reason);
+    const { adminsMailed } = await pauseTenant(actor, tenant.id, input.reason);
     revalidatePath(`/ops/tenants/${tenant.slug}`);
-    return { ok: true, message: `Bulk mail of ${tenant.name} is paused; its admins are told why.` };
+    return {
+      ok: true,
+      message: `Bulk mail of ${tenant.name} is paused. Its admins see why on their pages${adminsMailed > 0 ? `; ${adminsMailed} of them got a mail` : "; none has an address that receives mail"}.`,
+    };
   },
 );
 

@@ -29,9 +29,8 @@ export default async function OperatorTenantPage({
     tenantHealthView(tenant.id),
     tenantSuppressions(tenant.id, { page: 1 }),
   ]);
-  const paused =
-    view.state.kind === "paused" &&
-    (view.state.pausedBy === "breaker" || view.state.pausedBy === "operator");
+  // The tenant's own breaker, whatever platform-wide pause is shown in front of it.
+  const paused = view.state.breaker === "open";
   return (
     <Shell
       context="Operations"
@@ -93,7 +92,7 @@ export default async function OperatorTenantPage({
           )}
         </StateSummary>
       </div>
-      <TenantHealth view={view} mailHref={() => `/ops/events?tenant=${tenant.slug}`} />
+      <TenantHealth view={view} />
       <Card className="mt-6">
         <h2 className="text-lg font-semibold">Suppressions</h2>
         <p className="mt-1 text-sm text-slate-600">
@@ -114,14 +113,18 @@ export default async function OperatorTenantPage({
             <tbody className={stacked.body}>
               {suppressed.lines.map((l) => (
                 <tr key={`${l.scope} ${l.address}`} className={stacked.row}>
-                  <td className={`${stacked.cell} break-all`}>{l.address}</td>
-                  <td className={stacked.cell}>
+                  <td className={`${stacked.cell} break-all`} data-label="Address: ">
+                    {l.address}
+                  </td>
+                  <td className={stacked.cell} data-label="Why: ">
                     <Badge tone={l.reason === "complaint" ? "stop" : "warn"}>
                       {REASON_WORD[l.reason]}
                     </Badge>{" "}
                     {l.scope === "account" && <Badge tone="muted">Whole platform</Badge>}
                   </td>
-                  <td className={`${stacked.cell} whitespace-nowrap`}>{l.createdAt}</td>
+                  <td className={`${stacked.cell} whitespace-nowrap`} data-label="Since: ">
+                    {l.createdAt}
+                  </td>
                   <td className={stacked.cell}>
                     <ConfirmAction
                       action={liftSuppressionAsOperator}

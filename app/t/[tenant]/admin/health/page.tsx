@@ -53,7 +53,7 @@ export default async function HealthPage({ params }: { params: Promise<{ tenant:
       <TenantHealth
         view={view}
         mailHref={(status, reason) =>
-          `${base}/health/mail?status=${status}${reason ? `&reason=${encodeURIComponent(reason)}` : ""}`
+          `${base}/health/mail?status=${status}&reason=${encodeURIComponent(reason ?? "none")}`
         }
         memberHref={(id) => `${base}/members/${id}`}
         bouncedAction={(b, fixed) => (

@@ -33,7 +33,7 @@ export const addSuppressionByHand = adminAction(
 export const liftSuppressionOfTenant = adminAction(
   z.object({ address, confirmedExists: z.literal("on").optional() }),
   async (input, ctx) => {
-    await liftSuppression(ctx.actor, {
+    const lifted = await liftSuppression(ctx.actor, {
       tenantId: ctx.tenant.id,
       address: input.address,
       confirmedExists: input.confirmedExists === "on",
@@ -41,7 +41,9 @@ export const liftSuppressionOfTenant = adminAction(
     revalidatePath(`/t/${ctx.tenant.slug}/admin/suppressions`);
     return {
       ok: true,
-      message: `${input.address.toLowerCase()} is no longer suppressed: mail to it can go again.`,
+      message: lifted.stillSuppressedForAccount
+        ? `Your organisation's suppression of ${lifted.address} is lifted, but the address is still suppressed for the whole platform, so mail to it will not go. The platform's operators can lift that.`
+        : `${lifted.address} is no longer suppressed: mail to it can go again.`,
     };
   },
 );

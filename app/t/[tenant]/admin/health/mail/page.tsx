@@ -38,7 +38,7 @@ export default async function MailInStatePage({ params, searchParams }: Props) {
         {STATUS_LABEL[status as MailStatus]}: {result.total.toLocaleString("en")} mail
         {result.total === 1 ? "" : "s"}
       </h1>
-      {reason && <p className="mt-1 text-slate-600">{reasonText(reason)}</p>}
+      {reason && reason !== "none" && <p className="mt-1 text-slate-600">{reasonText(reason)}</p>}
       {result.lines.length === 0 ? (
         <p className="mt-6 text-sm text-slate-600">No mail in this state now.</p>
       ) : (
