@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Shell } from "@/components/shell";
-import { Alert, Card } from "@/components/ui";
-import { unsubscribedTopics } from "@/lib/feedback/status";
+import { Card } from "@/components/ui";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
@@ -10,12 +9,9 @@ import { operatorLogout } from "../../login/actions";
 
 export const metadata: Metadata = { title: "Tenants" };
 
-export default async function OperatorHomePage() {
+export default async function OperatorTenantsPage() {
   const actor = await requireOperator();
-  const [tenants, unsubscribed] = await Promise.all([
-    listTenantsWithCounts(),
-    unsubscribedTopics(),
-  ]);
+  const tenants = await listTenantsWithCounts();
   return (
     <Shell
       context="Operations"
@@ -23,15 +19,6 @@ export default async function OperatorHomePage() {
       nav={operatorNav("/ops/tenants")}
       logout={operatorLogout}
     >
-      {unsubscribed.map((w) => (
-        <div key={w.topicArn} className="mb-4">
-          <Alert>
-            SES feedback stopped: the SNS topic <code>{w.topicArn}</code> was unsubscribed on{" "}
-            {w.at.toISOString().slice(0, 16).replace("T", " ")} UTC. Bounces and complaints are not
-            arriving; subscribe the webhook to the topic again.
-          </Alert>
-        </div>
-      ))}
       <h1 className="text-2xl font-semibold">Tenants</h1>
       <p className="mt-1 text-slate-600">Every organisation on this deployment and its members.</p>
       {tenants.length === 0 ? (
