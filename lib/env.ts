@@ -33,6 +33,17 @@ export const MAIL_DEFAULTS = {
   accountCheckMs: 60_000,
 } as const;
 
+/** The feedback applier's settings when nothing says otherwise (FEEDBACK_*, and `ApplierOptions`). */
+export const APPLIER_DEFAULTS = {
+  /** Events per transaction: hundreds, so a bounce storm is a few set-based statements a second. */
+  batchSize: 500,
+  /** The fallback poll, should a notification be missed (LISTEN/NOTIFY wakes it at once). */
+  pollMs: 1_000,
+  /** A failing event is tried this often, then parked for an operator. */
+  maxAttempts: 5,
+  retryDelaysMs: [1_000, 10_000, 60_000, 300_000],
+} as const;
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z
@@ -61,6 +72,10 @@ const schema = z.object({
   MAIL_PIPELINES: positiveInt(MAIL_DEFAULTS.pipelines),
   MAIL_POLL_MS: positiveInt(MAIL_DEFAULTS.pollMs),
   MAIL_MIN_VOLUME: positiveInt(MAIL_DEFAULTS.minVolume),
+  /** `in-app` applies SES feedback inside the Next.js server; `off` leaves it to `npm run worker`. */
+  FEEDBACK_APPLIER: z.enum(["in-app", "off"]).default("in-app"),
+  FEEDBACK_BATCH_SIZE: positiveInt(APPLIER_DEFAULTS.batchSize),
+  FEEDBACK_POLL_MS: positiveInt(APPLIER_DEFAULTS.pollMs),
   /** The SNS topics whose notifications the SES webhook accepts (comma-separated ARNs). */
   SNS_TOPIC_ARNS: z
     .string()

@@ -4,17 +4,26 @@ import { ConfigError, env } from "./env";
 // not with a stack trace at the first request.
 try {
   const config = env();
+  const stops: (() => Promise<void>)[] = [];
   if (config.MAIL_DISPATCHER === "in-app") {
     const { startMailRuntime, stopMailRuntime } = await import("./mail/start");
     startMailRuntime();
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        void stopMailRuntime().finally(() => process.exit(0));
-      });
-    }
+    stops.push(stopMailRuntime);
   } else {
     const { configureAddressDns } = await import("./mail/start");
     configureAddressDns();
+  }
+  if (config.FEEDBACK_APPLIER === "in-app") {
+    const { startFeedbackRuntime, stopFeedbackRuntime } = await import("./feedback/start");
+    startFeedbackRuntime();
+    stops.push(stopFeedbackRuntime);
+  }
+  if (stops.length) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        void Promise.all(stops.map((stop) => stop())).finally(() => process.exit(0));
+      });
+    }
   }
 } catch (error) {
   if (error instanceof ConfigError) {

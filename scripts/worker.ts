@@ -1,6 +1,10 @@
-/** `npm run worker`: the mail dispatcher on its own (run any number; they share the queue safely). */
+/**
+ * `npm run worker`: the mail dispatcher and the feedback applier on their own (run any number; they
+ * share the queue and the events safely).
+ */
 import { closeDb } from "@/db/client";
 import { ConfigError, env } from "@/lib/env";
+import { startFeedbackRuntime, stopFeedbackRuntime } from "@/lib/feedback/start";
 import { startMailRuntime, stopMailRuntime } from "@/lib/mail/start";
 
 try {
@@ -13,10 +17,11 @@ try {
   throw error;
 }
 startMailRuntime();
+startFeedbackRuntime();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
-    console.log("[mail] stopping after the batch in hand…");
-    await stopMailRuntime();
+    console.log("[worker] stopping after the batches in hand…");
+    await Promise.all([stopMailRuntime(), stopFeedbackRuntime()]);
     await closeDb();
     process.exit(0);
   });

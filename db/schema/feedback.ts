@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  smallint,
   index,
   integer,
   jsonb,
@@ -13,7 +15,12 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
-/** Every SES event SNS delivered, keyed by the SNS MessageId so a repeat delivery changes nothing. */
+/**
+ * Every SES event SNS delivered, once: keyed by the SES event's own identity (`event_key`), so a
+ * repeat under the same SNS MessageId changes nothing and a copy under another one (SES publishing
+ * the event to two topics, a topic subscribed twice) is only noted in `duplicate_sns_ids`. The
+ * webhook stores it unapplied; the feedback applier (lib/feedback/applier) applies it, or parks it.
+ */
 export const sesEvents = pgTable(
   "ses_events",
   {
@@ -34,9 +41,40 @@ export const sesEvents = pgTable(
     occurredAt: timestamp("occurred_at", { withTimezone: true }),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /**
+     * A digest of the event type, SES message id, recipients and SES timestamp or feedback id
+     * (lib/feedback/events.ts, eventKey); an event stored without one is its own.
+     */
+    eventKey: text("event_key")
+      .notNull()
+      .$defaultFn(() => `sns:${randomUUID()}`),
+    /** Other SNS MessageIds the same SES event arrived under: counted once, shown as duplicates. */
+    duplicateSnsIds: text("duplicate_sns_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    /** Failed applies so far; the applier retries after `apply_after`, then parks the event. */
+    applyAttempts: smallint("apply_attempts").notNull().default(0),
+    applyAfter: timestamp("apply_after", { withTimezone: true }).notNull().defaultNow(),
+    applyError: text("apply_error"),
+    /** Given up on after the last attempt: shown to operators with its error until one retries it. */
+    parkedAt: timestamp("parked_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("ses_events_sns_message_id_key").on(t.snsMessageId),
+    uniqueIndex("ses_events_event_key").on(t.eventKey),
+    index("ses_events_sns_message_id_idx").on(t.snsMessageId),
+    // What the applier claims, oldest first: only events still to apply are in it.
+    index("ses_events_pending_idx")
+      .on(t.id)
+      .where(sql`${t.appliedAt} is null and ${t.parkedAt} is null`),
+    index("ses_events_parked_idx")
+      .on(t.id)
+      .where(sql`${t.parkedAt} is not null`),
+    // The operator panel's count of copies that arrived under another SNS MessageId.
+    index("ses_events_duplicates_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.duplicateSnsIds} <> '{}'::text[]`),
     index("ses_events_ses_message_id_idx").on(t.sesMessageId),
     index("ses_events_orphans_idx")
       .on(t.receivedAt)

@@ -29,6 +29,7 @@ describe("parseSesEvent", () => {
       recipients: ["recipient@example.com"],
       bounceType: "Permanent",
       bounceSubType: "General",
+      feedbackId: "01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000",
       tags: expect.objectContaining({
         outbox_id: ["42"],
         tenant: ["t-1"],

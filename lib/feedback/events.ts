@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { normaliseAddress } from "@/lib/address/normalise";
 
 /**
@@ -16,6 +17,8 @@ export type ParsedSesEvent = {
   recipients: string[];
   bounceType: string | null;
   bounceSubType: string | null;
+  /** SES's own id of a bounce or complaint report. */
+  feedbackId: string | null;
   /** Our EmailTags (and SES's own), as SES reports them. */
   tags: Record<string, string[]>;
 };
@@ -56,6 +59,27 @@ function tagsOf(mail: Json): Record<string, string[]> {
   return out;
 }
 
+/** What an event type means here, for `eventType` and `notificationType` alike. */
+export const kindOf = (type: string): SesEventKind => KINDS[type.toLowerCase()] ?? "other";
+
+/**
+ * The SES event's own identity, whichever SNS message carried it: its kind, SES message id,
+ * recipients and SES's feedback id (bounces, complaints) or timestamp. The same event published
+ * through a configuration set and through identity notifications, or to a topic subscribed twice,
+ * has one key. An event we cannot identify (no message id, a kind we do not act on) keeps its SNS
+ * MessageId as its identity, so nothing distinct is ever merged. Hashed: recipients can be many.
+ */
+export function eventKey(event: ParsedSesEvent, snsMessageId: string): string {
+  if (!event.sesMessageId || event.kind === "other") return `sns:${snsMessageId}`;
+  const identity = [
+    event.kind,
+    event.sesMessageId,
+    [...new Set(event.recipients.map((r) => r.toLowerCase()))].sort().join(","),
+    event.feedbackId ?? event.occurredAt?.toISOString() ?? "",
+  ].join("\n");
+  return `ses:${createHash("sha256").update(identity).digest("base64url")}`;
+}
+
 export function parseSesEvent(
   messageText: string,
 ): { ok: true; event: ParsedSesEvent; payload: Json } | { ok: false; error: string } {
@@ -73,7 +97,7 @@ export function parseSesEvent(
   if (!type) {
     return { ok: false, error: "The SES event has neither eventType nor notificationType." };
   }
-  const kind = KINDS[type.toLowerCase()] ?? "other";
+  const kind = kindOf(type);
   const mail = obj(payload.mail);
   const event: ParsedSesEvent = {
     type,
@@ -83,6 +107,7 @@ export function parseSesEvent(
     recipients: [],
     bounceType: null,
     bounceSubType: null,
+    feedbackId: null,
     tags: tagsOf(mail),
   };
   switch (kind) {
@@ -91,12 +116,14 @@ export function parseSesEvent(
       event.recipients = addresses(b.bouncedRecipients, "emailAddress");
       event.bounceType = str(b.bounceType);
       event.bounceSubType = str(b.bounceSubType);
+      event.feedbackId = str(b.feedbackId);
       event.occurredAt = date(b.timestamp) ?? event.occurredAt;
       break;
     }
     case "complaint": {
       const c = obj(payload.complaint);
       event.recipients = addresses(c.complainedRecipients, "emailAddress");
+      event.feedbackId = str(c.feedbackId);
       event.occurredAt = date(c.timestamp) ?? event.occurredAt;
       break;
     }

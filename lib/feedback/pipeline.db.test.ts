@@ -15,6 +15,7 @@ import {
 } from "@/sim/feedback-simulator";
 import { makeTenant } from "@/test/factories";
 import { DEAD_DOMAIN, dispatcherOptions, localSesTransport } from "@/test/mail";
+import { applyPending } from "./applier";
 import { SnsVerifier } from "./sns";
 import { handleSesWebhook, type WebhookDeps } from "./webhook";
 
@@ -113,6 +114,7 @@ describe("the whole feedback loop", () => {
       while ((await dispatchOnce(options)).claimed > 0);
       await new Promise((r) => setTimeout(r, 1_100)); // local SES stamps whole seconds
       await simulator.tick();
+      await applyPending(db);
       await db
         .update(outboundEmails)
         .set({ nextAttemptAt: new Date() })

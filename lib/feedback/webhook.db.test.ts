@@ -16,7 +16,7 @@ import {
 import { enqueue } from "@/lib/mail/outbox";
 import { makeTenant, makeUser } from "@/test/factories";
 import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
-import { NO_TENANT } from "./ingest";
+import { NO_TENANT } from "@/lib/health/rollup";
 import {
   eventBounce,
   eventComplaint,
@@ -25,6 +25,7 @@ import {
   notificationDelivery,
 } from "@/test/fixtures/ses";
 import { signSnsMessage } from "@/sim/sns-signing";
+import { applyPending } from "./applier";
 import { SnsVerifier, type SnsMessage } from "./sns";
 import { handleSesWebhook, type WebhookDeps } from "./webhook";
 
@@ -168,6 +169,7 @@ describe("handleSesWebhook: ingestion", () => {
     for (let i = 0; i < 3; i++) {
       expect((await handleSesWebhook(body, deps)).status).toBe(200);
     }
+    await applyPending(db);
     const snsId = (JSON.parse(body) as SnsMessage).MessageId;
     expect(await db.select().from(sesEvents).where(eq(sesEvents.snsMessageId, snsId))).toHaveLength(
       1,
@@ -198,6 +200,7 @@ describe("handleSesWebhook: ingestion", () => {
   it("never moves a mail backward: a Delivery after a Bounce changes nothing", async () => {
     const m = await sentMail();
     await handleSesWebhook(notification(eventBounce({ id: m.sesMessageId, to: [m.to] })), deps);
+    await applyPending(db);
     expect(
       (
         await handleSesWebhook(
@@ -206,6 +209,7 @@ describe("handleSesWebhook: ingestion", () => {
         )
       ).status,
     ).toBe(200);
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("bounced");
     const [member] = await db.select().from(users).where(eq(users.id, m.member.id));
     expect(member!.emailStatus).toBe("bounced");
@@ -218,6 +222,7 @@ describe("handleSesWebhook: ingestion", () => {
       notification(eventBounce({ id: m.sesMessageId, to: [m.to, bystander], bounced: [m.to] })),
       deps,
     );
+    await applyPending(db);
     expect(
       await db.select().from(suppressions).where(eq(suppressions.address, bystander)),
     ).toHaveLength(0);
@@ -234,6 +239,7 @@ describe("handleSesWebhook: ingestion", () => {
       ),
       deps,
     );
+    await applyPending(db);
     expect(await mailRow(m.id)).toMatchObject({
       status: "sent",
       reason: "soft_bounce:MailboxFull",
@@ -249,6 +255,7 @@ describe("handleSesWebhook: ingestion", () => {
       notification(notificationDelivery({ id: m.sesMessageId, to: [m.to] }), {}, "1"),
       deps,
     );
+    await applyPending(db);
     expect(await mailRow(m.id)).toMatchObject({ status: "delivered", confirmBy: null });
     const [member] = await db.select().from(users).where(eq(users.id, m.member.id));
     expect(member!.emailStatus).toBe("ok");
@@ -266,6 +273,7 @@ describe("handleSesWebhook: ingestion", () => {
   it("suppresses a complainer and marks the member", async () => {
     const m = await sentMail();
     await handleSesWebhook(notification(eventComplaint({ id: m.sesMessageId, to: [m.to] })), deps);
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("complained");
     const [member] = await db.select().from(users).where(eq(users.id, m.member.id));
     expect(member!.emailStatus).toBe("complained");
@@ -280,12 +288,14 @@ describe("handleSesWebhook: ingestion", () => {
       notification(notificationBounce({ id: m.sesMessageId, to: [m.to] })),
       deps,
     );
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("bounced");
   });
 
   it("leaves transactional mail out of the tenant's window and breaker", async () => {
     const m = await sentMail({ lane: "transactional" });
     await handleSesWebhook(notification(eventBounce({ id: m.sesMessageId, to: [m.to] })), deps);
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("bounced");
     expect(
       await db.select().from(tenantMailState).where(eq(tenantMailState.tenantId, m.tenant.id)),
@@ -299,6 +309,7 @@ describe("handleSesWebhook: ingestion", () => {
       status: 200,
       body: { status: "recorded" },
     });
+    await applyPending(db);
     const [event] = await db
       .select()
       .from(sesEvents)
@@ -321,6 +332,7 @@ describe("handleSesWebhook: ingestion", () => {
     const event = eventDelivery({ id: m.sesMessageId, to: [m.to] });
     event.mail.tags.outbox_id = [String(m.id)];
     await handleSesWebhook(notification(event), deps);
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("delivered");
   });
 
@@ -340,6 +352,7 @@ describe("handleSesWebhook: ingestion", () => {
       status: 200,
       body: { status: "recorded" },
     });
+    await applyPending(db);
     expect((await mailRow(m.id)).status).toBe("bounced");
   });
 });

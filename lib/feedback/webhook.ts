@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { sql } from "drizzle-orm";
 import { parseSesEvent } from "./events";
-import { ingestSesEvent } from "./ingest";
+import { receiveSesEvent } from "./receive";
 import { isValidSnsActionUrl, parseSnsEnvelope, type SnsVerifier } from "./sns";
 
 /** SNS messages are at most 256 KB. */
@@ -27,8 +27,9 @@ async function defaultConfirm(url: string) {
 
 /**
  * Verify first, parse after: the envelope, the topic allow-list, the certificate URL and the
- * signature, then the message. 200 only once the event is committed; 500 when the database fails,
- * so SNS retries; 503 when the certificate could not be fetched (also retried).
+ * signature, then the message. 200 only once the event is stored (one statement; the feedback
+ * applier does the rest); 500 when the database fails, so SNS retries; 503 when the certificate
+ * could not be fetched (also retried).
  */
 export async function handleSesWebhook(body: string, deps: WebhookDeps): Promise<WebhookAnswer> {
   const log = deps.log ?? ((m: string) => console.warn(`[ses-webhook] ${m}`));
@@ -76,11 +77,11 @@ export async function handleSesWebhook(body: string, deps: WebhookDeps): Promise
     }
     const parsed = parseSesEvent(message.Message);
     if (!parsed.ok) return answer(400, { error: parsed.error });
-    const result = await ingestSesEvent(deps.db, {
+    const result = await receiveSesEvent(deps.db, {
       snsMessageId: message.MessageId,
       topicArn: message.TopicArn,
       event: parsed.event,
-      payload: parsed.payload,
+      message: message.Message,
     });
     return answer(200, { status: result.status });
   } catch (error) {

@@ -52,31 +52,64 @@ export async function readTenantState(db: Executor, tenantId: string): Promise<T
   };
 }
 
-/** Applies one resolved bulk outcome under a row lock, so concurrent events never lose an update. */
-export async function recordOutcome(
+/** A resolved (or timed-out) bulk mail of a tenant, as the window and breaker take it. */
+export type TenantOutcome = { tenantId: string; outcome: Outcome; unconfirmed: boolean };
+
+/**
+ * Applies resolved bulk outcomes, in the order given, to each tenant's window and breaker under
+ * row locks (taken in tenant order, so concurrent appliers never deadlock and never lose an update):
+ * one read and one write for all the tenants of a batch. A tenant whose breaker opens here gets its
+ * one alert.
+ */
+export async function recordOutcomes(
   tx: Executor,
-  tenantId: string,
-  outcome: Outcome,
-  unconfirmed = true,
-): Promise<TenantHealth> {
-  let [row] = await tx
+  outcomes: readonly TenantOutcome[],
+): Promise<Map<string, TenantHealth>> {
+  if (outcomes.length === 0) return new Map();
+  const tenantIds = [...new Set(outcomes.map((o) => o.tenantId))].sort();
+  const initial = initialHealth();
+  await tx
+    .insert(tenantMailState)
+    .values(tenantIds.map((tenantId) => ({ tenantId, window: initial.window })))
+    .onConflictDoNothing();
+  const rows = await tx
     .select()
     .from(tenantMailState)
-    .where(eq(tenantMailState.tenantId, tenantId))
+    .where(inArray(tenantMailState.tenantId, tenantIds))
+    .orderBy(tenantMailState.tenantId)
     .for("update");
-  if (!row) {
-    await loadTenantHealth(tx, [tenantId]);
-    [row] = await tx
-      .select()
-      .from(tenantMailState)
-      .where(eq(tenantMailState.tenantId, tenantId))
-      .for("update");
+  const before = new Map(rows.map((r) => [r.tenantId, toHealth(r)]));
+  const after = new Map(before);
+  for (const o of outcomes) {
+    after.set(
+      o.tenantId,
+      applyOutcome(after.get(o.tenantId)!, o.outcome, undefined, o.unconfirmed),
+    );
   }
-  const before = toHealth(row!);
-  const after = applyOutcome(before, outcome, undefined, unconfirmed);
-  await saveHealth(tx, tenantId, after, before.breaker !== after.breaker ? "system" : undefined);
-  if (after.breaker === "open" && before.breaker !== "open") {
-    await alertTenantPaused(tx, tenantId, { reason: after.breakerReason ?? "", byOperator: false });
+  const changed = tenantIds.map((id) => ({ id, health: after.get(id)!, was: before.get(id)! }));
+  await tx.execute(sql`
+    update tenant_mail_state s
+       set "window" = x.win, breaker = x.breaker::breaker_state, breaker_reason = x.reason,
+           recent_outcomes = x.recent, updated_at = now(),
+           -- The wall clock, not the transaction's start: see saveHealth.
+           breaker_changed_at = case when x.moved = 1 then clock_timestamp() else s.breaker_changed_at end,
+           breaker_changed_by = case when x.moved = 1 then 'system' else s.breaker_changed_by end
+      -- (postgres.js sends a boolean array as one boolean: the flag travels as 0 or 1)
+      from unnest(${sql.param(changed.map((c) => c.id))}::uuid[],
+                  ${sql.param(changed.map((c) => c.health.window))}::int[],
+                  ${sql.param(changed.map((c) => c.health.breaker))}::text[],
+                  ${sql.param(changed.map((c) => c.health.breakerReason))}::text[],
+                  ${sql.param(changed.map((c) => c.health.recent))}::text[],
+                  ${sql.param(changed.map((c) => (c.health.breaker !== c.was.breaker ? 1 : 0)))}::int[])
+           as x(tenant_id, win, breaker, reason, recent, moved)
+     where s.tenant_id = x.tenant_id`);
+  for (const c of changed) {
+    if (c.health.breaker === "open" && c.was.breaker !== "open") {
+      await alertTenantPaused(tx, c.id, {
+        reason: c.health.breakerReason ?? "",
+        byOperator: false,
+      });
+    }
   }
   return after;
 }

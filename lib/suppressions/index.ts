@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { inList, listValues } from "@/db/in-list";
+import { inList } from "@/db/in-list";
 import type { Suppression } from "@/db/schema";
 import { accountKey, tenantKey } from "./rule";
 
@@ -60,10 +60,42 @@ export async function isSuppressed(
   return (await suppressedAmong(db, tenantId, [address])).get(address.toLowerCase()) ?? null;
 }
 
+export type SuppressionEntry = {
+  /** The tenant whose mail it was, or null for mail that is not ours (the account's list only). */
+  tenantId: string | null;
+  address: string;
+  reason: SuppressionReason;
+  detail: Record<string, unknown>;
+};
+
 /**
- * Suppresses exactly these recipients after a permanent bounce or a complaint: for the account
- * always, and for the tenant when the mail is ours. A repeat changes nothing.
+ * Suppresses these addresses after permanent bounces or complaints, in one statement: for the
+ * account always, and for the tenant when the mail is ours. A repeat changes nothing, and within
+ * one call the first entry for an address wins (the feedback applier passes them in SES's order).
  */
+export async function suppressMany(
+  tx: Executor,
+  entries: readonly SuppressionEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const list = entries.map((e, i) => ({ ...e, address: e.address.toLowerCase(), i }));
+  // Sorted by address, so two writers wait on each other's new rows in one order, never in a circle.
+  list.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
+  await tx.execute(sql`
+    insert into suppressions (scope, tenant_id, address, reason, detail)
+    select s.scope::suppression_scope, s.tenant_id, e.address, e.reason, e.detail
+      from unnest(${sql.param(list.map((e) => e.address))}::text[],
+                  ${sql.param(list.map((e) => e.tenantId))}::uuid[],
+                  ${sql.param(list.map((e) => e.reason))}::text[],
+                  ${sql.param(list.map((e) => JSON.stringify(e.detail)))}::jsonb[])
+           with ordinality as e(address, tenant_id, reason, detail, n)
+     cross join lateral (values ('account', null::uuid), ('tenant', e.tenant_id)) s(scope, tenant_id)
+     where s.scope = 'account' or s.tenant_id is not null
+     order by e.n
+    on conflict do nothing`);
+}
+
+/** Suppresses exactly these recipients of one mail (see `suppressMany`). */
 export async function suppress(
   tx: Executor,
   input: {
@@ -73,13 +105,8 @@ export async function suppress(
     detail: Record<string, unknown>;
   },
 ): Promise<void> {
-  if (input.addresses.length === 0) return;
-  const addresses = lowered(input.addresses);
-  await tx.execute(sql`
-    insert into suppressions (scope, tenant_id, address, reason, detail)
-    select s.scope::suppression_scope, s.tenant_id, a, ${input.reason}, ${JSON.stringify(input.detail)}::jsonb
-      from (${listValues(addresses, "text")}) as l(a)
-     cross join (values ('account', null::uuid), ('tenant', ${input.tenantId}::uuid)) s(scope, tenant_id)
-     where s.scope = 'account' or s.tenant_id is not null
-    on conflict do nothing`);
+  await suppressMany(
+    tx,
+    lowered(input.addresses).map((address) => ({ ...input, address })),
+  );
 }

@@ -1,6 +1,7 @@
 /** What SES's feedback does to a mail: finds it, and moves it forward (never back). */
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { inList } from "@/db/in-list";
 import type { MailStatus, OutboundEmail } from "@/db/schema";
 import { movesForward } from "./states";
 
@@ -12,36 +13,59 @@ export type MailForEvent = Pick<
   unconfirmed: boolean;
 };
 
+/** Which mail an event is about: SES's message id, and our outbox id from its tags when it has one. */
+export type MailRef = { sesMessageId: string; outboxTag: number | null };
+
+const refKey = (ref: MailRef) => `${ref.sesMessageId} ${ref.outboxTag ?? ""}`;
+
 /**
- * The mail an SES event is about, locked for the event's transaction. Our outbox id rides along in
- * the tags: it picks the right row if a message id repeats, and finds the mail when SES's event
- * beats the dispatcher's own record of the send.
+ * The mails a batch of events is about, locked for the batch's transaction (in id order, so two
+ * appliers never wait on each other in a circle), keyed by `mailKey(ref)`. Our outbox id rides
+ * along in the tags: it picks the right row if a message id repeats, and finds the mail when SES's
+ * event beats the dispatcher's own record of the send.
  */
-export async function findMailForEvent(
+export async function lockMailsForEvents(
   tx: Executor,
-  sesMessageId: string | null,
-  outboxTag: number | null,
-): Promise<MailForEvent | null> {
-  if (!sesMessageId) return null;
-  const outboxId = outboxTag ?? -1;
-  const columns = sql`id, tenant_id as "tenantId", category, lane, status, reason,
-                      confirm_by is not null as unconfirmed`;
+  refs: readonly MailRef[],
+): Promise<Map<string, MailForEvent>> {
+  const unique = [...new Map(refs.map((r) => [refKey(r), r])).values()];
+  if (unique.length === 0) return new Map();
+  // By message id (an index lookup each), else by the tag for a row still being sent.
+  const found = await tx.execute<{ ses: string; tag: string | null; id: string }>(sql`
+    with ref as (
+      select * from unnest(${sql.param(unique.map((r) => r.sesMessageId))}::text[],
+                           ${sql.param(unique.map((r) => r.outboxTag ?? -1))}::bigint[]) as r(ses, tag)
+    ), by_ses as (
+      select distinct on (r.ses, r.tag) r.ses, r.tag, o.id
+        from ref r join outbound_emails o on o.ses_message_id = r.ses
+       order by r.ses, r.tag, (o.id = r.tag) desc, o.id
+    )
+    select ses, tag, id from by_ses
+    union all
+    select r.ses, r.tag, o.id
+      from ref r join outbound_emails o
+        on o.id = r.tag and o.status = 'sending' and o.ses_message_id is null
+     where not exists (select 1 from by_ses b where b.ses = r.ses and b.tag = r.tag)`);
+  if (found.length === 0) return new Map();
+  const ids = [...new Set(found.map((f) => Number(f.id)))];
   type Row = Omit<MailForEvent, "id"> & { id: number | string };
-  const mail = (rows: Row[]) => (rows[0] ? { ...rows[0], id: Number(rows[0].id) } : null);
-  // Two index lookups rather than one OR, which would scan the table.
-  const bySes = await tx.execute<Row>(sql`
-    select ${columns} from outbound_emails
-     where ses_message_id = ${sesMessageId}
-     order by (id = ${outboxId}) desc, id
-     limit 1
-     for update`);
-  if (bySes[0] || outboxId < 0) return mail([...bySes]);
-  const byTag = await tx.execute<Row>(sql`
-    select ${columns} from outbound_emails
-     where id = ${outboxId} and status = 'sending' and ses_message_id is null
-     for update`);
-  return mail([...byTag]);
+  const rows = await tx.execute<Row>(sql`
+    select id, tenant_id as "tenantId", category, lane, status, reason,
+           confirm_by is not null as unconfirmed
+      from outbound_emails where ${inList(sql.raw("id"), ids, "bigint")}
+     order by id
+       for update`);
+  const byId = new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]));
+  const mails = new Map<string, MailForEvent>();
+  for (const f of found) {
+    const mail = byId.get(Number(f.id));
+    const tag = Number(f.tag);
+    if (mail) mails.set(refKey({ sesMessageId: f.ses, outboxTag: tag < 0 ? null : tag }), mail);
+  }
+  return mails;
 }
+
+export const mailKey = refKey;
 
 export type SesOutcome =
   | { kind: "delivered" }
@@ -75,20 +99,23 @@ export function sesTransition(mail: MailForEvent, outcome: SesOutcome): SesTrans
   return { status: outcome.kind, reason, moved: true };
 }
 
-/** Writes a transition worked out by `sesTransition`. */
-export async function applySesTransition(
+/**
+ * Writes the transitions worked out by `sesTransition`, one per mail (a batch's events for one mail
+ * folded in SES's order): the mails must be locked by `lockMailsForEvents` in the same transaction.
+ */
+export async function applySesTransitions(
   tx: Executor,
-  mailId: number,
-  transition: SesTransition,
+  moves: readonly { mailId: number; transition: SesTransition }[],
 ): Promise<void> {
-  if (transition.status === null) {
-    await tx.execute(sql`
-      update outbound_emails set reason = ${transition.reason}, updated_at = now() where id = ${mailId}`);
-    return;
-  }
+  if (moves.length === 0) return;
   await tx.execute(sql`
-    update outbound_emails
-       set status = ${transition.status}, confirm_by = null, resolved_at = now(), updated_at = now(),
-           reason = ${transition.reason}
-     where id = ${mailId}`);
+    update outbound_emails o
+       set status = coalesce(m.status::mail_status, o.status), reason = m.reason,
+           confirm_by = case when m.status is null then o.confirm_by end,
+           resolved_at = case when m.status is null then o.resolved_at else now() end,
+           updated_at = now()
+      from unnest(${sql.param(moves.map((m) => m.mailId))}::bigint[],
+                  ${sql.param(moves.map((m) => m.transition.status))}::text[],
+                  ${sql.param(moves.map((m) => m.transition.reason))}::text[]) as m(id, status, reason)
+     where o.id = m.id`);
 }

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { eventKey, type ParsedSesEvent } from "./events";
+
+/** The channel the webhook notifies and every feedback applier listens on. */
+export const FEEDBACK_CHANNEL = "sendwell_feedback";
+
+export type ReceiveResult = { status: "recorded" | "duplicate" };
+
+/**
+ * Stores one SES event, unapplied, in one statement: the webhook's whole write, so SNS gets its 200
+ * as soon as the event is durable, however slow applying it is. A repeat (the same SES event under
+ * the same or another SNS MessageId) adds nothing; a copy under another MessageId is noted in
+ * `duplicate_sns_ids`. A new event wakes the appliers (NOTIFY is delivered at commit).
+ */
+export async function receiveSesEvent(
+  db: Executor,
+  input: { snsMessageId: string; topicArn: string; event: ParsedSesEvent; message: string },
+): Promise<ReceiveResult> {
+  const { event } = input;
+  const [row] = await db.execute<{ fresh: boolean }>(sql`
+    with stored as (
+      insert into ses_events (sns_message_id, topic_arn, event_type, ses_message_id, recipients,
+                              bounce_type, bounce_sub_type, occurred_at, payload, event_key)
+      values (${input.snsMessageId}, ${input.topicArn}, ${event.type}, ${event.sesMessageId},
+              ${sql.param(event.recipients)}::text[], ${event.bounceType}, ${event.bounceSubType},
+              ${event.occurredAt?.toISOString() ?? null}, ${input.message}::jsonb,
+              ${eventKey(event, input.snsMessageId)})
+      on conflict (event_key) do update
+         set duplicate_sns_ids = ses_events.duplicate_sns_ids || excluded.sns_message_id
+       where ses_events.sns_message_id <> excluded.sns_message_id
+         and not excluded.sns_message_id = any(ses_events.duplicate_sns_ids)
+      returning (xmax = 0) as fresh
+    )
+    select fresh, case when fresh then pg_notify(${FEEDBACK_CHANNEL}, '') end from stored`);
+  return { status: row?.fresh ? "recorded" : "duplicate" };
+}
