@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSesEvent } from "./events";
+import { eventKey, parseSesEvent } from "./events";
 import {
   eventBounce,
   eventComplaint,
@@ -115,5 +115,47 @@ describe("parseSesEvent", () => {
       ok: false,
       error: "The SES event has neither eventType nor notificationType.",
     });
+  });
+});
+
+describe("eventKey", () => {
+  const key = (payload: unknown, sns = "sns-1") => eventKey(parse(payload), sns);
+
+  it("is the SES event's identity, whichever SNS message and format carried it", () => {
+    expect(key(eventBounce(), "sns-1")).toBe(key(eventBounce(), "sns-2"));
+    expect(key(eventBounce())).toBe(key(notificationBounce()));
+    expect(key(eventComplaint())).toBe(key(notificationComplaint(), "sns-3"));
+    expect(key(eventDelivery())).toBe(key(notificationDelivery(), "sns-4"));
+    // Recipients in another order or case are the same recipients.
+    expect(key(eventDelivery({ to: ["a@example.com", "b@example.com"] }))).toBe(
+      key(eventDelivery({ to: ["B@example.com", "a@example.com"] })),
+    );
+  });
+
+  it("tells apart events of another kind, mail, recipient, report or time", () => {
+    const keys = [
+      key(eventBounce()),
+      key(eventComplaint()),
+      key(eventDelivery()),
+      key(eventSend()),
+      key(eventReject()),
+      key(eventDeliveryDelay()),
+      key(eventBounce({ id: "another-message" })),
+      key(eventBounce({ to: ["other@example.com"] })),
+      key({ ...eventBounce(), bounce: { ...eventBounce().bounce, feedbackId: "another-report" } }),
+      key({
+        ...eventDelivery(),
+        delivery: { ...eventDelivery().delivery, timestamp: "2016-10-19T23:21:05.000Z" },
+      }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.every((k) => /^ses:[\w-]{43}$/.test(k))).toBe(true);
+  });
+
+  it("keeps the SNS MessageId as the identity of an event it cannot identify", () => {
+    const noMessageId = eventBounce();
+    (noMessageId.mail as { messageId?: string }).messageId = undefined;
+    expect(key(noMessageId, "sns-9")).toBe("sns:sns-9");
+    expect(key({ eventType: "Open", mail: eventDelivery().mail }, "sns-10")).toBe("sns:sns-10");
   });
 });

@@ -13,8 +13,7 @@ import {
   tenantMailState,
   users,
 } from "@/db/schema";
-import { enqueue } from "@/lib/mail/outbox";
-import { makeTenant, makeUser } from "@/test/factories";
+import { CERT_URL, mailRow, sentMail, signedNotification } from "@/test/feedback";
 import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
 import { NO_TENANT } from "@/lib/health/rollup";
 import {
@@ -29,8 +28,6 @@ import { applyPending } from "./applier";
 import { SnsVerifier, type SnsMessage } from "./sns";
 import { handleSesWebhook, type WebhookDeps } from "./webhook";
 
-const CERT_URL =
-  "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem";
 let keys: { privateKeyPem: string; certPem: string };
 let deps: WebhookDeps;
 
@@ -45,64 +42,11 @@ beforeAll(async () => {
   };
 });
 
-function notification(
+const notification = (
   payload: unknown,
   overrides: Partial<SnsMessage> = {},
   version: "1" | "2" = "2",
-): string {
-  return JSON.stringify(
-    signSnsMessage(
-      {
-        Type: "Notification",
-        MessageId: overrides.MessageId ?? randomUUID(),
-        TopicArn: overrides.TopicArn ?? SIMULATOR_TOPIC_ARN,
-        Message: JSON.stringify(payload),
-        Timestamp: new Date().toISOString(),
-        SigningCertURL: overrides.SigningCertURL ?? CERT_URL,
-      },
-      version,
-      keys.privateKeyPem,
-    ),
-  );
-}
-
-/** A sent mail of a tenant with a member at `to`, as the dispatcher leaves it. */
-async function sentMail(opts: { to?: string; lane?: "bulk" | "transactional" } = {}) {
-  const tenant = await makeTenant();
-  const to = opts.to ?? `m.${randomBytes(4).toString("hex")}@example.com`;
-  const member = await makeUser({ tenantId: tenant.id, email: to, emailStatus: "unchecked" });
-  const sesMessageId = `ses-${randomUUID()}`;
-  const { id } = await db.transaction((tx) =>
-    opts.lane === "transactional"
-      ? enqueue(tx, {
-          tenantId: tenant.id,
-          memberId: member.id,
-          category: "login_code",
-          to,
-          params: { memberName: "M", code: "ABC123" },
-        })
-      : enqueue(tx, {
-          tenantId: tenant.id,
-          memberId: member.id,
-          category: "announcement",
-          to,
-          params: { subject: "S", body: "B" },
-        }),
-  );
-  await db
-    .update(outboundEmails)
-    .set({
-      status: "sent",
-      sesMessageId,
-      sentAt: new Date(),
-      confirmBy: new Date(Date.now() + 1_800_000),
-    })
-    .where(eq(outboundEmails.id, id));
-  return { tenant, member, to, sesMessageId, id };
-}
-
-const mailRow = async (id: number) =>
-  (await db.select().from(outboundEmails).where(eq(outboundEmails.id, id)))[0]!;
+) => signedNotification(keys.privateKeyPem, payload, overrides, version);
 
 describe("handleSesWebhook: refusals", () => {
   it("answers 400 to a body that is not an SNS message", async () => {
