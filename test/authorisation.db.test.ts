@@ -290,6 +290,27 @@ async function setBulkStop(stopped: boolean) {
       : { bulkStoppedAt: null },
   );
 }
+/** An SES event the applier gave up on, as an operator finds it on the panel. */
+async function parkedEvent(): Promise<number> {
+  const [event] = await db
+    .insert(sesEvents)
+    .values({
+      snsMessageId: randomUUID(),
+      topicArn: "t",
+      eventType: "Bounce",
+      payload: {},
+      applyAttempts: 5,
+      applyError: "Set by the test.",
+      parkedAt: new Date(),
+    })
+    .returning({ id: sesEvents.id });
+  lastParked.id = event!.id;
+  return event!.id;
+}
+const lastParked = { id: 0 };
+const isParked = async (id: number) =>
+  (await db.select({ at: sesEvents.parkedAt }).from(sesEvents).where(eq(sesEvents.id, id)))[0]
+    ?.at != null;
 const bulkStopped = async () =>
   (await db.select({ at: accountMailState.bulkStoppedAt }).from(accountMailState))[0]?.at != null;
 const nameOf = async (id: string) =>
@@ -684,6 +705,17 @@ const REGISTRY: Entry[] = [
     },
     succeeded: async (answer) => ok(answer) && !(await bulkStopped()),
     untouched: () => bulkStopped(),
+  },
+  {
+    file: "ops/actions.ts",
+    name: "retryParkedFeedback",
+    who: "operator",
+    call: async () => {
+      const eventId = await parkedEvent();
+      return action("ops/actions.ts", "retryParkedFeedback")(null, form({ eventId }));
+    },
+    succeeded: async (answer) => ok(answer) && !(await isParked(lastParked.id)),
+    untouched: () => isParked(lastParked.id),
   },
   {
     file: "ops/tenants/[slug]/actions.ts",

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { retryParkedEvent } from "@/lib/feedback/applier";
 import { resumeAllBulk, stopAllBulk } from "@/lib/health/control";
 import { operatorAction } from "@/lib/web/action";
 
@@ -22,3 +23,19 @@ export const resumeBulk = operatorAction(z.object({}), async (_input, actor) => 
     message: `Bulk mail resumed: ${released.toLocaleString("en")} held ${released === 1 ? "mail is" : "mails are"} due now.`,
   };
 });
+
+/** A parked SES event (its apply kept failing) is tried again, after the operator fixed the cause. */
+export const retryParkedFeedback = operatorAction(
+  z.object({ eventId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
+  async (input, actor) => {
+    if (!(await retryParkedEvent(input.eventId, actor))) {
+      return {
+        ok: false,
+        message:
+          "That event is not parked any more: it was applied or tried again already. Refresh the page to see where it is.",
+      };
+    }
+    revalidatePath("/ops");
+    return { ok: true, message: "The event is due again: the applier tries it now." };
+  },
+);

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { Badge, type Tone } from "@/components/badge";
 import { ConfirmAction } from "@/components/confirm-action";
 import { RateChart } from "@/components/health/charts";
+import { FeedbackApplierCard } from "@/components/health/feedback-applier";
 import { Shell } from "@/components/shell";
 import { Alert, Card, stacked } from "@/components/ui";
+import { applierBacklog, applierVerdict, parkedEvents } from "@/lib/feedback/applier";
 import { unsubscribedTopics } from "@/lib/feedback/status";
 import { accountView } from "@/lib/health/account-view";
 import { ACCOUNT_LINES, percent, SES_LINES, type JudgedRate } from "@/lib/health/judge";
@@ -17,7 +19,7 @@ import {
 import { operatorNav } from "@/lib/tenants/nav";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorLogout } from "../login/actions";
-import { resumeBulk, stopBulk } from "./actions";
+import { resumeBulk, retryParkedFeedback, stopBulk } from "./actions";
 
 export const metadata: Metadata = { title: "Sending" };
 
@@ -73,12 +75,14 @@ export default async function OperatorSendingPage({
   const actor = await requireOperator();
   const sortParam = (await searchParams).sort;
   const sort: Sort = sortParam && sortParam in SORTS ? (sortParam as Sort) : "share";
-  const [account, series, tenants, feedback, unsubscribed] = await Promise.all([
+  const [account, series, tenants, feedback, unsubscribed, backlog, parked] = await Promise.all([
     accountView(),
     accountRateSeries(72),
     tenantTable(),
     feedbackHealth(),
     unsubscribedTopics(),
+    applierBacklog(),
+    parkedEvents(20),
   ]);
   tenants.sort(SORTS[sort]);
   const [guardTone, guardWord] = GUARD[account.guard.level] ?? ["muted", account.guard.level];
@@ -372,6 +376,12 @@ export default async function OperatorSendingPage({
           </ul>
         )}
       </Card>
+      <FeedbackApplierCard
+        backlog={backlog}
+        verdict={applierVerdict(backlog, new Date())}
+        parked={parked}
+        retry={retryParkedFeedback}
+      />
     </Shell>
   );
 }

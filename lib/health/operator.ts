@@ -167,6 +167,10 @@ export type EventRow = {
   tenantSlug: string | null;
   tenantName: string | null;
   ours: boolean;
+  /** Stored but not applied yet (or parked): which mail it is about is not known yet. */
+  applied: boolean;
+  /** Copies of the same SES event that arrived under other SNS MessageIds. */
+  duplicates: number;
 };
 
 export const EVENT_TYPES = [
@@ -204,10 +208,11 @@ export async function latestEvents(
     select e.id, to_char(e.received_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "receivedAt",
            e.event_type as "eventType", e.bounce_type as "bounceType",
            e.bounce_sub_type as "bounceSubType", e.recipients, t.slug as "tenantSlug",
-           t.name as "tenantName", e.outbound_email_id is not null as ours
+           t.name as "tenantName", e.outbound_email_id is not null as ours,
+           e.applied_at is not null as applied, cardinality(e.duplicate_sns_ids) as duplicates
       from newest n join ses_events e on e.id = n.id left join tenants t on t.id = e.tenant_id
      order by e.id desc`);
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), duplicates: Number(r.duplicates) }));
 }
 
 /** Not one of ours: feedback about mail another sender on the account sent. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, type Database } from "@/db/client";
 import * as schema from "@/db/schema";
 import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
-import { makeTenant } from "@/test/factories";
+import { makeTenant, makeUser } from "@/test/factories";
 import { mailRow, sentMail, signedNotification } from "@/test/feedback";
 import { eventBounce, eventComplaint, eventDelivery } from "@/test/fixtures/ses";
 import { SnsVerifier } from "../sns";
@@ -213,12 +213,19 @@ describe("the feedback applier", () => {
     expect(await applyPending(db)).toMatchObject({ claimed: 0 });
 
     await db.execute(sql`drop trigger refuse_poison on suppressions`);
-    expect(await retryParkedEvent(parked!.id)).toBe(true);
-    expect(await retryParkedEvent(parked!.id)).toBe(false);
+    const operator = { userId: (await makeUser({ tenantId: null, role: "operator" })).id };
+    expect(await retryParkedEvent(parked!.id, operator)).toBe(true);
+    expect(await retryParkedEvent(parked!.id, operator)).toBe(false);
     expect(await applyPending(db)).toMatchObject({ applied: 1 });
     expect((await mailRow(poison.id)).status).toBe("bounced");
     expect(await parkedEvents()).toEqual([]);
-    expect(await retryParkedEvent(parked!.id)).toBe(false);
+    expect(await retryParkedEvent(parked!.id, operator)).toBe(false);
+    const audit = await db.execute<{ action: string; detail: { error: string } }>(
+      sql`select action, detail from audit_log where subject_id = ${String(parked!.id)}`,
+    );
+    expect(audit).toEqual([
+      { action: "feedback.retried", detail: { error: expect.stringContaining("poisoned") } },
+    ]);
   });
 
   it("loses nothing when the app stops between receipt and apply, or mid-batch: the next applier applies it, woken at once", async () => {

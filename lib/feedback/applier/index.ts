@@ -6,4 +6,11 @@
  */
 export { applyBatch, applyPending, type ApplierOptions, type BatchResult } from "./batch";
 export { startApplier, type RunningApplier } from "./loop";
-export { applierBacklog, parkedEvents, retryParkedEvent } from "./parked";
+export {
+  applierBacklog,
+  parkedEvents,
+  retryParkedEvent,
+  type ApplierBacklog,
+  type ParkedEvent,
+} from "./parked";
+export { applierVerdict, ageInWords, type ApplierVerdict } from "./verdict";

@@ -1,6 +1,7 @@
 /** What operators see of the applier (its backlog, parked events) and the one thing they can do. */
 import { sql } from "drizzle-orm";
 import { db as defaultDb, type Executor } from "@/db/client";
+import type { Actor } from "@/lib/auth/actor";
 import { FEEDBACK_CHANNEL } from "../receive";
 
 export type ApplierBacklog = {
@@ -78,17 +79,23 @@ export async function parkedEvents(limit = 20, db: Executor = defaultDb): Promis
 
 /**
  * An operator fixed the cause: the parked event is due again, with fresh attempts, and the appliers
- * are woken. False when it is not parked (applied meanwhile, retried already, or no such event).
+ * are woken; audited. False when it is not parked (applied meanwhile, retried already, no such event).
  */
 export async function retryParkedEvent(
   eventId: number,
+  operator: Pick<Actor, "userId">,
   db: Executor = defaultDb,
 ): Promise<boolean> {
   const rows = await db.execute(sql`
     with retried as (
       update ses_events set parked_at = null, apply_attempts = 0, apply_after = now()
        where id = ${eventId} and parked_at is not null and applied_at is null
-      returning id
+      returning id, apply_error
+    ), audited as (
+      insert into audit_log (actor_id, action, subject_id, detail)
+      select ${operator.userId}::uuid, 'feedback.retried', id::text,
+             jsonb_build_object('error', apply_error)
+        from retried
     )
     select id, pg_notify(${FEEDBACK_CHANNEL}, '') from retried`);
   return rows.length > 0;
