@@ -5,6 +5,7 @@ import { signIn, withDb } from "./support";
 test("an operator sees a parked SES event with its error, tries it again, and the applier applies it @phone", async ({
   page,
 }) => {
+  test.setTimeout(60_000);
   const recipient = `parked.${randomUUID().slice(0, 8)}@example.com`;
   // What the applier leaves after the last failed attempt (the failure itself is the database tests').
   await withDb(

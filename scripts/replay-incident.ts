@@ -24,6 +24,8 @@ const started = performance.now();
 const off = runReplay({ guarded: false, seed });
 const on = runReplay({ guarded: true, seed });
 const cold = runReplay({ guarded: true, seed, tenantHistory: "cold" });
+// What the applier's delay costs: acting at once, and an applier a minute behind.
+const delays = [0, 60].map((applyDelayS) => runReplay({ guarded: true, seed, applyDelayS }));
 const elapsed = (performance.now() - started) / 1000;
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -169,11 +171,18 @@ console.log(
       "; ",
     )}; other tenants' bulk sent within 5 min ${int(cold.otherTenantsBulk.sentWithin5Min)} of ${int(cold.otherTenantsBulk.dueAfterIncident)}.`,
 );
-console.log(`Three runs in ${elapsed.toFixed(1)} s.`);
+const [atOnce, minuteBehind] = delays as [ReplayResult, ReplayResult];
+const effect = (r: ReplayResult) =>
+  `peak ${pct(r.peakRate)}, ${OFFENDER}'s invitations sent / bounced ${int(r.incident.sent)} / ${int(r.incident.bounced)}, transactional delayed ${r.transactional.delayed}`;
+console.log(
+  `Guard on acts on feedback ${on.applyDelayS} s after it arrives (the applier's bound). Applied at once instead: ${effect(atOnce)}. An applier ${minuteBehind.applyDelayS} s behind: ${effect(minuteBehind)}.`,
+);
+console.log(`Five runs in ${elapsed.toFixed(1)} s.`);
 console.log(
   JSON.stringify({
     unguarded_peak: Number(off.peakRate.toFixed(4)),
     guarded_peak: Number(on.peakRate.toFixed(4)),
     transactional_delayed: on.transactional.delayed,
+    apply_delay_s: on.applyDelayS,
   }),
 );

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO, OFFENDER, runReplay, type ReplayOptions } from "./incident-replay";
+import {
+  APPLY_DELAY_S,
+  DEFAULT_SCENARIO,
+  OFFENDER,
+  REPLAY_START,
+  runReplay,
+  type ReplayOptions,
+} from "./incident-replay";
 
 /** A smaller week: 8 tenants, 2 days, 1,200 invitations at 21:00 on day 2. Well under a second a run. */
 const small: Omit<ReplayOptions, "guarded"> = {
@@ -71,5 +78,38 @@ describe("incident replay, small scenario", () => {
     // Polling re-decides held mail every 60 s: more calls, more holds, more snapshots; same mail.
     const same = (r: typeof on) => ({ ...r, guardCalls: 0, holds: {}, guardLevels: {} });
     expect(same(polled)).toEqual(same(on));
+  });
+});
+
+describe("incident replay, with the feedback applier's delay", () => {
+  const byDelay = [0, APPLY_DELAY_S, 30, 120].map((applyDelayS) =>
+    runReplay({ ...small, guarded: true, applyDelayS }),
+  );
+
+  it(`acts on feedback ${APPLY_DELAY_S} s after SES's event by default (the applier's bound); SES acts at once unguarded`, () => {
+    expect(APPLY_DELAY_S).toBe(2);
+    expect(runReplay({ ...small, guarded: true }).applyDelayS).toBe(APPLY_DELAY_S);
+    expect(runReplay({ ...small, guarded: false, applyDelayS: 30 }).applyDelayS).toBe(0);
+  });
+
+  it("opens the breaker only once bounces are applied: never sooner than the delay after the first could arrive", () => {
+    const queued =
+      REPLAY_START + ((small.incident!.day - 1) * 86_400 + small.incident!.hour * 3_600) * 1000;
+    const openedAfterS = byDelay.map(
+      (r) => (Date.parse(r.offender.breakerOpenedAt!) - queued) / 1000,
+    );
+    // SES reports a bounce 3 s after the send at the soonest; the guard hears of it `delay` later.
+    byDelay.forEach((r, i) => expect(openedAfterS[i]).toBeGreaterThanOrEqual(3 + r.applyDelayS));
+    expect(openedAfterS[0]).toBeLessThan(120);
+    expect(byDelay[3]).not.toEqual({ ...byDelay[0], applyDelayS: 120 });
+  });
+
+  it("keeps the account well under the lines, and no transactional mail waits, even a minute or two behind", () => {
+    for (const r of byDelay) {
+      expect(r.peakRate).toBeLessThan(0.02);
+      expect(r.hoursAtOrAbove5).toBe(0);
+      expect(r.transactional.delayed).toBe(0);
+      expect(r.offender.breaker).toBe("open");
+    }
   });
 });

@@ -18,25 +18,26 @@
  *   `tenant_paused` (parked until the breaker changes, see `parkPaused`).
  * - SES feedback: a Delivery 2 s + Exp(6 s) after the send (capped at 60 s), 5% of them slow
  *   (20-120 s), 0.2% never published; a Bounce 3 s + Exp(20 s) (capped at 150 s). Unconfirmed bulk
- *   mail leaves the windows when its event arrives or after 30 minutes ("timeout").
+ *   mail leaves the windows when its event is applied or after 30 minutes ("timeout").
+ * - the webhook stores each event and the feedback applier applies it `applyDelayS` later (2 s):
+ *   only then do our suppressions, windows, breakers and rates (what the guard reads) know of it.
+ *   SES's own rates (what the peaks measure) count a bounce when it happens.
  * - a hard bounce suppresses the address: ours in the guarded run, SES's account-level list in the
  *   unguarded one (SES drops the send and does not count it).
  * - the account rate is SES's: hard bounces among the last 10,000 sends (by send), from the moment
- *   the bounce event arrives; the 24-hour rate uses minute buckets by send time.
+ *   the bounce event arrives; the 24-hour rate uses minute buckets by send time. The guard reads
+ *   the same two rates as applied.
  *
  * Pure: no I/O, no wall clock, no Math.random. Same options, same result.
  */
-import type { MailCategory, MailLane } from "@/db/schema/mail";
-import type { DomainVerdict } from "@/lib/address/domain-verdict";
 import {
   decideAll,
   type BlockReason,
-  type GuardMail,
   type GuardSnapshot,
   type HoldReason,
   type TenantSnapshot,
 } from "@/lib/mail/guard";
-import { MAIL_DEFAULTS } from "@/lib/env";
+import { APPLIER_DEFAULTS, MAIL_DEFAULTS } from "@/lib/env";
 import { accountKey } from "@/lib/suppressions/rule";
 import {
   accountGuard,
@@ -55,30 +56,32 @@ import {
   type Outcome,
   type TenantHealth,
 } from "@/lib/health/window";
+import {
+  DEFAULT_SCENARIO,
+  eventDelay,
+  generateTraffic,
+  mulberry32,
+  OFFENDER,
+  ORDINARY_BOUNCE,
+  REPLAY_START,
+  type Mail,
+  type TrafficOptions,
+} from "./incident-traffic";
+
+export {
+  DEFAULT_SCENARIO,
+  generateTraffic,
+  mulberry32,
+  OFFENDER,
+  REPLAY_START,
+  type IncidentOptions,
+} from "./incident-traffic";
 
 // ---------------------------------------------------------------------------------------------
 // Options and result
 
-export type IncidentOptions = {
-  /** 1-based day of the run on which the bulk registration happens. */
-  day: number;
-  /** Hour of that day (virtual clock) at which its invitations are queued, all at once. */
-  hour: number;
-  size: number;
-  /** Share of the registered addresses that are dead: half at dead domains, half dead mailboxes. */
-  deadShare: number;
-};
-
-export type ReplayOptions = {
+export type ReplayOptions = TrafficOptions & {
   guarded: boolean;
-  seed?: number;
-  tenants?: number;
-  days?: number;
-  incident?: IncidentOptions;
-  /** SES MaxSendRate, mails per second; the dispatcher ticks once per virtual second. */
-  sendRate?: number;
-  /** Multiplies the ordinary traffic (1 = a few hundred to a few thousand mails per tenant per day). */
-  volume?: number;
   /**
    * Mail the guard holds with `tenant_paused` waits until that tenant's breaker changes instead of
    * being re-decided every 60 s (see `park` below). On by default: the result is the same, and the
@@ -92,21 +95,13 @@ export type ReplayOptions = {
    * deployed to existing customers.
    */
   tenantHistory?: "warm" | "cold";
+  /**
+   * Seconds from SES's event reaching the webhook to the applier having applied it (guarded run).
+   * Until then the guard, windows and breakers do not know of it; SES's own rates do.
+   */
+  applyDelayS?: number;
 };
 
-export const DEFAULT_SCENARIO = {
-  seed: 20_240_607,
-  tenants: 20,
-  days: 7,
-  incident: { day: 3, hour: 10, size: 5_000, deadShare: 0.4 },
-  sendRate: 14,
-  volume: 1,
-} as const satisfies Omit<Required<ReplayOptions>, "guarded" | "parkPaused" | "tenantHistory">;
-
-/** The virtual clock starts on a Monday at midnight. */
-export const REPLAY_START = Date.UTC(2025, 8, 1);
-/** The offending tenant is always the seventh one. */
-export const OFFENDER = "t07";
 export const TRANSACTIONAL_DELAY_LIMIT_S = 60;
 export const INVITATION_HELD_AFTER_S = 3_600;
 /** The runtime's own numbers: the representative volume, the minimum judged, the dispatcher's. */
@@ -114,12 +109,17 @@ export const MIN_SENDS_FOR_RATE = MIN_JUDGED_VOLUME;
 const REPRESENTATIVE = REPRESENTATIVE_SENDS;
 const CONFIRM_AFTER_S = MAIL_DEFAULTS.confirmAfterMs / 1000;
 const BATCH = MAIL_DEFAULTS.batchSize;
-const ORDINARY_BOUNCE = 0.005;
-const LOST_DELIVERY_EVENT = 0.002;
+/**
+ * The applier's delay: woken by the webhook's notification, or at worst by its fallback poll, then
+ * one batch: within 2 s, the end-to-end bound bench:webhook measures.
+ */
+export const APPLY_DELAY_S = Math.ceil(APPLIER_DEFAULTS.pollMs / 1000) + 1;
 
 export type ReplayResult = {
   guarded: boolean;
   tenantHistory: "warm" | "cold";
+  /** Seconds between an event's arrival and our acting on it (0 unguarded: SES acts itself). */
+  applyDelayS: number;
   seed: number;
   sendRate: number;
   tenants: number;
@@ -171,225 +171,6 @@ export type ReplayResult = {
   timeouts: number;
   guardCalls: number;
 };
-
-// ---------------------------------------------------------------------------------------------
-// Seeded randomness
-
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for a reproducible simulation. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const expo = (u: number, mean: number) => -Math.log(1 - u) * mean;
-
-// ---------------------------------------------------------------------------------------------
-// Traffic
-
-/** 0 live; 1 dead domain; 2 dead mailbox at a live domain; 3 live until this very mail (it bounces). */
-type Fate = 0 | 1 | 2 | 3;
-
-type Mail = {
-  id: number;
-  tenant: number;
-  category: MailCategory;
-  lane: MailLane;
-  /** Virtual second at which the mail is queued. */
-  due: number;
-  guard: GuardMail;
-  fate: Fate;
-  incident: boolean;
-  /** Pre-drawn so both runs see the same SES: delay draw, slow-delivery tail, lost Delivery event. */
-  u: number;
-  slow: boolean;
-  lost: boolean;
-};
-
-type Traffic = {
-  mails: Mail[];
-  tenantIds: string[];
-  domainVerdicts: Map<string, DomainVerdict>;
-  /** Existing members' addresses: delivered to before the replay starts. */
-  confirmed: string[];
-  deadMailboxes: string[];
-  incidentTick: number;
-};
-
-const PROVIDERS = [
-  "mail.example.com",
-  "post.example.net",
-  "inbox.example.org",
-  "webmail.example.jp",
-  "campus.example.ac.jp",
-];
-
-/** Mail per hour of the day, relative: a quiet night, a school-day morning, an evening peak. */
-const HOUR_WEIGHTS = [
-  0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 1.5, 2.5, 3, 2.8, 2.5, 2.2, 2.4, 2.5, 2.3, 2.2, 2.4, 2.8, 3.2,
-  3.3, 2.8, 1.6, 0.7,
-];
-const HOUR_TOTAL = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
-
-function timeOfDay(rng: () => number): number {
-  let x = rng() * HOUR_TOTAL;
-  let hour = 0;
-  while (hour < 23 && x >= HOUR_WEIGHTS[hour]!) x -= HOUR_WEIGHTS[hour++]!;
-  return hour * 3600 + Math.floor(rng() * 3600);
-}
-
-const tenantDomain = (t: number) => `school${String(t + 1).padStart(2, "0")}.example.ac.jp`;
-const memberAddress = (t: number, i: number) =>
-  `m${i}.t${t + 1}@${i % 2 ? tenantDomain(t) : PROVIDERS[i % PROVIDERS.length]}`;
-
-export function generateTraffic(
-  options: Pick<ReplayOptions, "seed" | "tenants" | "days" | "incident" | "volume"> = {},
-): Traffic {
-  const seed = options.seed ?? DEFAULT_SCENARIO.seed;
-  const tenants = options.tenants ?? DEFAULT_SCENARIO.tenants;
-  const days = options.days ?? DEFAULT_SCENARIO.days;
-  const incident = options.incident ?? DEFAULT_SCENARIO.incident;
-  const volume = options.volume ?? DEFAULT_SCENARIO.volume;
-  const rng = mulberry32(seed);
-  const offender = Number(OFFENDER.slice(1)) - 1;
-  const tenantIds = Array.from({ length: tenants }, (_, t) => `t${String(t + 1).padStart(2, "0")}`);
-
-  const raw: Mail[] = [];
-  const push = (
-    tenant: number,
-    category: MailCategory,
-    due: number,
-    address: string,
-    fate: Fate,
-    incidentMail = false,
-  ) => {
-    const lane: MailLane =
-      category === "password_reset" || category === "login_code" ? "transactional" : "bulk";
-    raw.push({
-      id: -1,
-      tenant,
-      category,
-      lane,
-      due,
-      guard: { tenantId: tenantIds[tenant]!, lane, toAddress: address },
-      fate,
-      incident: incidentMail,
-      u: rng(),
-      slow: rng() < 0.05,
-      lost: rng() < LOST_DELIVERY_EVENT,
-    });
-  };
-  const ordinaryFate = (): Fate => (rng() < ORDINARY_BOUNCE ? 3 : 0);
-
-  const confirmed: string[] = [];
-  for (let t = 0; t < tenants; t++) {
-    const members = t === offender ? 3_000 : 1_500 + Math.floor(rng() * 8_500);
-    const addresses = Array.from({ length: members }, (_, i) => memberAddress(t, i));
-    for (const address of addresses) confirmed.push(address);
-    const member = () => addresses[Math.floor(rng() * members)]!;
-    const usesLoginCodes = t === offender || rng() < 0.6;
-    const noticeShare = 0.1 + rng() * 0.2;
-    for (let d = 0; d < days; d++) {
-      const day = d * 86_400;
-      const weekend = d % 7 >= 5;
-      const wf = (weekend ? 0.35 : 1) * volume;
-      // Message notices: a teacher posts to a group; its notices are queued together.
-      const groupShare = 0.01 + rng() * 0.05;
-      const messages = Math.round((noticeShare / groupShare) * wf * (0.7 + rng() * 0.6));
-      for (let k = 0; k < messages; k++) {
-        const at = day + timeOfDay(rng);
-        const group = Math.max(1, Math.round(members * groupShare * (0.5 + rng())));
-        for (let j = 0; j < group; j++) push(t, "message_notice", at, member(), ordinaryFate());
-      }
-      // Announcements: some weekdays, to a segment, in office hours.
-      if (!weekend && rng() < 0.2 * volume) {
-        const at = day + (9 + Math.floor(rng() * 8)) * 3600 + Math.floor(rng() * 3600);
-        const segment = Math.round(members * (0.2 + rng() * 0.3));
-        for (let j = 0; j < segment; j++) push(t, "announcement", at, member(), ordinaryFate());
-      }
-      // Members registered one by one: invitations to new, unconfirmed addresses.
-      const joins = Math.floor(rng() * 20 * wf);
-      for (let j = 0; j < joins; j++) {
-        const address = `new${d}-${j}.t${t + 1}@${j % 2 ? tenantDomain(t) : PROVIDERS[j % PROVIDERS.length]}`;
-        push(t, "invitation", day + timeOfDay(rng), address, ordinaryFate());
-      }
-      // Transactional: what a person just asked for.
-      const resets = Math.round(members * 0.002 * wf * (0.7 + rng() * 0.6));
-      for (let j = 0; j < resets; j++)
-        push(t, "password_reset", day + timeOfDay(rng), member(), ordinaryFate());
-      if (usesLoginCodes) {
-        const codes = Math.round(members * 0.03 * wf * (0.7 + rng() * 0.6));
-        for (let j = 0; j < codes; j++)
-          push(t, "login_code", day + timeOfDay(rng), member(), ordinaryFate());
-      }
-    }
-  }
-
-  // The bulk registration: invitations queued at once, dead addresses spread through the list.
-  const incidentTick = (incident.day - 1) * 86_400 + incident.hour * 3_600;
-  const deadDomains = Array.from({ length: 60 }, (_, k) => `closed-academy${k}.example.com`);
-  const deadDomainCount = Math.round((incident.size * incident.deadShare) / 2);
-  const deadMailboxCount = Math.round(incident.size * incident.deadShare) - deadDomainCount;
-  const registrations: { address: string; fate: Fate }[] = [];
-  for (let j = 0; j < incident.size; j++) {
-    const fate: Fate = j < deadDomainCount ? 1 : j < deadDomainCount + deadMailboxCount ? 2 : 0;
-    const domain =
-      fate === 1
-        ? deadDomains[j % deadDomains.length]!
-        : j % 3
-          ? tenantDomain(offender)
-          : PROVIDERS[j % PROVIDERS.length]!;
-    registrations.push({ address: `reg${j}.t${offender + 1}@${domain}`, fate });
-  }
-  for (let j = registrations.length - 1; j > 0; j--) {
-    const k = Math.floor(rng() * (j + 1));
-    [registrations[j], registrations[k]] = [registrations[k]!, registrations[j]!];
-  }
-  if (incident.size > 0 && offender < tenants) {
-    for (const r of registrations)
-      push(offender, "invitation", incidentTick, r.address, r.fate, true);
-  }
-
-  // Sorted by due time, each burst in its queued order (a numeric key sorts fast and stably).
-  const keys = new Float64Array(raw.length);
-  for (let i = 0; i < raw.length; i++) keys[i] = raw[i]!.due * 2 ** 24 + i;
-  keys.sort();
-  const mails: Mail[] = Array.from(keys, (key, id) => {
-    const mail = raw[key % 2 ** 24] as Mail;
-    mail.id = id;
-    return mail;
-  });
-
-  const domainVerdicts = new Map<string, DomainVerdict>();
-  for (const d of [...PROVIDERS, ...tenantIds.map((_, t) => tenantDomain(t))])
-    domainVerdicts.set(d, { status: "ok", reason: "mx" });
-  // The DNS check knows dead domains (NXDOMAIN); it cannot know a dead mailbox at a live domain.
-  for (const d of deadDomains) domainVerdicts.set(d, { status: "not_found", reason: "nxdomain" });
-
-  return {
-    mails,
-    tenantIds,
-    domainVerdicts,
-    confirmed,
-    deadMailboxes: registrations.filter((r) => r.fate === 2).map((r) => r.address),
-    incidentTick,
-  };
-}
-
-/** SES's feedback delay, seconds after the send: Delivery usually within seconds, some slower. */
-function eventDelay(mail: Mail, bounced: boolean): number {
-  const s = bounced
-    ? Math.min(150, 3 + expo(mail.u, 20))
-    : mail.slow
-      ? 20 + mail.u * 100
-      : Math.min(60, 2 + expo(mail.u, 6));
-  return Math.max(1, Math.ceil(s));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Queues on the virtual clock
@@ -488,17 +269,26 @@ export function runReplay(options: ReplayOptions): ReplayResult {
   let budgetInFlight = 0;
   const parked: number[][] = tenantIds.map(() => []);
 
-  // The account: a ring over the last 10,000 sends, minute buckets for the last 24 hours.
+  // The account: a ring over the last 10,000 sends, minute buckets for the last 24 hours. Twice:
+  // SES's own count (what the peaks measure) and ours, which the guard reads and the applier
+  // updates `applyDelay` later.
   const ringBounced = new Uint8Array(REPRESENTATIVE);
+  const ringKnown = new Uint8Array(REPRESENTATIVE);
   let ringBounces = 0;
+  let knownBounces = 0;
   let sends = 0;
   let hardBounces = 0;
   const minutes = Math.ceil(end / 60) + 1;
   const minuteSends = new Int32Array(minutes);
   const minuteBounces = new Int32Array(minutes);
+  const minuteKnown = new Int32Array(minutes);
   let daySends = 0;
   let dayBounces = 0;
+  let dayKnown = 0;
   let dayLow = 0;
+  /** Events SES has sent that the applier applies this many seconds later (guarded: ours; SES's list acts at once). */
+  const applyDelay = guarded ? (options.applyDelayS ?? APPLY_DELAY_S) : 0;
+  const applies: (number[] | undefined)[] = [];
 
   // SES feedback and confirm-by timeouts, bucketed by the second they arrive: id*2 (+1 = timeout).
   const events: (number[] | undefined)[] = [];
@@ -513,6 +303,7 @@ export function runReplay(options: ReplayOptions): ReplayResult {
   const result: ReplayResult = {
     guarded,
     tenantHistory: history,
+    applyDelayS: applyDelay,
     seed,
     sendRate,
     tenants,
@@ -584,6 +375,10 @@ export function runReplay(options: ReplayOptions): ReplayResult {
       ringBounced[slot] = 0;
       ringBounces--;
     }
+    if (ringKnown[slot]) {
+      ringKnown[slot] = 0;
+      knownBounces--;
+    }
     sentTick[mail.id] = tick;
     sendIndex[mail.id] = s;
     minuteSends[Math.floor(tick / 60)]!++;
@@ -619,9 +414,8 @@ export function runReplay(options: ReplayOptions): ReplayResult {
       setHealth(mail.tenant, applyOutcome(health[mail.tenant]!, "timeout"), tick);
       return;
     }
-    const address = mail.guard.toAddress!;
-    const outcome: Outcome = bouncedMail[mail.id] ? "hard_bounce" : "delivered";
-    if (outcome === "hard_bounce") {
+    // SES counts the bounce in its own rates when it happens.
+    if (bouncedMail[mail.id]) {
       hardBounces++;
       const s = sendIndex[mail.id]!;
       if (s >= sends - REPRESENTATIVE) {
@@ -631,8 +425,28 @@ export function runReplay(options: ReplayOptions): ReplayResult {
       const minute = Math.floor(sentTick[mail.id]! / 60);
       minuteBounces[minute]!++;
       if (minute >= dayLow) dayBounces++;
-      // Ours in the guarded run, SES's account-level list in the unguarded one.
-      suppressed.add(accountKey(address));
+      // Unguarded, SES's account-level list drops further sends at once.
+      if (!guarded) suppressed.add(accountKey(mail.guard.toAddress!));
+    }
+    if (applyDelay === 0) applyEvent(mail, tick);
+    else (applies[tick + applyDelay] ??= []).push(mail.id);
+  }
+
+  /** The feedback applier applies the event: our suppression, confirmation, windows and rates. */
+  function applyEvent(mail: Mail, tick: number) {
+    const address = mail.guard.toAddress!;
+    const outcome: Outcome = bouncedMail[mail.id] ? "hard_bounce" : "delivered";
+    if (outcome === "hard_bounce") {
+      const s = sendIndex[mail.id]!;
+      // Still among the last 10,000 sends: our rate counts it.
+      if (s >= sends - REPRESENTATIVE) {
+        ringKnown[s % REPRESENTATIVE] = 1;
+        knownBounces++;
+      }
+      const minute = Math.floor(sentTick[mail.id]! / 60);
+      minuteKnown[minute]!++;
+      if (minute >= dayLow) dayKnown++;
+      if (guarded) suppressed.add(accountKey(address));
     } else {
       confirmed.add(address);
     }
@@ -647,8 +461,8 @@ export function runReplay(options: ReplayOptions): ReplayResult {
   function snapshot(tick: number, tokens: number): GuardSnapshot {
     const ringSends = Math.min(sends, REPRESENTATIVE);
     const verdict = accountGuard(
-      { sends: ringSends, hardBounces: ringBounces, complaints: 0 },
-      { sends: daySends, hardBounces: dayBounces, complaints: 0 },
+      { sends: ringSends, hardBounces: knownBounces, complaints: 0 },
+      { sends: daySends, hardBounces: dayKnown, complaints: 0 },
     );
     bump(result.guardLevels, verdict.level);
     const total = bounceBudget(verdict.bounceRate, Math.max(ringSends, MIN_SENDS_FOR_RATE));
@@ -766,6 +580,7 @@ export function runReplay(options: ReplayOptions): ReplayResult {
     while (dayLow <= minute - 1440) {
       daySends -= minuteSends[dayLow]!;
       dayBounces -= minuteBounces[dayLow]!;
+      dayKnown -= minuteKnown[dayLow]!;
       dayLow++;
     }
     if (tick === incidentTick && offender >= 0)
@@ -780,6 +595,11 @@ export function runReplay(options: ReplayOptions): ReplayResult {
     if (arriving) {
       events[tick] = undefined;
       for (const code of arriving) arrive(code, tick);
+    }
+    const applying = applies[tick];
+    if (applying) {
+      applies[tick] = undefined;
+      for (const id of applying) applyEvent(mails[id]!, tick);
     }
     if (guarded) dispatchGuarded(tick);
     else dispatchUnguarded(tick);
