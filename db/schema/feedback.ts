@@ -63,7 +63,6 @@ export const sesEvents = pgTable(
   },
   (t) => [
     uniqueIndex("ses_events_event_key").on(t.eventKey),
-    index("ses_events_sns_message_id_idx").on(t.snsMessageId),
     // What the applier claims, oldest first: only events still to apply are in it.
     index("ses_events_pending_idx")
       .on(t.id)
@@ -75,10 +74,10 @@ export const sesEvents = pgTable(
     index("ses_events_duplicates_idx")
       .on(t.receivedAt)
       .where(sql`${t.duplicateSnsIds} <> '{}'::text[]`),
-    index("ses_events_ses_message_id_idx").on(t.sesMessageId),
+    // Applied events for mail that is not ours: the account's rates count them (lib/health/rates).
     index("ses_events_orphans_idx")
       .on(t.receivedAt)
-      .where(sql`${t.outboundEmailId} is null`),
+      .where(sql`${t.outboundEmailId} is null and ${t.appliedAt} is not null`),
     // The operator panel: each topic's last event, and the latest events by tenant or by type.
     index("ses_events_topic_received_idx").on(t.topicArn, t.receivedAt),
     index("ses_events_tenant_id_idx").on(t.tenantId, t.id),

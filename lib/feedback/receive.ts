@@ -11,7 +11,7 @@ export type ReceiveResult = { status: "recorded" | "duplicate" };
  * Stores one SES event, unapplied, in one statement: the webhook's whole write, so SNS gets its 200
  * as soon as the event is durable, however slow applying it is. A repeat (the same SES event under
  * the same or another SNS MessageId) adds nothing; a copy under another MessageId is noted in
- * `duplicate_sns_ids`. A new event wakes the appliers (NOTIFY is delivered at commit).
+ * `duplicate_sns_ids`. A new event wakes the appliers (`wakeAppliers`).
  */
 export async function receiveSesEvent(
   db: Executor,
@@ -32,6 +32,36 @@ export async function receiveSesEvent(
          and not excluded.sns_message_id = any(ses_events.duplicate_sns_ids)
       returning (xmax = 0) as fresh
     )
-    select fresh, case when fresh then pg_notify(${FEEDBACK_CHANNEL}, '') end from stored`);
-  return { status: row?.fresh ? "recorded" : "duplicate" };
+    select fresh from stored`);
+  if (!row?.fresh) return { status: "duplicate" };
+  wakeAppliers(db);
+  return { status: "recorded" };
+}
+
+/** At most one notification per this long from a process: enough to wake the appliers at once. */
+export const NOTIFY_EVERY_MS = 50;
+let lastNotify = 0;
+let trailing: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Tells every applier (LISTEN) that events are waiting, once per `NOTIFY_EVERY_MS` at most, and
+ * always once after the last event of a burst. A NOTIFY inside each insert's transaction halved the
+ * webhook's rate (commits queue on PostgreSQL's notification lock); the appliers take every due
+ * event when woken, and poll should a notification be lost.
+ */
+export function wakeAppliers(db: Executor): void {
+  if (trailing) return;
+  const notify = () => {
+    lastNotify = Date.now();
+    db.execute(sql`select pg_notify(${FEEDBACK_CHANNEL}, '')`).catch((e: unknown) => {
+      console.warn(`[feedback] could not wake the appliers (they poll): ${(e as Error).message}`);
+    });
+  };
+  const wait = lastNotify + NOTIFY_EVERY_MS - Date.now();
+  if (wait <= 0) notify();
+  else
+    trailing = setTimeout(() => {
+      trailing = null;
+      notify();
+    }, wait);
 }

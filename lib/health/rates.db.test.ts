@@ -30,6 +30,7 @@ describe("accountCounts", () => {
       eventType: "Bounce",
       bounceType: "Permanent",
       payload: {},
+      appliedAt: new Date(),
     });
     // The last 24 hours are read from the rollups, kept as the dispatcher and the feedback do.
     await addToRollup(db, [

@@ -23,10 +23,13 @@ export async function accountCounts(db: Executor): Promise<AccountCounts> {
              coalesce(sum(complaints), 0)::int as complaints
         from mail_stats_hourly where hour >= now() - interval '24 hours'
     ), orphans as (
-      -- Feedback for mail that is not in our outbox (another sender on the account) counts too.
+      -- Feedback for mail that is not in our outbox (another sender on the account) counts too, once
+      -- applied (until then it is not known whose mail it is).
       select count(*) filter (where event_type = 'Bounce' and bounce_type = 'Permanent')::int as b,
              count(*) filter (where event_type = 'Complaint')::int as c
-        from ses_events where outbound_email_id is null and received_at > now() - interval '24 hours'
+        from ses_events
+       where outbound_email_id is null and applied_at is not null
+         and received_at > now() - interval '24 hours'
     )
     select
       (select count(*) from recent)::int as r_sends,

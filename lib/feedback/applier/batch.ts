@@ -13,7 +13,7 @@ import { recordOutcomes } from "@/lib/health/tenant-state";
 import { applySesTransitions, lockMailsForEvents, type MailRef } from "@/lib/mail/outbox";
 import { recordAddressOutcomes } from "@/lib/members/email-status";
 import { suppressMany } from "@/lib/suppressions";
-import { planBatch, refOf, type PendingEvent } from "./plan";
+import { planBatch, refOf, type BatchPlan, type PendingEvent } from "./plan";
 
 export type ApplierOptions = {
   batchSize?: number;
@@ -85,13 +85,21 @@ export async function applyEvents(tx: Executor, events: readonly PendingEvent[])
       : null,
   ]);
   // The rows every event of a tenant shares come last, so their locks are held only until commit.
-  await Promise.all([recordOutcomes(tx, plan.outcomes), addToRollup(tx, plan.rollup)]);
+  await Promise.all([
+    recordOutcomes(tx, plan.outcomes),
+    addToRollup(tx, plan.rollup),
+    markApplied(tx, plan.links),
+  ]);
+}
+
+/** The events are applied, each linked to the mail and tenant it turned out to be about. */
+async function markApplied(tx: Executor, links: BatchPlan["links"]): Promise<void> {
   await tx.execute(sql`
     update ses_events e
        set applied_at = now(), outbound_email_id = l.mail_id, tenant_id = l.tenant_id, apply_error = null
-      from unnest(${sql.param(plan.links.map((l) => l.eventId))}::bigint[],
-                  ${sql.param(plan.links.map((l) => l.mailId))}::bigint[],
-                  ${sql.param(plan.links.map((l) => l.tenantId))}::uuid[]) as l(id, mail_id, tenant_id)
+      from unnest(${sql.param(links.map((l) => l.eventId))}::bigint[],
+                  ${sql.param(links.map((l) => l.mailId))}::bigint[],
+                  ${sql.param(links.map((l) => l.tenantId))}::uuid[]) as l(id, mail_id, tenant_id)
      where e.id = l.id`);
 }
 

@@ -1,7 +1,6 @@
 /** What SES's feedback does to a mail: finds it, and moves it forward (never back). */
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { inList } from "@/db/in-list";
 import type { MailStatus, OutboundEmail } from "@/db/schema";
 import { movesForward } from "./states";
 
@@ -30,8 +29,10 @@ export async function lockMailsForEvents(
 ): Promise<Map<string, MailForEvent>> {
   const unique = [...new Map(refs.map((r) => [refKey(r), r])).values()];
   if (unique.length === 0) return new Map();
-  // By message id (an index lookup each), else by the tag for a row still being sent.
-  const found = await tx.execute<{ ses: string; tag: string | null; id: string }>(sql`
+  type Row = Omit<MailForEvent, "id"> & { id: number | string; ses: string; tag: string };
+  // By message id (an index lookup each), else by the tag for a row still being sent; then locked,
+  // in id order, in the same statement.
+  const rows = await tx.execute<Row>(sql`
     with ref as (
       select * from unnest(${sql.param(unique.map((r) => r.sesMessageId))}::text[],
                            ${sql.param(unique.map((r) => r.outboxTag ?? -1))}::bigint[]) as r(ses, tag)
@@ -39,28 +40,26 @@ export async function lockMailsForEvents(
       select distinct on (r.ses, r.tag) r.ses, r.tag, o.id
         from ref r join outbound_emails o on o.ses_message_id = r.ses
        order by r.ses, r.tag, (o.id = r.tag) desc, o.id
+    ), found as (
+      select ses, tag, id from by_ses
+      union all
+      select r.ses, r.tag, o.id
+        from ref r join outbound_emails o
+          on o.id = r.tag and o.status = 'sending' and o.ses_message_id is null
+       where not exists (select 1 from by_ses b where b.ses = r.ses and b.tag = r.tag)
+    ), locked as (
+      select id, tenant_id, category, lane, status, reason, confirm_by is not null as unconfirmed
+        from outbound_emails where id in (select id from found)
+       order by id
+         for update
     )
-    select ses, tag, id from by_ses
-    union all
-    select r.ses, r.tag, o.id
-      from ref r join outbound_emails o
-        on o.id = r.tag and o.status = 'sending' and o.ses_message_id is null
-     where not exists (select 1 from by_ses b where b.ses = r.ses and b.tag = r.tag)`);
-  if (found.length === 0) return new Map();
-  const ids = [...new Set(found.map((f) => Number(f.id)))];
-  type Row = Omit<MailForEvent, "id"> & { id: number | string };
-  const rows = await tx.execute<Row>(sql`
-    select id, tenant_id as "tenantId", category, lane, status, reason,
-           confirm_by is not null as unconfirmed
-      from outbound_emails where ${inList(sql.raw("id"), ids, "bigint")}
-     order by id
-       for update`);
-  const byId = new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]));
+    select f.ses, f.tag, l.id, l.tenant_id as "tenantId", l.category, l.lane, l.status, l.reason,
+           l.unconfirmed
+      from found f join locked l on l.id = f.id`);
   const mails = new Map<string, MailForEvent>();
-  for (const f of found) {
-    const mail = byId.get(Number(f.id));
-    const tag = Number(f.tag);
-    if (mail) mails.set(refKey({ sesMessageId: f.ses, outboxTag: tag < 0 ? null : tag }), mail);
+  for (const { ses, tag, ...mail } of rows) {
+    const outboxTag = Number(tag) < 0 ? null : Number(tag);
+    mails.set(refKey({ sesMessageId: ses, outboxTag }), { ...mail, id: Number(mail.id) });
   }
   return mails;
 }
