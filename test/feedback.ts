@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { outboundEmails, type tenants } from "@/db/schema";
-import type { SnsMessage } from "@/lib/feedback/sns";
+import { SnsVerifier, type SnsMessage } from "@/lib/feedback/sns";
+import type { WebhookDeps } from "@/lib/feedback/webhook";
 import { enqueue } from "@/lib/mail/outbox";
 import { SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
 import { signSnsMessage } from "@/sim/sns-signing";
@@ -11,6 +12,17 @@ import { makeTenant, makeUser } from "./factories";
 
 export const CERT_URL =
   "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem";
+
+/** The webhook's dependencies in a test: the simulator's topic, a certificate that verifies. */
+export function testWebhookDeps(certPem: string, extra: Partial<WebhookDeps> = {}): WebhookDeps {
+  return {
+    db,
+    verifier: new SnsVerifier({ fetcher: async () => certPem }),
+    topicArns: new Set([SIMULATOR_TOPIC_ARN]),
+    log: () => {},
+    ...extra,
+  };
+}
 
 /** An SES event as SNS posts it, signed with `privateKeyPem`. */
 export function signedNotification(

@@ -59,9 +59,11 @@ export function wakeAppliers(db: Executor): void {
   };
   const wait = lastNotify + NOTIFY_EVERY_MS - Date.now();
   if (wait <= 0) notify();
-  else
+  else {
     trailing = setTimeout(() => {
       trailing = null;
       notify();
     }, wait);
+    trailing.unref?.();
+  }
 }

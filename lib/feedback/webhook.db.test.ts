@@ -13,7 +13,7 @@ import {
   tenantMailState,
   users,
 } from "@/db/schema";
-import { CERT_URL, mailRow, sentMail, signedNotification } from "@/test/feedback";
+import { CERT_URL, mailRow, sentMail, signedNotification, testWebhookDeps } from "@/test/feedback";
 import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
 import { NO_TENANT } from "@/lib/health/rollup";
 import {
@@ -33,13 +33,7 @@ let deps: WebhookDeps;
 
 beforeAll(async () => {
   keys = await makeSigningCertificate();
-  deps = {
-    db,
-    verifier: new SnsVerifier({ fetcher: async () => keys.certPem }),
-    topicArns: new Set([SIMULATOR_TOPIC_ARN]),
-    confirm: async () => ({ ok: true, status: 200 }),
-    log: () => {},
-  };
+  deps = testWebhookDeps(keys.certPem, { confirm: async () => ({ ok: true, status: 200 }) });
 });
 
 const notification = (

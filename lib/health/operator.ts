@@ -167,8 +167,10 @@ export type EventRow = {
   tenantSlug: string | null;
   tenantName: string | null;
   ours: boolean;
-  /** Stored but not applied yet (or parked): which mail it is about is not known yet. */
+  /** Stored but not applied yet: which mail it is about is not known yet. */
   applied: boolean;
+  /** Its apply failed every attempt: the operator panel shows why. */
+  parked: boolean;
   /** Copies of the same SES event that arrived under other SNS MessageIds. */
   duplicates: number;
 };
@@ -209,7 +211,8 @@ export async function latestEvents(
            e.event_type as "eventType", e.bounce_type as "bounceType",
            e.bounce_sub_type as "bounceSubType", e.recipients, t.slug as "tenantSlug",
            t.name as "tenantName", e.outbound_email_id is not null as ours,
-           e.applied_at is not null as applied, cardinality(e.duplicate_sns_ids) as duplicates
+           e.applied_at is not null as applied, e.parked_at is not null as parked,
+           cardinality(e.duplicate_sns_ids) as duplicates
       from newest n join ses_events e on e.id = n.id left join tenants t on t.id = e.tenant_id
      order by e.id desc`);
   return rows.map((r) => ({ ...r, id: Number(r.id), duplicates: Number(r.duplicates) }));

@@ -151,15 +151,20 @@ async function main() {
       await reset();
     };
 
+    const startNext = async (applier: "in-app" | "off") => {
+      const port = await freePort();
+      const server = await startServer(
+        "node_modules/.bin/next",
+        ["start", "-p", String(port)],
+        env(applier),
+        `http://127.0.0.1:${port}/`,
+      );
+      children.push(server.child);
+      return server;
+    };
+
     // 1. Receipt through next start, applier off.
-    const port = await freePort();
-    const nextOff = await startServer(
-      "node_modules/.bin/next",
-      ["start", "-p", String(port)],
-      env("off"),
-      `http://127.0.0.1:${port}/`,
-    );
-    children.push(nextOff.child);
+    const nextOff = await startNext("off");
     await warm(nextOff.url);
     const app = await load(endpoint(nextOff.url), traffic.bodies, CONCURRENCY);
     allAnswered("next start", app.statuses);
@@ -193,14 +198,7 @@ async function main() {
     await checkApplied("apply");
 
     // 4. End to end: next start with its applier on; the last answer to the last event applied.
-    const port2 = await freePort();
-    const nextOn = await startServer(
-      "node_modules/.bin/next",
-      ["start", "-p", String(port2)],
-      env("in-app"),
-      `http://127.0.0.1:${port2}/`,
-    );
-    children.push(nextOn.child);
+    const nextOn = await startNext("in-app");
     await warm(nextOn.url);
     const live = await load(endpoint(nextOn.url), traffic.bodies, CONCURRENCY);
     allAnswered("next start with the applier", live.statuses);

@@ -98,9 +98,11 @@ export default async function EventsPage({
                     </Badge>
                   </td>
                   <td className="px-3 py-2">
-                    {!e.applied
-                      ? "waiting to be applied"
-                      : (e.tenantName ?? (e.ours ? "—" : "not ours"))}
+                    {e.parked
+                      ? "parked: see Sending"
+                      : !e.applied
+                        ? "waiting to be applied"
+                        : (e.tenantName ?? (e.ours ? "—" : "not ours"))}
                     {e.duplicates > 0 && (
                       <span className="block text-xs text-slate-600">
                         arrived {e.duplicates + 1} times, counted once

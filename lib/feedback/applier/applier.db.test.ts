@@ -5,11 +5,10 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, type Database } from "@/db/client";
 import * as schema from "@/db/schema";
-import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
+import { makeSigningCertificate } from "@/sim/feedback-simulator";
 import { makeTenant, makeUser } from "@/test/factories";
-import { mailRow, sentMail, signedNotification } from "@/test/feedback";
+import { mailRow, sentMail, signedNotification, testWebhookDeps } from "@/test/feedback";
 import { eventBounce, eventComplaint, eventDelivery } from "@/test/fixtures/ses";
-import { SnsVerifier } from "../sns";
 import { handleSesWebhook, type WebhookDeps } from "../webhook";
 import {
   applierBacklog,
@@ -33,12 +32,7 @@ function otherProcess(): Database {
 
 beforeAll(async () => {
   keys = await makeSigningCertificate();
-  deps = {
-    db,
-    verifier: new SnsVerifier({ fetcher: async () => keys.certPem }),
-    topicArns: new Set([SIMULATOR_TOPIC_ARN]),
-    log: () => {},
-  };
+  deps = testWebhookDeps(keys.certPem);
 });
 
 afterAll(async () => {
