@@ -206,7 +206,7 @@ export async function applyBatch(db: Database, given: ApplierOptions = {}): Prom
   }
 }
 
-/** Applies every due event now, batch after batch (tests, and a worker draining on start). */
+/** Applies every due event now, batch after batch (tests and benchmarks; the loop does the same). */
 export async function applyPending(
   db: Database,
   options: ApplierOptions = {},

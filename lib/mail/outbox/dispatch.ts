@@ -110,6 +110,9 @@ export async function recordSent(
   sent: readonly { id: number; messageId: string }[],
 ): Promise<void> {
   if (!sent.length) return;
+  // In id order, as the feedback applier locks mails (lockMailsForEvents): when SES's event beats
+  // this record, the two wait on each other in one order, never in a circle.
+  sent = [...sent].sort((a, b) => a.id - b.id);
   // Secrets (activation tokens, login codes) are not kept once the mail has left.
   await db.execute(sql`
     update outbound_emails o
