@@ -19,20 +19,17 @@ export async function receiveSesEvent(
 ): Promise<ReceiveResult> {
   const { event } = input;
   const [row] = await db.execute<{ fresh: boolean }>(sql`
-    with stored as (
-      insert into ses_events (sns_message_id, topic_arn, event_type, ses_message_id, recipients,
-                              bounce_type, bounce_sub_type, occurred_at, payload, event_key)
-      values (${input.snsMessageId}, ${input.topicArn}, ${event.type}, ${event.sesMessageId},
-              ${sql.param(event.recipients)}::text[], ${event.bounceType}, ${event.bounceSubType},
-              ${event.occurredAt?.toISOString() ?? null}, ${input.message}::jsonb,
-              ${eventKey(event, input.snsMessageId)})
-      on conflict (event_key) do update
-         set duplicate_sns_ids = ses_events.duplicate_sns_ids || excluded.sns_message_id
-       where ses_events.sns_message_id <> excluded.sns_message_id
-         and not excluded.sns_message_id = any(ses_events.duplicate_sns_ids)
-      returning (xmax = 0) as fresh
-    )
-    select fresh from stored`);
+    insert into ses_events (sns_message_id, topic_arn, event_type, ses_message_id, recipients,
+                            bounce_type, bounce_sub_type, occurred_at, payload, event_key)
+    values (${input.snsMessageId}, ${input.topicArn}, ${event.type}, ${event.sesMessageId},
+            ${sql.param(event.recipients)}::text[], ${event.bounceType}, ${event.bounceSubType},
+            ${event.occurredAt?.toISOString() ?? null}, ${input.message}::jsonb,
+            ${eventKey(event, input.snsMessageId)})
+    on conflict (event_key) do update
+       set duplicate_sns_ids = ses_events.duplicate_sns_ids || excluded.sns_message_id
+     where ses_events.sns_message_id <> excluded.sns_message_id
+       and not excluded.sns_message_id = any(ses_events.duplicate_sns_ids)
+    returning (xmax = 0) as fresh`);
   if (!row?.fresh) return { status: "duplicate" };
   wakeAppliers(db);
   return { status: "recorded" };
