@@ -19,16 +19,21 @@ export async function loadTenantHealth(
   tenantIds: readonly string[],
 ): Promise<Map<string, TenantHealth>> {
   if (tenantIds.length === 0) return new Map();
-  const initial = initialHealth();
-  await db
-    .insert(tenantMailState)
-    .values(tenantIds.map((tenantId) => ({ tenantId, window: initial.window })))
-    .onConflictDoNothing();
+  await ensureStates(db, tenantIds);
   const rows = await db
     .select()
     .from(tenantMailState)
     .where(inArray(tenantMailState.tenantId, [...tenantIds]));
   return new Map(rows.map((r) => [r.tenantId, toHealth(r)]));
+}
+
+/** The default state for tenants never seen. */
+async function ensureStates(db: Executor, tenantIds: readonly string[]): Promise<void> {
+  const initial = initialHealth();
+  await db
+    .insert(tenantMailState)
+    .values(tenantIds.map((tenantId) => ({ tenantId, window: initial.window })))
+    .onConflictDoNothing();
 }
 
 /** A tenant's stored state, or the state of a tenant that never sent bulk mail (nothing is written). */
@@ -67,11 +72,7 @@ export async function recordOutcomes(
 ): Promise<Map<string, TenantHealth>> {
   if (outcomes.length === 0) return new Map();
   const tenantIds = [...new Set(outcomes.map((o) => o.tenantId))].sort();
-  const initial = initialHealth();
-  await tx
-    .insert(tenantMailState)
-    .values(tenantIds.map((tenantId) => ({ tenantId, window: initial.window })))
-    .onConflictDoNothing();
+  await ensureStates(tx, tenantIds);
   const rows = await tx
     .select()
     .from(tenantMailState)
