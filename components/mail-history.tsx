@@ -12,6 +12,7 @@ const TONE: Record<MailLine["status"], Tone> = {
   blocked: "stop",
   failed: "stop",
   cancelled: "muted",
+  expired: "warn",
 };
 
 const CATEGORY: Record<MailLine["category"], string> = {

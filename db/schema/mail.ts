@@ -43,6 +43,8 @@ export const mailStatuses = [
   "blocked",
   "failed",
   "cancelled",
+  /** A login code or password reset that could not leave within its validity: never sent late. */
+  "expired",
 ] as const;
 export const mailStatus = pgEnum("mail_status", mailStatuses);
 export type MailStatus = (typeof mailStatuses)[number];
@@ -50,7 +52,8 @@ export type MailStatus = (typeof mailStatuses)[number];
 /**
  * The outbox: every mail is a row, written in the transaction of the change that causes it.
  * queued -> sending -> sent -> delivered | bounced | complained; queued -> held -> queued;
- * queued -> blocked; sending -> failed, or back to queued with backoff; cancelled.
+ * queued -> blocked; sending -> failed, or back to queued with backoff; cancelled;
+ * queued | held -> expired (a login code or reset that outlived its validity before it could leave).
  */
 export const outboundEmails = pgTable(
   "outbound_emails",

@@ -12,6 +12,7 @@ export const STATUS_LABEL: Record<MailStatus, string> = {
   blocked: "Blocked",
   failed: "Failed",
   cancelled: "Cancelled",
+  expired: "Expired (not sent late)",
 };
 
 export const REASON_TEXT: Record<string, string> = {

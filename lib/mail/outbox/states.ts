@@ -3,6 +3,7 @@
  *   queued -> sending -> sent -> delivered | bounced | complained
  *   queued -> held(reason, until) -> queued      queued -> blocked(reason)
  *   sending -> failed(reason), or back to queued with backoff      any waiting mail -> cancelled
+ *   a waiting login code or reset past its validity -> expired (never sent late)
  * Only the functions of this folder move a mail from one state to another.
  */
 import type { MailStatus } from "@/db/schema/mail";
@@ -18,6 +19,7 @@ export const FINAL_STATUSES = [
   "blocked",
   "failed",
   "cancelled",
+  "expired",
 ] as const satisfies readonly MailStatus[];
 
 /**
