@@ -5,3 +5,4 @@ export * from "./mail";
 export * from "./feedback";
 export * from "./members";
 export * from "./imports";
+export * from "./unsent";

@@ -181,6 +181,9 @@ export const accountMailState = pgTable("account_mail_state", {
   checkError: text("check_error"),
   /** Set by SendingPaused/AccountSuspended answers: nothing is sent until a GetAccount says otherwise. */
   pausedUntil: timestamp("paused_until", { withTimezone: true }),
+  /** When SES's latest pause began and ended: the unsent ledger's "since the pause of …". */
+  lastPauseStartedAt: timestamp("last_pause_started_at", { withTimezone: true }),
+  lastPauseEndedAt: timestamp("last_pause_ended_at", { withTimezone: true }),
   /** An operator stopped all bulk mail for the account (transactional still goes). */
   bulkStoppedAt: timestamp("bulk_stopped_at", { withTimezone: true }),
   bulkStoppedBy: text("bulk_stopped_by"),

@@ -4,6 +4,8 @@ import { check, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizz
 export type TenantSettings = {
   /** Shown in mail and on the learner pages; defaults to the tenant's name. */
   displayName?: string;
+  /** IANA time zone for the times in downloads (the unsent ledger's workbook); UTC when unset. */
+  timeZone?: string;
 };
 
 export const tenants = pgTable(

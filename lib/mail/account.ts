@@ -25,6 +25,15 @@ export async function loadAccount(db: Executor): Promise<AccountRow> {
 
 const PAUSE_RECHECK_MS = HOLD_RETRY_MS.account_paused;
 
+/** A pause begins when none was standing (or the last one had ended); it is kept for the ledger. */
+const pauseBegins = (now: Date) => ({
+  lastPauseStartedAt: sql`case when ${accountMailState.pausedUntil} is null or ${accountMailState.lastPauseEndedAt} is not null then ${now.toISOString()}::timestamptz else ${accountMailState.lastPauseStartedAt} end`,
+  lastPauseEndedAt: sql`null`,
+});
+const pauseEnds = (now: Date) => ({
+  lastPauseEndedAt: sql`case when ${accountMailState.pausedUntil} is not null and ${accountMailState.lastPauseEndedAt} is null then ${now.toISOString()}::timestamptz else ${accountMailState.lastPauseEndedAt} end`,
+});
+
 /**
  * Reads GetAccount into the shared row. Sending disabled or a SHUTDOWN enforcement status pauses
  * everything until a later check says otherwise; a failed check is recorded and changes nothing else.
@@ -45,6 +54,7 @@ export async function refreshAccount(db: Executor, transport: MailTransport, now
         checkedAt: now,
         checkError: null,
         pausedUntil: paused ? new Date(now.getTime() + PAUSE_RECHECK_MS) : null,
+        ...(paused ? pauseBegins(now) : pauseEnds(now)),
       })
       .where(sql`${accountMailState.id} = 1`);
     return { ok: true as const, status };
@@ -65,6 +75,7 @@ export async function pauseAccount(db: Executor, reason: string, now = new Date(
     .set({
       pausedUntil: new Date(now.getTime() + PAUSE_RECHECK_MS),
       checkError: reason.slice(0, 500),
+      ...pauseBegins(now),
     })
     .where(sql`${accountMailState.id} = 1`);
 }
