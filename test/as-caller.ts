@@ -66,11 +66,41 @@ export async function answerOf(call: () => Promise<unknown>): Promise<Answer> {
   }
 }
 
+/** NUL, other C0 controls, DEL and a C1 control: what the input boundary must turn into a sentence. */
+export const POISON = "\u0000\u0001\u0007\u000b\u001b\u007f\u0085";
+/**
+ * While on, form fields, query parameters, file names and uploaded cells carry POISON: every
+ * field, or with `only` the one form field at that index (so the others pass their own checks).
+ * `fields` counts the form fields made since it was reset.
+ */
+export const poisoning: { on: boolean; only?: number; fields: number } = { on: false, fields: 0 };
+
 export function form(fields: Record<string, string | number>): FormData {
   const data = new FormData();
-  for (const [k, v] of Object.entries(fields)) data.append(k, String(v));
+  for (const [k, v] of Object.entries(fields)) {
+    const index = poisoning.fields++;
+    const poisoned = poisoning.on && (poisoning.only === undefined || poisoning.only === index);
+    data.append(k, poisoned ? `${String(v).slice(0, 3)}${POISON}${String(v).slice(3)}` : String(v));
+  }
   return data;
 }
+
+/**
+ * Each cell of a CSV body after its header row, poisoned: without NUL, which alone makes a file
+ * binary (the upload says so), so that the cells reach the row checks.
+ */
+const poisonCsv = (body: string) =>
+  body
+    .split("\n")
+    .map((line, i) =>
+      i === 0 || line === ""
+        ? line
+        : line
+            .split(",")
+            .map((c) => `${c}\u0007\u000b`)
+            .join(","),
+    )
+    .join("\n");
 
 const ORIGIN = "http://localhost:3000";
 
@@ -79,10 +109,24 @@ export function request(
   path: string,
   init: { method?: string; body?: BodyInit; headers?: Record<string, string> } = {},
 ): Request {
-  return new Request(`${ORIGIN}${path}`, {
+  if (!poisoning.on) {
+    return new Request(`${ORIGIN}${path}`, {
+      method: init.method ?? "GET",
+      body: init.body,
+      headers: { origin: ORIGIN, host: "localhost:3000", ...init.headers },
+    });
+  }
+  // Every parameter the URL has, and the ones pages commonly read, carry control characters.
+  const url = new URL(`${ORIGIN}${path}`);
+  for (const key of new Set([...url.searchParams.keys(), "q", "page", "mode", "status"])) {
+    url.searchParams.set(key, `${url.searchParams.get(key) ?? ""}${POISON}`);
+  }
+  const headers: Record<string, string> = { ...init.headers };
+  if (headers["x-file-name"]) headers["x-file-name"] += encodeURIComponent(POISON);
+  return new Request(url, {
     method: init.method ?? "GET",
-    body: init.body,
-    headers: { origin: ORIGIN, host: "localhost:3000", ...init.headers },
+    body: typeof init.body === "string" ? poisonCsv(init.body) : init.body,
+    headers: { origin: ORIGIN, host: "localhost:3000", ...headers },
   });
 }
 

@@ -29,12 +29,14 @@ import {
   answerOf,
   form,
   params,
+  poisoning,
   request,
   session,
   signInAs,
   type Answer,
   type Caller,
 } from "./as-caller";
+import { GENERIC_FAILURE } from "@/lib/errors";
 import { makeTenant, makeUser } from "./factories";
 import { sourceFiles } from "./import-graph";
 
@@ -1073,4 +1075,58 @@ describe("the public endpoints outside a tenant", () => {
       }
     });
   }
+});
+
+describe("control characters in every form field and query parameter", () => {
+  /** No server error: an answer, a refusal with a sentence, a redirect or a 404, never a 5xx. */
+  const noServerError = (answer: Answer) =>
+    answer.kind === "result"
+      ? answer.value.ok || (answer.value.message ?? "") !== GENERIC_FAILURE
+      : answer.kind === "response"
+        ? answer.status < 500 && !answer.body.includes(GENERIC_FAILURE)
+        : true;
+
+  it.each(
+    REGISTRY.filter((e) => e.who !== "signed" && !e.file.startsWith("api/auth/")).map(
+      (e) => [`${e.file} ${e.name}`, e] as const,
+    ),
+  )("%s answers with a sentence", async (_label, entry) => {
+    const right =
+      entry.who === "operator"
+        ? w.operator.caller
+        : entry.who === "admin"
+          ? w.adminA.caller
+          : ["learner", "password_changer"].includes(entry.who)
+            ? w.learnerA.caller
+            : anonymous;
+    if (entry.who === "password_changer") {
+      await db.update(users).set({ mustChangePassword: true }).where(eq(users.id, w.learnerA.id));
+    }
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const poisoned = async (only?: number) => {
+      await signInAs(right);
+      Object.assign(poisoning, { on: true, only, fields: 0 });
+      try {
+        return await answerOf(() => entry.call(w, w.a.slug));
+      } finally {
+        poisoning.on = false;
+      }
+    };
+    try {
+      // Every field at once, then each field alone (the others valid, so it reaches the work).
+      const all = await poisoned();
+      const fields = poisoning.fields;
+      const answers = [all];
+      for (let only = 0; only < fields; only += 1) answers.push(await poisoned(only));
+      for (const answer of answers) {
+        expect(noServerError(answer), JSON.stringify(answer).slice(0, 400)).toBe(true);
+      }
+      expect(errors, "nothing logged as a server error").not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+    if (entry.who === "password_changer") {
+      await db.update(users).set({ mustChangePassword: false }).where(eq(users.id, w.learnerA.id));
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { LoginForm } from "@/components/login-form";
 import { Card } from "@/components/ui";
 import { currentActor } from "@/lib/web/session";
 import { operatorLogin } from "./actions";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Operator sign-in" };
 
@@ -14,7 +15,7 @@ export default async function OperatorLoginPage({
 }) {
   const actor = await currentActor();
   if (actor?.role === "operator") redirect("/ops");
-  const { next } = await searchParams;
+  const { next } = cleanParams(await searchParams).params;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
       <div>

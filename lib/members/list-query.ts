@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stripControlCharacters } from "@/lib/input/control";
 import type { EmailStatus } from "@/db/schema/users";
 
 /** The member table's state, as it lives in the URL: every link and reload shows the same view. */
@@ -49,7 +50,12 @@ export const memberQuerySchema = z.object({
   never: z.preprocess((v) => one(v) === "1", z.boolean()).default(false),
   q: z
     .preprocess(
-      (v) => (typeof one(v) === "string" ? (one(v) as string).trim().slice(0, 100) : ""),
+      (v) =>
+        typeof one(v) === "string"
+          ? stripControlCharacters(one(v) as string)
+              .trim()
+              .slice(0, 100)
+          : "",
       z.string(),
     )
     .default(""),

@@ -157,3 +157,16 @@ describe("bulk actions", () => {
     expect(result).toEqual({ sent: 3, skipped: 5 });
   });
 });
+
+describe("the member search at the input boundary", () => {
+  it("takes a NUL byte or another control character in the search without a database error", async () => {
+    const { tenant } = await school();
+    for (const q of ["\u0000", "Odd\u0000 1", "\u0007\u001b[0mEven", "%00"]) {
+      const result = await listMembers(tenant.id, parseMemberQuery({ q }));
+      expect(result.total, JSON.stringify(q)).toBeGreaterThanOrEqual(0);
+    }
+    const cleaned = await listMembers(tenant.id, parseMemberQuery({ q: "Odd\u0000 1" }));
+    const plain = await listMembers(tenant.id, parseMemberQuery({ q: "Odd 1" }));
+    expect(cleaned.total).toBe(plain.total);
+  });
+});

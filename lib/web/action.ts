@@ -2,6 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { Actor, TenantActor } from "@/lib/auth/actor";
+import { cleanForm, CONTROL_FIELD_MESSAGE, CONTROL_FORM_MESSAGE } from "@/lib/input/control";
 import { findTenantBySlug, type TenantRef } from "@/lib/tenants/tenants";
 import type { ActionFailure, ActionResult } from "./action-result";
 import { failureOf } from "./errors";
@@ -60,6 +61,17 @@ async function act<S extends z.ZodType, R extends ActionResult<unknown>>(
   formData: FormData,
   handler: (input: z.infer<S>) => Promise<R>,
 ): Promise<R | ActionFailure> {
+  // The input boundary: invisible control characters are refused with a sentence, and what is
+  // shown again is the text without them, so sending once more goes through.
+  const cleaned = cleanForm(formData);
+  if (cleaned.dirty.length > 0) {
+    return {
+      ok: false,
+      message: CONTROL_FORM_MESSAGE,
+      fieldErrors: Object.fromEntries(cleaned.dirty.map((f) => [f, [CONTROL_FIELD_MESSAGE]])),
+      values: enteredValues(cleaned.form),
+    };
+  }
   const parsed = parseForm(schema, formData);
   if (!parsed.ok) return parsed.failure;
   try {

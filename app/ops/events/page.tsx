@@ -6,6 +6,7 @@ import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorLogout } from "../../login/actions";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "SES events" };
 
@@ -17,7 +18,7 @@ export default async function EventsPage({
   searchParams: Promise<{ tenant?: string; type?: string }>;
 }) {
   const actor = await requireOperator();
-  const query = await searchParams;
+  const query = cleanParams(await searchParams).params;
   const tenant = typeof query.tenant === "string" ? query.tenant.slice(0, 64) : "";
   const type = (EVENT_TYPES as readonly string[]).includes(query.type ?? "") ? query.type! : "";
   const [tenants, events] = await Promise.all([

@@ -30,6 +30,7 @@ describe("parseUpload: CSV", () => {
         ["member02", "Hanako"],
       ],
       lines: [3, 5],
+      cleanedLines: [],
       format: "csv",
       encoding: "utf-8",
     });
@@ -237,5 +238,31 @@ describe("parseUpload: wide sheets", () => {
     row[16_000] = "far away";
     const result = parse("wide.xlsx", workbook([[["login_id"], row]]));
     expect(result.rows).toEqual([["member01"]]);
+  });
+});
+
+describe("parseUpload: control characters in cells", () => {
+  it("removes NUL and other control characters from every cell, and names the rows", () => {
+    const csv = parse("members.csv", utf8("login_id,name\nmember01,Ta\u0007ro\nmember02,Hanako\n"));
+    expect(csv.rows).toEqual([
+      ["member01", "Taro"],
+      ["member02", "Hanako"],
+    ]);
+    expect(csv.cleanedLines).toEqual([2]);
+    const xlsx = parse(
+      "members.xlsx",
+      workbook([
+        [
+          ["login_id", "name"],
+          ["member01", "Hanako"],
+          ["mem\u0000ber02", "Ji\u001bro"],
+        ],
+      ]),
+    );
+    expect(xlsx.rows).toEqual([
+      ["member01", "Hanako"],
+      ["member02", "Jiro"],
+    ]);
+    expect(xlsx.cleanedLines).toEqual([3]);
   });
 });

@@ -1,3 +1,4 @@
+import { hasControlCharacters, stripControlCharacters } from "@/lib/input/control";
 import { read, utils, type CellObject, type WorkSheet } from "xlsx";
 import { parseCsv } from "./csv";
 import { decodeCsvBytes } from "./decode";
@@ -25,6 +26,8 @@ export type ParsedUpload = {
    * number Excel shows beside it (for CSV, a record with a line break inside quotes is one row).
    */
   lines: number[];
+  /** Rows (numbered like `lines`) from which invisible control characters were removed. */
+  cleanedLines: number[];
   format: UploadFormat;
   encoding?: string;
 };
@@ -81,14 +84,22 @@ class RowCollector {
   headers: string[] | null = null;
   readonly rows: string[][] = [];
   readonly lines: number[] = [];
+  readonly cleanedLines: number[] = [];
   constructor(readonly maxRows: number) {}
 
   add(line: number, raw: readonly unknown[]): void {
     const cells = new Array<string>(raw.length);
     let empty = true;
+    let cleaned = false;
     for (let i = 0; i < raw.length; i += 1) {
       const value = raw[i];
-      const cell = value === undefined || value === null ? "" : String(value).trim();
+      let cell = value === undefined || value === null ? "" : String(value);
+      // The input boundary for files: NUL and the like never reach a check, a page or the database.
+      if (hasControlCharacters(cell)) {
+        cell = stripControlCharacters(cell);
+        cleaned = true;
+      }
+      cell = cell.trim();
       if (cell !== "") empty = false;
       cells[i] = cell;
     }
@@ -104,11 +115,17 @@ class RowCollector {
     if (this.rows.length >= this.maxRows) throw tooManyRows(this.maxRows);
     this.rows.push(cells);
     this.lines.push(line);
+    if (cleaned) this.cleanedLines.push(line);
   }
 
-  finish(): Pick<ParsedUpload, "headers" | "rows" | "lines"> {
+  finish(): Pick<ParsedUpload, "headers" | "rows" | "lines" | "cleanedLines"> {
     if (this.headers === null) throw new ImportError(EMPTY);
-    return { headers: this.headers, rows: this.rows, lines: this.lines };
+    return {
+      headers: this.headers,
+      rows: this.rows,
+      lines: this.lines,
+      cleanedLines: this.cleanedLines,
+    };
   }
 }
 

@@ -98,6 +98,8 @@ export async function previewPage(
   /** Rows with a suggested address fix, and those of them that would be imported as written. */
   fixable: number;
   fixableAccepted: number;
+  /** Rows whose cells had invisible control characters removed on reading. */
+  cleanedLines: number[];
 }> {
   const stored = await loadRows(rawSql(), tenantId, id);
   const matching = stored.rows.filter((row) => matches(row, filter));
@@ -111,6 +113,7 @@ export async function previewPage(
     fixable: stored.rows.filter(suggestionOf).length,
     fixableAccepted: stored.rows.filter((row) => row.status !== "error" && suggestionOf(row))
       .length,
+    cleanedLines: stored.cleanedLines ?? [],
   };
 }
 

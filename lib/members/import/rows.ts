@@ -10,6 +10,8 @@ export type StoredRows = {
   unknownColumns: string[];
   encoding: string | null;
   rows: ImportRow[];
+  /** Rows whose cells had invisible control characters, removed on reading (the preview says so). */
+  cleanedLines?: number[];
 };
 
 export type ImportStatus = "previewed" | "committed" | "discarded";

@@ -65,6 +65,7 @@ async function checkUploadNow(
     unknownColumns: mapping.unknown,
     encoding: parsed.encoding ?? null,
     rows: withInput(validated, rows),
+    ...(parsed.cleanedLines.length > 0 ? { cleanedLines: parsed.cleanedLines } : {}),
   };
   const [created] = await sql<{ id: string }[]>`
     insert into member_imports

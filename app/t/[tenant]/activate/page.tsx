@@ -6,6 +6,7 @@ import { Alert, Card } from "@/components/ui";
 import { invitationIsUsable } from "@/lib/members/activation";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { activateByCode, activateByLink } from "./actions";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Activate your account" };
 
@@ -17,7 +18,7 @@ type Props = {
 export default async function ActivatePage({ params, searchParams }: Props) {
   const tenant = await findTenantBySlug((await params).tenant);
   if (!tenant) notFound();
-  const { token } = await searchParams;
+  const { token } = cleanParams(await searchParams).params;
   const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
   const usable = link ? await invitationIsUsable(tenant.id, link) : false;
   return (

@@ -6,6 +6,7 @@ import { Alert, Card } from "@/components/ui";
 import { currentActor } from "@/lib/web/session";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { tenantLogin } from "../actions";
+import { cleanParams } from "@/lib/input/control";
 
 type Props = {
   params: Promise<{ tenant: string }>;
@@ -29,7 +30,7 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
   if (actor && actor.tenantId === tenant.id) {
     redirect(actor.role === "admin" ? `/t/${tenant.slug}/admin` : `/t/${tenant.slug}`);
   }
-  const { next, activated, reset, changed } = await searchParams;
+  const { next, activated, reset, changed } = cleanParams(await searchParams).params;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
       <div>

@@ -7,6 +7,7 @@ import { Alert, Card } from "@/components/ui";
 import { resetLinkIsUsable } from "@/lib/members/password-reset";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { askForReset, resetByLink } from "./actions";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Reset your password" };
 
@@ -18,7 +19,7 @@ type Props = {
 export default async function ResetPasswordPage({ params, searchParams }: Props) {
   const tenant = await findTenantBySlug((await params).tenant);
   if (!tenant) notFound();
-  const { token } = await searchParams;
+  const { token } = cleanParams(await searchParams).params;
   const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
   const usable = link ? await resetLinkIsUsable(tenant.id, link) : false;
   return (

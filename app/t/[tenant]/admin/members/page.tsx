@@ -7,6 +7,8 @@ import { listMembers } from "@/lib/members/list";
 import { emailStatusLabel } from "@/lib/members/mail-badge";
 import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
 import { bulkMembers } from "./actions";
+import { cleanParams, CONTROL_QUERY_MESSAGE } from "@/lib/input/control";
+import { Alert } from "@/components/ui";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -19,7 +21,8 @@ const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-s
 
 export default async function MembersPage({ params, searchParams }: Props) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
-  const query = parseMemberQuery(await searchParams);
+  const { params: raw, dirty } = cleanParams(await searchParams);
+  const query = parseMemberQuery(raw);
   const { rows, total } = await listMembers(tenant.id, query);
   const basePath = `/t/${tenant.slug}/admin/members`;
   return (
@@ -99,6 +102,11 @@ export default async function MembersPage({ params, searchParams }: Props) {
           Clear
         </Link>
       </form>
+      {dirty.length > 0 && (
+        <div className="mt-4">
+          <Alert tone="info">{CONTROL_QUERY_MESSAGE}</Alert>
+        </div>
+      )}
       <div className="mt-4">
         <MembersTable
           rows={rows}

@@ -10,6 +10,7 @@ import { reasonText } from "@/lib/mail/reasons";
 import { requireAdmin } from "@/lib/web/guards";
 import { AdminShell } from "../admin-shell";
 import { addSuppressionByHand, liftSuppressionOfTenant } from "./actions";
+import { cleanParams, CONTROL_QUERY_MESSAGE } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Suppressions" };
 
@@ -20,7 +21,7 @@ type Props = {
 
 export default async function SuppressionsPage({ params, searchParams }: Props) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
-  const query = await searchParams;
+  const { params: query, dirty } = cleanParams(await searchParams);
   const q = typeof query.q === "string" ? query.q.slice(0, 254) : "";
   const list = await tenantSuppressions(tenant.id, { q, page: Number(query.page) || 1 });
   const base = `/t/${tenant.slug}/admin/suppressions`;
@@ -87,6 +88,7 @@ export default async function SuppressionsPage({ params, searchParams }: Props) 
           </Link>
         )}
       </form>
+      {dirty.length > 0 && <p className="mt-2 text-sm text-slate-600">{CONTROL_QUERY_MESSAGE}</p>}
       {list.lines.length === 0 ? (
         <p className="mt-6 text-sm text-slate-600">
           {q ? "No suppressed address matches." : "No address is suppressed for your organisation."}

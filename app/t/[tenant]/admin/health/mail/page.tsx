@@ -7,6 +7,7 @@ import { mailInState } from "@/lib/mail/history";
 import { reasonText, STATUS_LABEL } from "@/lib/mail/reasons";
 import { requireAdmin } from "@/lib/web/guards";
 import { AdminShell } from "../../admin-shell";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Mail by state" };
 
@@ -17,7 +18,7 @@ type Props = {
 
 export default async function MailInStatePage({ params, searchParams }: Props) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
-  const query = await searchParams;
+  const query = cleanParams(await searchParams).params;
   const status = typeof query.status === "string" ? query.status : "";
   if (!(mailStatuses as readonly string[]).includes(status)) notFound();
   const reason =

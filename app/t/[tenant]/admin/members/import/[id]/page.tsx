@@ -13,6 +13,7 @@ import {
   type RowFilter,
 } from "@/lib/members/import/records";
 import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
+import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "Import preview" };
 
@@ -46,7 +47,7 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
   const { actor, tenant } = await requireAdmin(slug);
   const record = await findImport(tenant.id, id);
   if (!record) notFound();
-  const query = await searchParams;
+  const query = cleanParams(await searchParams).params;
   const filter = FILTERS.some((f) => f.value === query.show) ? (query.show as RowFilter) : "all";
   const requestedPage = Number(query.page);
   const page = await previewPage(
@@ -86,6 +87,20 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
             This same file was already imported on{" "}
             {record.sameFileCommittedAt.toISOString().slice(0, 10)}. Check that you mean to import
             it again.
+          </Alert>
+        </div>
+      )}
+
+      {page.cleanedLines.length > 0 && (
+        <div className="mt-4">
+          <Alert tone="info">
+            Invisible control characters (such as NUL bytes) were removed from{" "}
+            {page.cleanedLines.length === 1 ? "row" : "rows"}{" "}
+            {page.cleanedLines.slice(0, 10).join(", ")}
+            {page.cleanedLines.length > 10
+              ? ` and ${n(page.cleanedLines.length - 10)} more`
+              : ""}{" "}
+            as the file was read. Check those rows below.
           </Alert>
         </div>
       )}

@@ -1,3 +1,4 @@
+import { stripControlCharacters } from "@/lib/input/control";
 import { checkUpload, uploadLimits } from "@/lib/members/import/upload";
 import { readLimited } from "@/lib/web/body";
 import { progressResponse } from "@/lib/web/progress";
@@ -21,7 +22,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ ten
   }
   let name = "upload";
   try {
-    name = decodeURIComponent(request.headers.get("x-file-name") ?? "upload");
+    name = stripControlCharacters(
+      decodeURIComponent(request.headers.get("x-file-name") ?? "upload"),
+    );
   } catch {
     // A malformed name is only a label.
   }
