@@ -15,6 +15,7 @@ import { db } from "@/db/client";
 import {
   accountMailState,
   memberImports,
+  type MailCategory,
   outboundEmails,
   sesEvents,
   tenantMailState,
@@ -319,6 +320,45 @@ const nameOf = async (id: string) =>
   (await db.select({ name: users.name }).from(users).where(eq(users.id, id)))[0]?.name;
 const memberStatus = async (id: string) =>
   (await db.select({ status: users.status }).from(users).where(eq(users.id, id)))[0]?.status;
+
+/** A fresh unsent mail of a member of A (the row a ledger remedy is asked for). */
+const lastUnsent = { id: 0 };
+async function unsentOfA(w: World, category: MailCategory, started: boolean): Promise<number> {
+  const hex = randomBytes(3).toString("hex");
+  const member = await makeUser({
+    tenantId: w.a.id,
+    loginId: `uns.${hex}`,
+    name: `Victim ${w.tag}`,
+    email: `victim.${w.tag}.u${hex}@example.com`,
+    emailStatus: "ok",
+    ...(started ? {} : { status: "invited" as const, passwordHash: null }),
+  });
+  const [mail] = await db
+    .insert(outboundEmails)
+    .values({
+      tenantId: w.a.id,
+      memberId: member.id,
+      category,
+      lane: category === "invitation" ? "bulk" : "transactional",
+      toAddress: member.email,
+      template: category,
+      params: {},
+      status: "failed",
+      reason: "MessageRejected: test",
+    })
+    .returning({ id: outboundEmails.id });
+  lastUnsent.id = mail!.id;
+  return mail!.id;
+}
+const unsentOpen = async () => {
+  const { ledgerRows } = await import("@/lib/unsent/ledger");
+  const [tenantRow] = await db
+    .select({ tenantId: outboundEmails.tenantId })
+    .from(outboundEmails)
+    .where(eq(outboundEmails.id, lastUnsent.id));
+  const rows = await ledgerRows({ tenantId: tenantRow!.tenantId! }, { mailIds: [lastUnsent.id] });
+  return rows[0]?.resolvedBy === null;
+};
 
 const REGISTRY: Entry[] = [
   // Operator sign-in and out.
@@ -683,6 +723,66 @@ const REGISTRY: Entry[] = [
         request(`/t/${slug}/admin/suppressions/export`),
         params({ tenant: slug }),
       ),
+    succeeded: status(200),
+  },
+  // The unsent ledger: remedies on selected rows, the downloads.
+  ...(
+    [
+      ["markUnsentHandled", "password_reset", true, { note: "Phoned them" }],
+      ["resendUnsentInvitations", "invitation", false, {}],
+      ["issueUnsentActivationCodes", "invitation", false, {}],
+      ["sendUnsentResetLinks", "password_reset", true, {}],
+      ["setUnsentTemporaryPasswords", "password_reset", true, {}],
+    ] as const
+  ).map(([name, category, started, extra]): Entry => ({
+    file: "t/[tenant]/admin/unsent/actions.ts",
+    name,
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/unsent/actions.ts", name)(
+        slug,
+        null,
+        form({ ids: String(await unsentOfA(w, category, started)), ...extra }),
+      ),
+    succeeded: async (answer) => ok(answer) && !(await unsentOpen()),
+    untouched: unsentOpen,
+  })),
+  {
+    file: "t/[tenant]/admin/unsent/actions.ts",
+    name: "fixUnsentAddress",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/unsent/actions.ts", "fixUnsentAddress")(
+        slug,
+        null,
+        form({
+          id: await unsentOfA(w, "invitation", false),
+          email: `fixed.${randomBytes(3).toString("hex")}@example.com`,
+        }),
+      ),
+    succeeded: async (answer) => ok(answer) && !(await unsentOpen()),
+    untouched: unsentOpen,
+  },
+  {
+    file: "t/[tenant]/admin/unsent/export/route.ts",
+    name: "GET",
+    who: "admin",
+    call: (_w, slug) =>
+      route("t/[tenant]/admin/unsent/export/route.ts", "GET")(
+        request(`/t/${slug}/admin/unsent/export?period=all&show=all`),
+        params({ tenant: slug }),
+      ),
+    succeeded: status(200),
+  },
+  {
+    file: "ops/unsent/export/route.ts",
+    name: "GET",
+    who: "operator",
+    call: (w) =>
+      route(
+        "ops/unsent/export/route.ts",
+        "GET",
+      )(request(`/ops/unsent/export?tenant=${w.a.slug}&period=all`)),
     succeeded: status(200),
   },
   // The operators' controls.

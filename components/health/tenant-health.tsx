@@ -172,12 +172,15 @@ function SeriesTable({ data, caption }: { data: SeriesPoint[]; caption: string }
 export function TenantHealth({
   view,
   mailHref,
+  unsentHref,
   memberHref,
   bouncedAction,
 }: {
   view: TenantHealthView;
   /** The page with the mail in one state; without it the counts are plain numbers. */
   mailHref?: (status: string, reason: string | null) => string;
+  /** The unsent ledger for mail in this state (null for states that are not in it). */
+  unsentHref?: (status: string, reason: string | null) => string | null;
   memberHref?: (id: string) => string;
   /** Rendered for every row with a member, fixed or not: it keeps its answer after the fix. */
   bouncedAction?: (address: TenantHealthView["bounced"][number], fixed: boolean) => ReactNode;
@@ -279,6 +282,14 @@ export function TenantHealth({
                       </Link>
                     ) : (
                       n(s.n)
+                    )}
+                    {unsentHref?.(s.status, s.reason) && (
+                      <Link
+                        className="ml-2 text-xs text-brand-700 underline"
+                        href={unsentHref(s.status, s.reason)!}
+                      >
+                        who and what to do
+                      </Link>
                     )}
                   </td>
                 </tr>

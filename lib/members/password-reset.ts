@@ -26,7 +26,7 @@ const deliverable = sql`${users.email} is not null and ${users.emailStatus} in (
 
 type Member = { id: string; tenantId: string; loginId: string; name: string; email: string | null };
 
-async function queueResetLink(tx: Executor, member: Member & { email: string }) {
+export async function queueResetLink(tx: Executor, member: Member & { email: string }) {
   const token = newLinkToken();
   await issueToken(tx, {
     tenantId: member.tenantId,
@@ -195,27 +195,40 @@ export async function adminSendReset(
 // Readable aloud and from paper: no look-alike characters.
 const TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 
-/** A one-time temporary password, shown once to the admin; the member must choose their own at once. */
-export async function adminTemporaryPassword(
-  { actor, tenant }: TenantActor,
-  loginId: string,
-): Promise<{ password: string }> {
-  const member = await memberByLoginId(tenant.id, loginId);
-  if (member.id === actor.userId)
-    throw new UserError("invalid", "Change your own password on your own page.", "loginId");
+/** A new temporary password (readable aloud and from paper) and its hash. */
+export async function newTemporaryPassword(): Promise<{ password: string; passwordHash: string }> {
   let password = "";
   for (let i = 0; i < 12; i++) password += TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)];
   password = `${password.slice(0, 4)}-${password.slice(4, 8)}-${password.slice(8)}`;
-  const passwordHash = await hashPassword(password);
-  await db.transaction(async (tx) => {
-    await setPassword(tx, { id: member.id, tenantId: tenant.id }, passwordHash, true);
-    await tx.insert(auditLog).values({
-      tenantId: tenant.id,
-      actorId: actor.userId,
-      action: "member.temporary_password",
-      subjectId: member.id,
-    });
+  return { password, passwordHash: await hashPassword(password) };
+}
+
+/** Sets a temporary password in the caller's transaction (the member must replace it at once), audited. */
+export async function applyTemporaryPassword(
+  tx: Executor,
+  { actor, tenant }: TenantActor,
+  memberId: string,
+  passwordHash: string,
+): Promise<void> {
+  await setPassword(tx, { id: memberId, tenantId: tenant.id }, passwordHash, true);
+  await tx.insert(auditLog).values({
+    tenantId: tenant.id,
+    actorId: actor.userId,
+    action: "member.temporary_password",
+    subjectId: memberId,
   });
+}
+
+/** A one-time temporary password, shown once to the admin; the member must choose their own at once. */
+export async function adminTemporaryPassword(
+  ctx: TenantActor,
+  loginId: string,
+): Promise<{ password: string }> {
+  const member = await memberByLoginId(ctx.tenant.id, loginId);
+  if (member.id === ctx.actor.userId)
+    throw new UserError("invalid", "Change your own password on your own page.", "loginId");
+  const { password, passwordHash } = await newTemporaryPassword();
+  await db.transaction((tx) => applyTemporaryPassword(tx, ctx, member.id, passwordHash));
   return { password };
 }
 

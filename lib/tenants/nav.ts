@@ -6,6 +6,7 @@ export function adminNav(slug: string, current: string) {
     { href: `/t/${slug}/admin/members/new`, label: "Add member" },
     { href: `/t/${slug}/admin/members/access`, label: "Sign-in help" },
     { href: `/t/${slug}/admin/health`, label: "Send health" },
+    { href: `/t/${slug}/admin/unsent`, label: "Unsent mail" },
     { href: `/t/${slug}/admin/suppressions`, label: "Suppressions" },
     { href: `/t/${slug}`, label: "My page" },
   ].map((item) => ({ ...item, current: item.href === current }));

@@ -72,7 +72,11 @@ export const CASE_TEXT: Record<
 
 /** Why a ledger row is no longer a problem. */
 export const RESOLUTIONS = [
+  "on_its_way",
   "handled",
+  "activation_code",
+  "temporary_password",
+  "bypass_code",
   "told_another_way",
   "delivered_later",
   "reset_used",
@@ -82,7 +86,11 @@ export const RESOLUTIONS = [
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 export const RESOLUTION_TEXT: Record<Resolution, string> = {
+  on_its_way: "A new one is on its way",
   handled: "Handled",
+  activation_code: "Given an activation code",
+  temporary_password: "Given a temporary password",
+  bypass_code: "Given a bypass code",
   told_another_way: "Told another way",
   delivered_later: "A later mail of this kind reached them",
   reset_used: "They reset their password since",
@@ -99,7 +107,7 @@ const ADDRESS_PROBLEMS = new Set([
 
 /** What to do about one row, given its case, its newest mail's state and reason, and the member now. */
 export function whatToDo(row: {
-  case: UnsentCase;
+  unsentCase: UnsentCase;
   status: MailStatus;
   reason: string | null;
   memberStatus: "invited" | "active" | "disabled";
@@ -113,7 +121,7 @@ export function whatToDo(row: {
     row.status === "complained" ||
     (row.status === "blocked" && ADDRESS_PROBLEMS.has(row.reason ?? ""));
   const waiting = row.status === "held";
-  switch (row.case) {
+  switch (row.unsentCase) {
     case "invitation_active":
       return CASE_TEXT.invitation_active.remedy;
     case "invitation_new":

@@ -150,11 +150,17 @@ describe("which mail is in the ledger, and in which case", () => {
 });
 
 describe("a member reached since is resolved, not a problem", () => {
-  it("an invitation: a later invitation delivered resolves it; one still waiting does not", async () => {
+  it("an invitation: a later one on its way, then delivered; a later one failing again reopens it", async () => {
     const member = await invited(tenant);
     await mail(tenant, member, "invitation", "bounced");
     const later = await mail(tenant, member, "invitation", "queued");
-    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBeNull();
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("on_its_way");
+    await db.update(outboundEmails).set({ status: "failed" }).where(eq(outboundEmails.id, later));
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]).toMatchObject({
+      resolvedBy: null,
+      mailId: later,
+      attempts: 2,
+    });
     await db
       .update(outboundEmails)
       .set({ status: "delivered" })

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { db, rawSql } from "@/db/client";
+import { db, rawSql, type Executor } from "@/db/client";
 import type { MailStatus } from "@/db/schema/mail";
 import { listValues } from "@/db/in-list";
 import {
@@ -105,6 +105,12 @@ export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, time
                   else g.category::text end as unsent_case,
              case
                when h.kind is not null then h.kind
+               when exists (
+                      select 1 from outbound_emails l
+                       where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = g.category
+                         and l.id > g.mail_id and l.status in ('queued', 'sending')
+                         and (g.category <> 'message_notice' or l.params->>'messageId' = g.subject_key)
+                     ) then 'on_its_way'
                when g.category = 'invitation' and u.password_hash is null and exists (
                       select 1 from outbound_emails l
                        where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = 'invitation'
@@ -174,9 +180,9 @@ function toRow(r: RawRow): LedgerRow {
 export async function ledgerRows(
   scope: LedgerScope,
   filter: LedgerFilter = {},
-  options: { limit?: number; offset?: number; timeZone?: string } = {},
+  options: { limit?: number; offset?: number; timeZone?: string; executor?: Executor } = {},
 ): Promise<LedgerRow[]> {
-  const rows = await db.execute<RawRow>(
+  const rows = await (options.executor ?? db).execute<RawRow>(
     sql`${ledgerSelect(scope, filter, options.timeZone)} limit ${options.limit ?? 200} offset ${options.offset ?? 0}`,
   );
   return rows.map(toRow);

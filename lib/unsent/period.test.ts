@@ -32,15 +32,20 @@ describe("whatToDo", () => {
   it("says nothing is needed once resolved, and names the remedy for the reason", () => {
     const base = { memberStatus: "invited" as const, resolvedBy: null };
     expect(
-      whatToDo({ ...base, case: "invitation_new", status: "bounced", reason: "bounce:NoEmail" }),
+      whatToDo({
+        ...base,
+        unsentCase: "invitation_new",
+        status: "bounced",
+        reason: "bounce:NoEmail",
+      }),
     ).toMatch(/Fix the address/);
     expect(
-      whatToDo({ ...base, case: "invitation_new", status: "held", reason: "account_paused" }),
+      whatToDo({ ...base, unsentCase: "invitation_new", status: "held", reason: "account_paused" }),
     ).toMatch(/by itself when sending resumes/);
     expect(
       whatToDo({
         ...base,
-        case: "password_reset",
+        unsentCase: "password_reset",
         status: "expired",
         reason: null,
         memberStatus: "active",
@@ -49,7 +54,7 @@ describe("whatToDo", () => {
     expect(
       whatToDo({
         ...base,
-        case: "login_code",
+        unsentCase: "login_code",
         status: "failed",
         reason: null,
         resolvedBy: "signed_in",

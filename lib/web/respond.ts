@@ -1,7 +1,8 @@
 import "server-only";
 import type { TenantActor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
-import { tenantAccess } from "./access";
+import { attachment, workbookStream, XLSX_TYPE, type SheetSpec } from "@/lib/export/xlsx";
+import { operatorAccess, tenantAccess } from "./access";
 import { fromSameOrigin } from "./body";
 import { failureOf } from "./errors";
 
@@ -43,4 +44,29 @@ export async function adminRoute(
     case "not_found":
       return notFoundResponse();
   }
+}
+
+/** The operators' routes: 401 without a session, 404 for anyone who is not an operator. */
+export async function operatorRoute(request: Request): Promise<TenantActor["actor"] | Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    if (!fromSameOrigin(request, env().PUBLIC_URL)) {
+      return refuse(403, "This request did not come from Sendwell.");
+    }
+  }
+  const access = await operatorAccess();
+  if (access.kind === "no_session")
+    return refuse(401, "Your session has ended. Sign in again and try once more.");
+  if (access.kind === "not_found") return notFoundResponse();
+  return access.actor;
+}
+
+/** A workbook streamed as the download's body, written as it is read. */
+export function xlsxResponse(sheets: readonly SheetSpec[], fileName: string): Response {
+  return new Response(workbookStream(sheets), {
+    headers: {
+      "Content-Type": XLSX_TYPE,
+      "Content-Disposition": attachment(fileName),
+      "Cache-Control": "no-store",
+    },
+  });
 }

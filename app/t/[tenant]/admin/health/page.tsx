@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ConfirmAction } from "@/components/confirm-action";
 import { StateSummary, TenantHealth } from "@/components/health/tenant-health";
 import { tenantHealthView } from "@/lib/health/views";
+import { UNSENT_STATUSES } from "@/lib/unsent/cases";
 import { requireAdmin } from "@/lib/web/guards";
 import { AdminShell } from "../admin-shell";
 import { removeBouncedAddress, resumeSending } from "./actions";
@@ -54,6 +55,11 @@ export default async function HealthPage({ params }: { params: Promise<{ tenant:
         view={view}
         mailHref={(status, reason) =>
           `${base}/health/mail?status=${status}&reason=${encodeURIComponent(reason ?? "none")}`
+        }
+        unsentHref={(status, reason) =>
+          (UNSENT_STATUSES as readonly string[]).includes(status)
+            ? `${base}/unsent?period=all&show=all${reason ? `&reason=${encodeURIComponent(reason)}` : ""}`
+            : null
         }
         memberHref={(id) => `${base}/members/${id}`}
         bouncedAction={(b, fixed) => (

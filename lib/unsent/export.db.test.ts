@@ -1,0 +1,193 @@
+import ExcelJS from "exceljs";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { outboundEmails, tenants, type MailCategory, type MailStatus } from "@/db/schema";
+import { workbookBuffer } from "@/lib/export/xlsx";
+import { makeTenant, makeUser } from "@/test/factories";
+import { CASE_TEXT, UNSENT_CASES } from "./cases";
+import { dayStamp, ledgerWorkbook } from "./export";
+import { ledgerCounts, ledgerRows } from "./ledger";
+
+type Tenant = Awaited<ReturnType<typeof makeTenant>>;
+
+async function unsent(
+  tenant: Tenant,
+  member: { id: string; email: string | null },
+  category: MailCategory,
+  status: MailStatus,
+  at: Date,
+) {
+  await db.insert(outboundEmails).values({
+    tenantId: tenant.id,
+    memberId: member.id,
+    category,
+    lane: "bulk",
+    toAddress: member.email,
+    template: category,
+    params:
+      category === "message_notice" ? { memberName: "", messageId: "m-1", subject: "Hi" } : {},
+    status,
+    reason: status === "held" ? "account_paused" : null,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+async function readBack(sheets: Awaited<ReturnType<typeof ledgerWorkbook>>["sheets"]) {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await workbookBuffer(sheets)) as unknown as ArrayBuffer);
+  return book;
+}
+
+const values = (sheet: ExcelJS.Worksheet) => {
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+};
+
+let tenant: Tenant;
+const at = new Date("2026-11-30T23:30:00Z");
+beforeEach(async () => {
+  tenant = await makeTenant("学習センター");
+  await db
+    .update(tenants)
+    .set({ settings: { timeZone: "Asia/Tokyo" } })
+    .where(eq(tenants.id, tenant.id));
+});
+
+describe("the ledger's workbook", () => {
+  it("equals the database: a summary with the counts, a sheet per case, dates as date cells in the tenant's zone", async () => {
+    const taro = await makeUser({
+      tenantId: tenant.id,
+      status: "invited",
+      passwordHash: null,
+      name: "山田 太郎",
+      email: "taro@example.jp",
+    });
+    const formula = await makeUser({
+      tenantId: tenant.id,
+      name: '=HYPERLINK("http://x")',
+      email: "f@example.com",
+    });
+    await unsent(tenant, taro, "invitation", "bounced", at);
+    await unsent(tenant, formula, "password_reset", "expired", at);
+    await unsent(tenant, formula, "message_notice", "held", at);
+
+    const now = new Date("2026-12-01T16:00:00Z");
+    const workbook = await ledgerWorkbook(
+      { tenantId: tenant.id },
+      {},
+      {
+        tenantName: tenant.name,
+        slug: tenant.slug,
+        periodLabel: "at any time",
+        now,
+      },
+    );
+    expect(workbook.fileName).toBe(`unsent-${tenant.slug}-20261202.xlsx`);
+    expect(workbook.empty).toBe(false);
+    const book = await readBack(workbook.sheets);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      "Summary",
+      ...UNSENT_CASES.map((c) => CASE_TEXT[c].short),
+    ]);
+
+    const counts = await ledgerCounts({ tenantId: tenant.id });
+    const summary = values(book.getWorksheet("Summary")!);
+    expect(summary[1]![0]).toBe("Mail that did not reach members: 学習センター");
+    for (const c of UNSENT_CASES) {
+      const line = summary.find((r) => r[0] === CASE_TEXT[c].short)!;
+      expect(line.slice(1, 3)).toEqual([counts[c].open, counts[c].resolved]);
+    }
+
+    const rows = await ledgerRows({ tenantId: tenant.id }, {}, { timeZone: "Asia/Tokyo" });
+    for (const c of UNSENT_CASES) {
+      const sheet = book.getWorksheet(CASE_TEXT[c].short)!;
+      const [header, ...body] = values(sheet);
+      expect(header).toContain("First attempt (Asia/Tokyo)");
+      expect(sheet.getRow(1).font?.bold).toBe(true);
+      expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+      expect(sheet.autoFilter).toBe("A1:K1");
+      const expected = rows.filter((r) => r.unsentCase === c);
+      expect(body.map((r) => r[0])).toEqual(expected.map((r) => r.loginId));
+      for (const [i, r] of expected.entries()) {
+        const line = body[i]!;
+        expect(line[1]).toBe(r.name.startsWith("=") ? `'${r.name}` : r.name);
+        expect(line[2]).toBe(r.address);
+        expect(line[5]).toBe(r.attempts);
+        const cell = sheet.getRow(i + 2).getCell(7);
+        expect(cell.value).toBeInstanceOf(Date);
+        expect(cell.numFmt).toBe("yyyy-mm-dd hh:mm");
+        // 23:30 UTC is 08:30 the next day in Tokyo: the cell shows Tokyo's wall clock.
+        expect((cell.value as Date).toISOString()).toBe("2026-12-01T08:30:00.000Z");
+      }
+    }
+    const invitation = values(book.getWorksheet(CASE_TEXT.invitation_new.short)!)[1]!;
+    expect(invitation.slice(0, 2)).toEqual([taro.loginId, "山田 太郎"]);
+    const reset = values(book.getWorksheet(CASE_TEXT.password_reset.short)!)[1]!;
+    expect(reset[1]).toBe('\'=HYPERLINK("http://x")');
+  });
+
+  it("an empty ledger is a valid workbook that says there is nothing to do", async () => {
+    const workbook = await ledgerWorkbook(
+      { tenantId: tenant.id },
+      {},
+      {
+        tenantName: tenant.name,
+        slug: tenant.slug,
+        periodLabel: "at any time",
+      },
+    );
+    expect(workbook.empty).toBe(true);
+    const book = await readBack(workbook.sheets);
+    expect(values(book.getWorksheet("Summary")!).flat()).toContain(
+      "Nothing to do: no mail failed to reach a member in this period.",
+    );
+    for (const c of UNSENT_CASES) expect(book.getWorksheet(CASE_TEXT[c].short)!.rowCount).toBe(1);
+  });
+
+  it("the all-tenants workbook has every tenant, in UTC, with an organisation column", async () => {
+    const other = await makeTenant("Other");
+    await unsent(
+      tenant,
+      await makeUser({ tenantId: tenant.id, email: "a@example.com" }),
+      "login_code",
+      "failed",
+      at,
+    );
+    await unsent(
+      other,
+      await makeUser({ tenantId: other.id, email: "b@example.com" }),
+      "login_code",
+      "expired",
+      at,
+    );
+    const workbook = await ledgerWorkbook(
+      { allTenants: true },
+      {},
+      {
+        tenantName: null,
+        slug: null,
+        periodLabel: "at any time",
+        now: new Date("2026-12-01T16:00:00Z"),
+      },
+    );
+    expect(workbook.fileName).toBe("unsent-all-tenants-20261201.xlsx");
+    const book = await readBack(workbook.sheets);
+    const [header, ...body] = values(book.getWorksheet(CASE_TEXT.login_code.short)!);
+    expect(header![0]).toBe("Organisation");
+    expect(header).toContain("First attempt (UTC)");
+    expect(body.map((r) => r[0])).toEqual(expect.arrayContaining([tenant.slug, other.slug]));
+    expect(
+      (
+        book.getWorksheet(CASE_TEXT.login_code.short)!.getRow(2).getCell(8).value as Date
+      ).toISOString(),
+    ).toBe(at.toISOString());
+  });
+
+  it("dayStamp is the tenant's date", () => {
+    expect(dayStamp(new Date("2026-12-01T16:00:00Z"), "Asia/Tokyo")).toBe("20261202");
+    expect(dayStamp(new Date("2026-12-01T16:00:00Z"), "UTC")).toBe("20261201");
+  });
+});

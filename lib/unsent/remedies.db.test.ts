@@ -1,0 +1,220 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import {
+  accountMailState,
+  auditLog,
+  memberTokens,
+  outboundEmails,
+  users,
+  type MailCategory,
+  type MailStatus,
+} from "@/db/schema";
+import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
+import { verifyPassword } from "@/lib/auth/password";
+import { ensureAccountRow } from "@/lib/mail/account";
+import { OfflineResolver } from "@/lib/mail/offline-dns";
+import { adminContext, makeTenant, makeUser } from "@/test/factories";
+import { ledgerRows } from "./ledger";
+import {
+  fixAddressAndResend,
+  issueActivationCodes,
+  markHandled,
+  resendInvitations,
+  sendNewResetLinks,
+  setTemporaryPasswords,
+} from "./remedies";
+
+type Tenant = Awaited<ReturnType<typeof makeTenant>>;
+type Ctx = Awaited<ReturnType<typeof adminContext>>;
+
+async function unsent(
+  tenant: Tenant,
+  member: { id: string; email: string | null },
+  category: MailCategory,
+  status: MailStatus,
+  reason: string | null = null,
+): Promise<number> {
+  const [row] = await db
+    .insert(outboundEmails)
+    .values({
+      tenantId: tenant.id,
+      memberId: member.id,
+      category,
+      lane: category === "password_reset" || category === "login_code" ? "transactional" : "bulk",
+      toAddress: member.email,
+      template: category,
+      params:
+        category === "message_notice" ? { memberName: "", messageId: "m-1", subject: "Hi" } : {},
+      status,
+      reason,
+    })
+    .returning({ id: outboundEmails.id });
+  return row!.id;
+}
+
+const queued = (memberId: string, category: MailCategory) =>
+  db
+    .select({ to: outboundEmails.toAddress, status: outboundEmails.status })
+    .from(outboundEmails)
+    .where(
+      and(
+        eq(outboundEmails.memberId, memberId),
+        eq(outboundEmails.category, category),
+        eq(outboundEmails.status, "queued"),
+      ),
+    );
+const audits = (tenantId: string, action: string) =>
+  db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, action)));
+
+let tenant: Tenant;
+let ctx: Ctx;
+beforeAll(() => {
+  setDefaultDomainChecker(new DomainChecker({ resolver: new OfflineResolver([]) }));
+});
+beforeEach(async () => {
+  tenant = await makeTenant("Remedies");
+  ctx = await adminContext(tenant);
+  await ensureAccountRow(db);
+  await db.update(accountMailState).set({ pausedUntil: null, sendingEnabled: true });
+});
+
+const newcomer = (email: string | null = "new.person@example.com") =>
+  makeUser({
+    tenantId: tenant.id,
+    status: "invited",
+    passwordHash: null,
+    email,
+    emailStatus: email ? "ok" : "none",
+  });
+const regular = (email = "regular@example.com", emailStatus: "ok" | "bounced" = "ok") =>
+  makeUser({ tenantId: tenant.id, email, emailStatus });
+
+describe("mark as handled", () => {
+  it("handles open rows with the note, skips resolved and foreign rows, and audits", async () => {
+    const a = await unsent(tenant, await regular(), "password_reset", "expired");
+    const b = await unsent(tenant, await regular(), "message_notice", "bounced");
+    const other = await makeTenant("Other");
+    const foreign = await unsent(
+      other,
+      await makeUser({ tenantId: other.id }),
+      "login_code",
+      "failed",
+    );
+    const answer = await markHandled(ctx, [a, b, foreign], { note: "Phoned them" });
+    expect(answer).toMatchObject({ done: 2, skipped: 1 });
+    expect(answer.message).toMatch(/Marked as handled: 2\. 1 row was skipped: resolved meanwhile/);
+    const rows = await ledgerRows({ tenantId: tenant.id });
+    expect(rows.map((r) => r.resolvedBy)).toEqual(["handled", "handled"]);
+    expect((await ledgerRows({ tenantId: other.id }))[0]!.resolvedBy).toBeNull();
+    expect(await audits(tenant.id, "unsent.handled")).toHaveLength(2);
+    expect((await markHandled(ctx, [a], { note: null })).skipped).toBe(1);
+  });
+
+  it("'told another way' is for message notices only", async () => {
+    const notice = await unsent(tenant, await regular(), "message_notice", "failed");
+    const reset = await unsent(tenant, await regular(), "password_reset", "failed");
+    const answer = await markHandled(ctx, [notice, reset], {
+      note: null,
+      kind: "told_another_way",
+    });
+    expect(answer).toMatchObject({ done: 1, unfit: 1, skipped: 0 });
+  });
+
+  it("refuses an empty selection in words", async () => {
+    await expect(markHandled(ctx, [], { note: null })).rejects.toThrow(/Select at least one row/);
+  });
+});
+
+describe("invitations", () => {
+  it("resend queues one new invitation per open row through the outbox, never twice", async () => {
+    const m = await newcomer();
+    const bare = await newcomer(null);
+    const id = await unsent(tenant, m, "invitation", "failed");
+    const bareId = await unsent(tenant, bare, "invitation", "blocked", "no_address");
+    const first = await resendInvitations(ctx, [id, bareId]);
+    expect(first).toMatchObject({ done: 1, unfit: 1, skipped: 0, behindPause: null });
+    expect(await queued(m.id, "invitation")).toEqual([{ to: m.email, status: "queued" }]);
+    const again = await resendInvitations(ctx, [id]);
+    expect(again).toMatchObject({ done: 0, skipped: 1 });
+    expect(await queued(m.id, "invitation")).toHaveLength(1);
+    expect(await audits(tenant.id, "unsent.invitation_resent")).toHaveLength(1);
+  });
+
+  it("says plainly when the new invitations wait behind SES's pause", async () => {
+    const m = await newcomer();
+    const id = await unsent(tenant, m, "invitation", "held", "account_paused");
+    await db.update(accountMailState).set({ pausedUntil: new Date(Date.now() + 600_000) });
+    const answer = await resendInvitations(ctx, [id]);
+    expect(answer.behindPause).not.toBeNull();
+    expect(answer.message).toMatch(/queued behind the pause/);
+  });
+
+  it("fixing the address stores it and invites it; a resolved row is refused", async () => {
+    const m = await newcomer("typo@gmial.com");
+    const id = await unsent(tenant, m, "invitation", "bounced", "bounce:NoEmail");
+    const answer = await fixAddressAndResend(ctx, id, { email: "right@example.com" });
+    expect(answer.done).toBe(1);
+    expect(await queued(m.id, "invitation")).toEqual([
+      { to: "right@example.com", status: "queued" },
+    ]);
+    const [member] = await db.select({ email: users.email }).from(users).where(eq(users.id, m.id));
+    expect(member!.email).toBe("right@example.com");
+    await expect(fixAddressAndResend(ctx, id, { email: "other@example.com" })).rejects.toThrow(
+      /resolved meanwhile/,
+    );
+  });
+
+  it("activation codes replace the links, are returned once with a workbook, and resolve the rows", async () => {
+    const m = await newcomer();
+    const id = await unsent(tenant, m, "invitation", "bounced", "bounce:General");
+    const answer = await issueActivationCodes(ctx, [id]);
+    expect(answer.codes).toEqual([
+      {
+        loginId: m.loginId,
+        name: m.name,
+        code: expect.stringMatching(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/),
+      },
+    ]);
+    expect(Buffer.from(answer.workbook!, "base64").subarray(0, 2).toString()).toBe("PK");
+    const tokens = await db
+      .select({ kind: memberTokens.kind, used: memberTokens.usedAt })
+      .from(memberTokens)
+      .where(eq(memberTokens.userId, m.id));
+    expect(tokens.filter((t) => t.kind === "activation_code" && t.used === null)).toHaveLength(1);
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("activation_code");
+  });
+});
+
+describe("password resets", () => {
+  it("a new reset link goes to a working address; a bounced one is left for a temporary password", async () => {
+    const good = await regular("fine@example.com");
+    const dead = await regular("dead@example.com", "bounced");
+    const a = await unsent(tenant, good, "password_reset", "expired");
+    const b = await unsent(tenant, dead, "password_reset", "bounced");
+    const answer = await sendNewResetLinks(ctx, [a, b]);
+    expect(answer).toMatchObject({ done: 1, unfit: 1 });
+    expect(await queued(good.id, "password_reset")).toEqual([
+      { to: "fine@example.com", status: "queued" },
+    ]);
+    expect(await queued(dead.id, "password_reset")).toEqual([]);
+  });
+
+  it("a temporary password works once shown, must be changed, and resolves the row", async () => {
+    const m = await regular();
+    const id = await unsent(tenant, m, "password_reset", "failed");
+    const answer = await setTemporaryPasswords(ctx, [id]);
+    expect(answer.passwords).toHaveLength(1);
+    const [row] = await db
+      .select({ hash: users.passwordHash, must: users.mustChangePassword })
+      .from(users)
+      .where(eq(users.id, m.id));
+    expect(await verifyPassword(row!.hash, answer.passwords[0]!.password)).toBe(true);
+    expect(row!.must).toBe(true);
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("temporary_password");
+    expect(await audits(tenant.id, "member.temporary_password")).toHaveLength(1);
+  });
+});
