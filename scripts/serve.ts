@@ -7,11 +7,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { ChildProcess } from "node:child_process";
+import type { Server } from "node:http";
 import postgres from "postgres";
 import { migrateDatabase } from "@/db/migrate";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from "@/db/seed";
 import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/embedded-postgres";
 import { startLocalSesProcess } from "./lib/local-ses";
+import { startSesFaultProxy } from "./lib/ses-fault-proxy";
 import {
   FeedbackSimulator,
   makeSigningCertificate,
@@ -33,6 +35,7 @@ let embedded: RunningPostgres | undefined;
 let app: ChildProcess | undefined;
 let localSes: ChildProcess | undefined;
 let simulator: FeedbackSimulator | undefined;
+let faultProxy: Server | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
@@ -41,6 +44,8 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   simulator?.stop();
+  faultProxy?.close();
+  faultProxy?.closeAllConnections();
   // Together, not one after the other: when the app is slow to stop, whoever stops us (Playwright
   // after its grace period) must not find local SES still running in its own process group.
   await Promise.all([app && stopGroup(app), localSes && stopGroup(localSes)]);
@@ -121,6 +126,14 @@ async function main() {
     log(`local SES at ${ses.url} (received mail at ${ses.url}/)`);
   }
   if (mode === "e2e") await writeFile(".data/e2e-ses-url", sesEndpoint ?? "");
+  // The app reaches local SES through a switch the browser tests flip to play an SES pause.
+  let appSesEndpoint = sesEndpoint;
+  if (mode === "e2e" && localSes && sesEndpoint) {
+    const proxy = await startSesFaultProxy(await freePort(), sesEndpoint);
+    faultProxy = proxy.server;
+    appSesEndpoint = proxy.url;
+    await writeFile(".data/e2e-ses-fault-url", proxy.url);
+  }
 
   // With local SES, the feedback simulator plays SES and SNS: it signs with a certificate made now,
   // which the app is told to trust (env.ts refuses that unless SES is local).
@@ -135,7 +148,7 @@ async function main() {
 
   const childEnv = {
     ...process.env,
-    SES_ENDPOINT: sesEndpoint,
+    SES_ENDPOINT: appSesEndpoint,
     SES_FROM_ADDRESS: process.env.SES_FROM_ADDRESS ?? "Sendwell Demo <no-reply@sendwell.localhost>",
     // Outside DNS is often unreachable on a laptop or CI; the offline resolver knows the demo's domains.
     ADDRESS_DNS: process.env.ADDRESS_DNS ?? "offline",
