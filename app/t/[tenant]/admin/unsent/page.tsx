@@ -190,4 +190,3 @@ export default async function UnsentPage({ params, searchParams }: Props) {
     </AdminShell>
   );
 }
-
