@@ -15,7 +15,7 @@ export function proxy(request: NextRequest) {
   if (pathname === "/ops" || pathname.startsWith("/ops/")) {
     return NextResponse.redirect(new URL(`/login?next=${next}`, request.url));
   }
-  const tenantPage = /^\/t\/([a-z0-9-]{1,40})(\/admin(\/.*)?)?$/.exec(pathname);
+  const tenantPage = /^\/t\/([a-z0-9-]{1,40})(\/(admin|messages)(\/.*)?)?$/.exec(pathname);
   if (tenantPage) {
     return NextResponse.redirect(new URL(`/t/${tenantPage[1]}/login?next=${next}`, request.url));
   }
@@ -23,5 +23,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/ops/:path*", "/t/:tenant", "/t/:tenant/admin/:path*"],
+  matcher: ["/ops/:path*", "/t/:tenant", "/t/:tenant/admin/:path*", "/t/:tenant/messages/:path*"],
 };

@@ -158,6 +158,21 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
             {label}
           </Button>
         ))}
+        {selectedIds.length > 0 ? (
+          <Link
+            href={`${basePath.replace(/\/members$/, "/messages/new")}?audience=selected&ids=${selectedIds.join(",")}`}
+            className="inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
+            Message selected
+          </Link>
+        ) : (
+          <span
+            aria-disabled="true"
+            className="inline-flex min-h-10 cursor-not-allowed items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 opacity-60"
+          >
+            Message selected
+          </span>
+        )}
       </form>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full min-w-[44rem] text-left text-sm">

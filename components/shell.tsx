@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import type { ActionState } from "@/lib/web/action-result";
 import { LogoutButton } from "./logout-button";
 
-type NavItem = { href: string; label: string; current?: boolean };
+/** `badge`: a count beside the label (unread messages); nothing when 0. */
+type NavItem = { href: string; label: string; current?: boolean; badge?: number };
 
 type Props = {
   context: string;
@@ -39,6 +40,15 @@ export function Shell({ context, userName, nav, logout, children }: Props) {
                     className="block whitespace-nowrap rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:font-medium"
                   >
                     {item.label}
+                    {item.badge ? (
+                      <span
+                        className="ml-1.5 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-medium text-white"
+                        data-testid="nav-unread"
+                      >
+                        {item.badge > 999 ? "999+" : item.badge}
+                        <span className="sr-only"> unread</span>
+                      </span>
+                    ) : null}
                   </Link>
                 </li>
               ))}

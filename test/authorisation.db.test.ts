@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import {
@@ -359,6 +359,57 @@ const unsentOpen = async () => {
   const rows = await ledgerRows({ tenantId: tenantRow!.tenantId! }, { mailIds: [lastUnsent.id] });
   return rows[0]?.resolvedBy === null;
 };
+/** Box rows of a member under a message of another tenant than theirs: always none. */
+const boxRowsOutside = async (memberId: string, tenantId: string) =>
+  Number(
+    (
+      await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from message_recipients r join messages m on m.id = r.message_id
+         where r.member_id = ${memberId} and m.tenant_id <> ${tenantId}`)
+    )[0]?.n ?? 0,
+  );
+const unreadOf = async (memberId: string) =>
+  Number(
+    (
+      await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from message_recipients where member_id = ${memberId} and read_at is null`)
+    )[0]?.n ?? 0,
+  );
+/** A message of A to its learner, so the learner has something unread. */
+async function unreadFor(w: World) {
+  const { postMessage } = await import("@/lib/messages/post");
+  await postMessage(w.ctxA, {
+    subject: "Unread",
+    body: "Read me.",
+    noticeMode: "never",
+    audience: { kind: "selected", ids: [w.learnerA.id] },
+  });
+}
+/** One message of A whose notice to the learner bounced, made once. */
+const bounced = { id: "" };
+async function bouncedMessage(w: World): Promise<string> {
+  if (bounced.id) return bounced.id;
+  const { postMessage } = await import("@/lib/messages/post");
+  const posted = await postMessage(w.ctxA, {
+    subject: "Bounced notice",
+    body: "Hello.",
+    noticeMode: "now",
+    audience: { kind: "selected", ids: [w.learnerA.id] },
+  });
+  await db.execute(sql`
+    update outbound_emails set status = 'bounced'
+     where member_id = ${w.learnerA.id} and params->>'messageId' = ${posted.messageId}`);
+  bounced.id = posted.messageId;
+  return bounced.id;
+}
+const noticesTo = async (w: World, messageId: string) =>
+  Number(
+    (
+      await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from outbound_emails
+         where member_id = ${w.learnerA.id} and params->>'messageId' = ${messageId}`)
+    )[0]?.n ?? 0,
+  );
 
 const REGISTRY: Entry[] = [
   // Operator sign-in and out.
@@ -784,6 +835,51 @@ const REGISTRY: Entry[] = [
         "GET",
       )(request(`/ops/unsent/export?tenant=${w.a.slug}&period=all`)),
     succeeded: status(200),
+  // Messages.
+  {
+    file: "t/[tenant]/admin/messages/new/actions.ts",
+    name: "sendMessage",
+    who: "admin",
+    call: (w, slug) =>
+      action("t/[tenant]/admin/messages/new/actions.ts", "sendMessage")(
+        slug,
+        null,
+        form({
+          subject: "Timetable",
+          body: "See you Monday.",
+          noticeMode: "now",
+          audience: "selected",
+          ids: w.learnerA.id,
+        }),
+      ),
+    succeeded: redirectTo(/\/admin\/messages\/[0-9a-f-]{36}\?posted=1$/),
+    // Another tenant's admin naming A's member reaches nobody.
+    untouched: async (w) => (await boxRowsOutside(w.learnerA.id, w.a.id)) === 0,
+  },
+  {
+    file: "t/[tenant]/admin/messages/[id]/actions.ts",
+    name: "renotifyMessage",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/messages/[id]/actions.ts", "renotifyMessage")(
+        slug,
+        null,
+        form({ messageId: await bouncedMessage(w) }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await noticesTo(w, await bouncedMessage(w))) === 2,
+    untouched: async (w) => (await noticesTo(w, await bouncedMessage(w))) === 1,
+  },
+  {
+    file: "t/[tenant]/messages/actions.ts",
+    name: "markAllMessagesRead",
+    who: "learner",
+    call: async (w, slug) => {
+      await unreadFor(w);
+      return action("t/[tenant]/messages/actions.ts", "markAllMessagesRead")(slug, null, form({}));
+    },
+    succeeded: async (answer, w) => ok(answer) && (await unreadOf(w.learnerA.id)) === 0,
+    untouched: async (w) => (await unreadOf(w.learnerA.id)) > 0,
   },
   // The operators' controls.
   {

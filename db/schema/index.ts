@@ -6,3 +6,4 @@ export * from "./feedback";
 export * from "./members";
 export * from "./imports";
 export * from "./unsent";
+export * from "./messages";

@@ -6,6 +6,10 @@ export type TenantSettings = {
   displayName?: string;
   /** IANA time zone for the times in downloads (the unsent ledger's workbook); UTC when unset. */
   timeZone?: string;
+  /** Every member signs in with a password and an e-mailed code (off by default). */
+  loginCodes?: boolean;
+  /** Set by an operator: the tenant's admins sign in with a code whatever the tenant chose. */
+  loginCodesForAdmins?: boolean;
 };
 
 export const tenants = pgTable(

@@ -35,6 +35,9 @@ export const REASON_TEXT: Record<string, string> = {
   member_deleted: "The member was deleted before it went out.",
   address_removed: "The address was taken off the member before it went out.",
   complaint: "The recipient marked it as spam; the address is suppressed.",
+  message_read: "The message was read before its notice went out, so no notice was needed.",
+  not_sent_in_time:
+    "It could not leave within its validity (sending was held), so it was not sent late. The person asks again.",
 };
 
 const BOUNCE_TEXT: Record<string, string> = {

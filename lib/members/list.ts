@@ -42,11 +42,14 @@ function searchTextContains(q: string, pattern: string): SQL {
     and strpos(${users.searchText}, ${term}) > 0)`;
 }
 
-/** One page of a tenant's members, filtered, searched and sorted in the database. */
-export async function listMembers(
+/**
+ * Which of a tenant's members the table's filters and search select: the page lists them, and a
+ * message can go to all of them (lib/messages).
+ */
+export function memberFilter(
   tenantId: string,
-  query: MemberQuery,
-): Promise<{ rows: MemberRow[]; total: number }> {
+  query: Pick<MemberQuery, "status" | "email" | "never" | "q">,
+): SQL {
   const filters: (SQL | undefined)[] = [eq(users.tenantId, tenantId)];
   if (query.status) filters.push(eq(users.status, query.status));
   if (query.email) filters.push(eq(users.emailStatus, query.email));
@@ -60,7 +63,15 @@ export async function listMembers(
       or(ilike(users.loginId, pattern), ilike(users.name, pattern), ilike(users.email, pattern)),
     );
   }
-  const where = and(...filters);
+  return and(...filters)!;
+}
+
+/** One page of a tenant's members, filtered, searched and sorted in the database. */
+export async function listMembers(
+  tenantId: string,
+  query: MemberQuery,
+): Promise<{ rows: MemberRow[]; total: number }> {
+  const where = memberFilter(tenantId, query);
   const column = COLUMN[query.sort ?? "loginId"];
   const order = query.dir === "desc" ? desc(column) : asc(column);
   const [rows, [total]] = await Promise.all([

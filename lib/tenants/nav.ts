@@ -1,5 +1,5 @@
 /** What exists for each area; pages mark the current one. Grows as features land. */
-export function adminNav(slug: string, current: string) {
+export function adminNav(slug: string, current: string, unread = 0) {
   return [
     { href: `/t/${slug}/admin`, label: "Overview" },
     { href: `/t/${slug}/admin/members`, label: "Members" },
@@ -8,12 +8,17 @@ export function adminNav(slug: string, current: string) {
     { href: `/t/${slug}/admin/health`, label: "Send health" },
     { href: `/t/${slug}/admin/unsent`, label: "Unsent mail" },
     { href: `/t/${slug}/admin/suppressions`, label: "Suppressions" },
+    { href: `/t/${slug}/admin/messages`, label: "Messages" },
+    { href: `/t/${slug}/messages`, label: "My messages", badge: unread },
     { href: `/t/${slug}`, label: "My page" },
   ].map((item) => ({ ...item, current: item.href === current }));
 }
 
-export function learnerNav(slug: string, isAdmin: boolean, current: string) {
-  const items = [{ href: `/t/${slug}`, label: "My page" }];
+export function learnerNav(slug: string, isAdmin: boolean, current: string, unread = 0) {
+  const items: { href: string; label: string; badge?: number }[] = [
+    { href: `/t/${slug}`, label: "My page" },
+    { href: `/t/${slug}/messages`, label: "Messages", badge: unread },
+  ];
   if (isAdmin) items.push({ href: `/t/${slug}/admin`, label: "Administration" });
   return items.map((item) => ({ ...item, current: item.href === current }));
 }

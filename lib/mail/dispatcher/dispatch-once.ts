@@ -8,6 +8,7 @@ import { decideAll, GUARD_LOCK, type Decision } from "../guard";
 import {
   blockMails,
   claimDue,
+  expireLate,
   holdMails,
   releaseExpiredLeases,
   reserveWindow,
@@ -44,6 +45,8 @@ export async function dispatchOnce(
 ): Promise<BatchResult> {
   const options = withDefaults(given);
   const db = options.db;
+  // Before anything else: a code or reset past its validity is expired even while nothing can be sent.
+  await expireLate(db);
   const account = await loadAccount(db);
   // Until SES has answered GetAccount once, we do not know we may send: mail waits, it does not fail.
   if (!account.checkedAt) return emptyBatchResult();

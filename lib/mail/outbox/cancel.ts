@@ -28,3 +28,24 @@ export async function cancelPending(
     .returning({ id: outboundEmails.id });
   return cancelled.length;
 }
+
+/** Cancels the given mails of a tenant (a message's notices), in the states the reason allows. */
+export async function cancelMails(
+  tx: Executor,
+  target: { tenantId: string; ids: readonly number[] },
+  reason: CancelReason,
+): Promise<number> {
+  if (target.ids.length === 0) return 0;
+  const cancelled = await tx
+    .update(outboundEmails)
+    .set({ status: "cancelled", reason, updatedAt: new Date() })
+    .where(
+      and(
+        eq(outboundEmails.tenantId, target.tenantId),
+        inList(outboundEmails.id, target.ids, "bigint"),
+        inList(outboundEmails.status, CANCELS[reason], "mail_status"),
+      ),
+    )
+    .returning({ id: outboundEmails.id });
+  return cancelled.length;
+}

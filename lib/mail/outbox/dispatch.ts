@@ -4,6 +4,35 @@ import type { Executor } from "@/db/client";
 import { inList } from "@/db/in-list";
 import type { MailLane, OutboundEmail } from "@/db/schema";
 import { HOLD_RETRY_MS } from "../guard";
+import { VALIDITY_MS } from "./states";
+
+/**
+ * A waiting login code or reset older than its validity (VALIDITY_MS): useless when late. The claim
+ * and the sweep both test it, so such a mail is never handed to SES.
+ */
+const late = (alias: string) =>
+  sql.raw(
+    `(${Object.entries(VALIDITY_MS)
+      .map(
+        ([category, ms]) =>
+          `(${alias}.category = '${category}' and ${alias}.created_at <= now() - interval '${ms} milliseconds')`,
+      )
+      .join(" or ")})`,
+  );
+
+/**
+ * Marks waiting login codes and resets that outlived their validity `expired` (their secrets
+ * dropped), however long they would still be held: the unsent ledger shows them, SES never gets them.
+ */
+export async function expireLate(db: Executor): Promise<number> {
+  const rows = await db.execute(sql`
+    update outbound_emails o
+       set status = 'expired', reason = 'not_sent_in_time', params = o.params - 'token' - 'code',
+           lease_until = null, resolved_at = now(), updated_at = now()
+     where o.status in ('queued', 'held') and o.lane = 'transactional' and ${late("o")}
+    returning o.id`);
+  return rows.length;
+}
 
 /** A claimed mail: what the guard, the templates and the transport need of it. */
 export type ClaimedMail = Pick<
@@ -33,7 +62,7 @@ export async function claimDue(
   // The statuses are WAITING, written out: the partial index `outbound_emails_due_idx` is used only
   // when the query repeats its predicate literally.
   const claimLane = async (lane: MailLane, n: number): Promise<ClaimedMail[]> => {
-    const rows = await db.execute<ClaimedMail>(sql`
+    const rows = await db.execute<ClaimedMail & { late: boolean }>(sql`
       with due as materialized (
         select id from outbound_emails
          where status in ('queued', 'held') and lane = ${lane} and next_attempt_at <= now()
@@ -46,9 +75,19 @@ export async function claimDue(
         from due
        where o.id = due.id
       returning o.id, o.tenant_id as "tenantId", o.category, o.lane, o.to_address as "toAddress",
-                o.params, o.attempts`);
+                o.params, o.attempts, ${late("o")} as late`);
     // int8 arrives as text from a raw query.
-    return rows.map((row) => ({ ...row, id: Number(row.id) }));
+    const claimed = rows.map((row) => ({ ...row, id: Number(row.id) }));
+    // Claimed the instant it went past its validity: expired here, never sent.
+    const tooLate = claimed.filter((m) => m.late).map((m) => m.id);
+    if (tooLate.length) {
+      await db.execute(sql`
+        update outbound_emails
+           set status = 'expired', reason = 'not_sent_in_time', params = params - 'token' - 'code',
+               lease_until = null, resolved_at = now(), updated_at = now()
+         where ${inList(sql.raw("id"), tooLate, "bigint")}`);
+    }
+    return claimed.flatMap(({ late, ...mail }) => (late ? [] : [mail]));
   };
   const transactional = await claimLane("transactional", limit);
   const bulk =

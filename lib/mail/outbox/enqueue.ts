@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { getTableName } from "drizzle-orm";
+import { getTableName, sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "@/db/client";
 import { copyInto, type CopyValue } from "@/db/copy";
 import { outboundEmails, type MailCategory, type NewOutboundEmail } from "@/db/schema";
 import { normaliseAddress } from "@/lib/address/normalise";
-import { laneOf, validateParams } from "../templates";
+import { laneOf, validateParams, type TemplateParams } from "../templates";
 
 export type MailToQueue = {
   /** Null only for alerts to operators, who belong to no tenant. */
@@ -106,4 +106,50 @@ export async function copyBatch(
   if (batch.size === 0) return 0;
   await copyInto(sql, getTableName(outboundEmails), COPY_COLUMNS, batch.rows);
   return batch.size;
+}
+
+/**
+ * The outbox's next id, for a caller that records which mail it queues before the mail row exists
+ * (a message's recipients name their notice): `enqueueSelected` takes the ids so drawn.
+ */
+export const nextMailId: SQL = sql`nextval('outbound_emails_id_seq')`;
+
+/** Categories whose only parameter that differs by member is the member's name. */
+type PerMemberName = "message_notice";
+
+/**
+ * Queues one mail per row of `source` in one INSERT … SELECT: a message's notices to 50,000 members
+ * go in with one statement, in the caller's transaction. The parameters shared by every mail are
+ * validated here (a bad one throws before anything is written); each member's name is cut to the
+ * template's limit. `source` yields `id` (from `nextMailId`, or null for a new one), `member_id`,
+ * `to_address` (as stored on the member: normalised, or null) and `member_name`.
+ */
+export async function enqueueSelected<C extends PerMemberName>(
+  tx: Executor,
+  spec: {
+    tenantId: string;
+    category: C;
+    params: Omit<TemplateParams[C], "memberName">;
+    batchId?: string;
+    /** Not before this time (a notice only if still unread after a delay). */
+    notBefore?: Date;
+  },
+  source: SQL,
+): Promise<number> {
+  const common = validateParams(spec.category, { ...spec.params, memberName: "" }) as Record<
+    string,
+    unknown
+  >;
+  delete common.memberName;
+  const result = await tx.execute(sql`
+    insert into outbound_emails
+      (id, tenant_id, member_id, category, lane, to_address, template, params, batch_id, next_attempt_at)
+    overriding system value
+    select coalesce(s.id, ${nextMailId}), ${spec.tenantId}::uuid, s.member_id,
+           ${spec.category}::mail_category, ${laneOf(spec.category)}::mail_lane,
+           nullif(btrim(s.to_address), ''), ${spec.category},
+           ${JSON.stringify(common)}::jsonb || jsonb_build_object('memberName', left(coalesce(s.member_name, ''), 200)),
+           ${spec.batchId ?? randomUUID()}::uuid, ${(spec.notBefore ?? new Date()).toISOString()}::timestamptz
+      from (${source}) s`);
+  return (result as unknown as { count: number }).count;
 }

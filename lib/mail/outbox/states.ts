@@ -6,7 +6,7 @@
  *   a waiting login code or reset past its validity -> expired (never sent late)
  * Only the functions of this folder move a mail from one state to another.
  */
-import type { MailStatus } from "@/db/schema/mail";
+import type { MailCategory, MailStatus } from "@/db/schema/mail";
 
 /** Waiting to go out: the dispatcher claims these by itself once they are due (a hold is due at its `until`). */
 export const WAITING = ["queued", "held"] as const satisfies readonly MailStatus[];
@@ -48,11 +48,22 @@ export function movesForward(from: MailStatus, to: MailStatus): boolean {
  * - `address_removed`: the address it was going to was taken off the member (it bounced); a
  *   blocked one stays as the record of why it never left.
  * - `member_deleted`: the member is gone, so nobody is left to remedy a blocked mail either.
+ * - `message_read`: a message notice whose message was read before the notice left.
  */
 export const CANCELS = {
   superseded: WAITING,
   address_removed: WAITING,
   member_deleted: [...WAITING, "blocked"],
+  message_read: WAITING,
 } as const satisfies Record<string, readonly MailStatus[]>;
 
 export type CancelReason = keyof typeof CANCELS;
+
+/**
+ * How long mail that is useless when late stays worth sending, from when it was queued: a login
+ * code works 10 minutes, a reset link an hour. Past that it is `expired`, never sent.
+ */
+export const VALIDITY_MS = {
+  login_code: 10 * 60_000,
+  password_reset: 60 * 60_000,
+} as const satisfies Partial<Record<MailCategory, number>>;

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui";
 import type { TenantActor } from "@/lib/auth/actor";
 import type { SendState } from "@/lib/health/state";
 import { sendStateOf } from "@/lib/health/views";
+import { unreadCount } from "@/lib/messages/box";
 import { adminNav } from "@/lib/tenants/nav";
 import { tenantLogout } from "../actions";
 
@@ -26,12 +27,15 @@ export async function AdminShell({
 }) {
   const { actor, tenant } = ctx;
   const health = `/t/${tenant.slug}/admin/health`;
-  const state = current === health ? null : (sendState ?? (await sendStateOf(tenant.id)));
+  const [state, unread] = await Promise.all([
+    current === health ? null : (sendState ?? sendStateOf(tenant.id)),
+    unreadCount(ctx),
+  ]);
   return (
     <Shell
       context={`${tenant.name} · administration`}
       userName={actor.name || actor.loginId}
-      nav={adminNav(tenant.slug, current)}
+      nav={adminNav(tenant.slug, current, unread)}
       logout={tenantLogout.bind(null, tenant.slug)}
     >
       {state && state.kind !== "healthy" && (

@@ -5,7 +5,12 @@ import { MembersTable } from "@/components/members-table";
 import { requireAdmin } from "@/lib/web/guards";
 import { listMembers } from "@/lib/members/list";
 import { emailStatusLabel } from "@/lib/members/mail-badge";
-import { EMAIL_STATUSES, PAGE_SIZES, parseMemberQuery } from "@/lib/members/list-query";
+import {
+  EMAIL_STATUSES,
+  memberQueryString,
+  PAGE_SIZES,
+  parseMemberQuery,
+} from "@/lib/members/list-query";
 import { bulkMembers } from "./actions";
 import { cleanParams, CONTROL_QUERY_MESSAGE } from "@/lib/input/control";
 import { Alert } from "@/components/ui";
@@ -35,6 +40,12 @@ export default async function MembersPage({ params, searchParams }: Props) {
           </Link>
           <Link className="text-brand-700 underline" href={`${basePath}/import`}>
             Import from a file
+          </Link>
+          <Link
+            className="text-brand-700 underline"
+            href={`/t/${tenant.slug}/admin/messages/new?audience=filter${memberQueryString({ ...query, page: 1, sort: undefined, size: undefined }).replace(/^\?/, "&")}`}
+          >
+            Message everyone shown
           </Link>
         </div>
       </div>
