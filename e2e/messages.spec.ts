@@ -63,7 +63,9 @@ test("an admin writes to two learners, one notice bounces, the admin fixes the a
   ).toBeVisible();
   await expect(page.getByLabel("Subject")).toHaveValue(subject);
 
-  await page.getByRole("textbox", { name: "Message" }).fill("Hello,\nthe timetable is at https://example.com/term.");
+  await page
+    .getByRole("textbox", { name: "Message" })
+    .fill("Hello,\nthe timetable is at https://example.com/term.");
   await page.getByRole("button", { name: "Send to 2 members" }).click();
   await expect(page.getByText("Sent to 2 members: it is in their boxes now.")).toBeVisible();
   await fitsTheScreen(page);

@@ -5,6 +5,7 @@ import { ComposeForm } from "@/components/messages/compose-form";
 import { AudiencePreviewCard } from "@/components/messages/audience-preview";
 import { Alert, Card } from "@/components/ui";
 import { UserError } from "@/lib/errors";
+import { cleanParams } from "@/lib/input/control";
 import { audienceQuery, parseAudience, type Audience } from "@/lib/messages/audience";
 import { previewAudience, type AudiencePreview } from "@/lib/messages/preview";
 import { memberQueryString } from "@/lib/members/list-query";
@@ -36,7 +37,8 @@ function describe(audience: Audience): string {
 export default async function NewMessagePage({ params, searchParams }: Props) {
   const ctx = await requireAdmin((await params).tenant);
   const base = `/t/${ctx.tenant.slug}/admin`;
-  const parsed = parseAudience(await searchParams);
+  // Control characters in a hand-edited URL are removed before anything reads it.
+  const parsed = parseAudience(cleanParams(await searchParams).params);
   let preview: AudiencePreview | null = null;
   let problem = parsed.ok ? null : parsed.message;
   if (parsed.ok) {
