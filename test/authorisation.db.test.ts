@@ -835,6 +835,7 @@ const REGISTRY: Entry[] = [
         "GET",
       )(request(`/ops/unsent/export?tenant=${w.a.slug}&period=all`)),
     succeeded: status(200),
+  },
   // Messages.
   {
     file: "t/[tenant]/admin/messages/new/actions.ts",
@@ -880,6 +881,18 @@ const REGISTRY: Entry[] = [
     },
     succeeded: async (answer, w) => ok(answer) && (await unreadOf(w.learnerA.id)) === 0,
     untouched: async (w) => (await unreadOf(w.learnerA.id)) > 0,
+  },
+  {
+    file: "ops/announcements/actions.ts",
+    name: "announceToAll",
+    who: "operator",
+    call: () =>
+      action("ops/announcements/actions.ts", "announceToAll")(
+        null,
+        form({ subject: "Maintenance tonight", body: "Down 02:00 to 02:30 UTC.", email: "" }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await unreadOf(w.learnerB.id)) > 0 && (await unreadOf(w.adminA.id)) > 0,
   },
   // The operators' controls.
   {

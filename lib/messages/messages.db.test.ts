@@ -232,3 +232,58 @@ describe("re-notify", () => {
     await expect(renotify(admin, randomUUID())).rejects.toThrow(/does not exist/);
   });
 });
+
+describe("announcements", () => {
+  it("'sending has been restored' reaches everyone in the tenant in-app, by e-mail only if asked", async () => {
+    const { admin, members } = await school(3);
+    const { announceSendingRestored } = await import("./announcements");
+    const inApp = await announceSendingRestored(admin.tenant.id, { actorId: admin.actor.userId });
+    // Everyone: the three learners and the admin who posted it.
+    expect(inApp).toMatchObject({ recipients: 4, notices: 0 });
+    const box = await listBox(memberCtx(admin, members[0]!), 1);
+    expect(box.lines[0]).toMatchObject({
+      subject: "Sending has been restored",
+      kind: "announcement",
+    });
+
+    const byMail = await announceSendingRestored(admin.tenant.id, {
+      actorId: admin.actor.userId,
+      email: true,
+    });
+    expect(byMail).toMatchObject({ recipients: 4, notices: 4 });
+    const mails = await db
+      .select({ category: outboundEmails.category, params: outboundEmails.params })
+      .from(outboundEmails)
+      .where(eq(outboundEmails.memberId, members[1]!));
+    expect(mails.filter((m) => m.category === "announcement")).toHaveLength(1);
+    expect(String(mails.find((m) => m.category === "announcement")!.params.body)).toMatch(
+      /ask for a new one now/,
+    );
+  });
+
+  it("an operator's announcement reaches every tenant at once; a tenant with nobody is skipped", async () => {
+    const first = await school(2);
+    const second = await school(1);
+    await makeTenant("Empty School");
+    const { announceToEveryTenant } = await import("./announcements");
+    const operator = { ...first.admin.actor, role: "operator" as const, tenantId: null };
+    const [op] = await db
+      .insert(users)
+      .values({ role: "operator", loginId: `op.${randomBytes(3).toString("hex")}`, tenantId: null })
+      .returning({ id: users.id });
+    const result = await announceToEveryTenant(
+      { ...operator, userId: op!.id },
+      { subject: "Maintenance tonight", body: "Sendwell is down 02:00–02:30 UTC.", email: false },
+    );
+    expect(result.tenants).toBeGreaterThanOrEqual(2);
+    for (const [ctx, id] of [
+      [first.admin, first.members[0]!],
+      [second.admin, second.members[0]!],
+    ] as const) {
+      expect((await listBox(memberCtx(ctx, id), 1)).lines[0]!.subject).toBe("Maintenance tonight");
+    }
+    await expect(
+      announceToEveryTenant(first.admin.actor, { subject: "x", body: "y", email: false }),
+    ).rejects.toThrow(/Only operators/);
+  });
+});

@@ -117,17 +117,33 @@ export async function postInTx(
   await tx.update(messages).set({ recipientCount: recipients }).where(eq(messages.id, messageId));
   let notices = 0;
   if (notify) {
-    notices = await enqueueSelected(
-      tx,
-      {
-        tenantId: spec.tenantId,
-        category: "message_notice",
-        params: { messageId, subject: spec.subject },
-        batchId: messageId,
-        notBefore: new Date(now.getTime() + NOTICE_DELAY_MS[spec.noticeMode]!),
-      },
-      noticeSource(messageId),
-    );
+    const timing = {
+      tenantId: spec.tenantId,
+      batchId: messageId,
+      notBefore: new Date(now.getTime() + NOTICE_DELAY_MS[spec.noticeMode]!),
+    };
+    // An announcement's mail carries its text (it may be about mail itself); a message's notice
+    // only says that a message is waiting, with a link.
+    notices =
+      spec.kind === "announcement"
+        ? await enqueueSelected(
+            tx,
+            {
+              ...timing,
+              category: "announcement",
+              params: { subject: spec.subject, body: spec.body },
+            },
+            noticeSource(messageId),
+          )
+        : await enqueueSelected(
+            tx,
+            {
+              ...timing,
+              category: "message_notice",
+              params: { messageId, subject: spec.subject },
+            },
+            noticeSource(messageId),
+          );
   }
   return { messageId, recipients, notices };
 }

@@ -28,6 +28,7 @@ export function operatorNav(current: string) {
     { href: "/ops", label: "Sending" },
     { href: "/ops/tenants", label: "Tenants" },
     { href: "/ops/events", label: "Events" },
+    { href: "/ops/announcements", label: "Announcements" },
   ].map((item) => ({
     ...item,
     current: item.href === current,

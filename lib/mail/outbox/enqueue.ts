@@ -114,8 +114,8 @@ export async function copyBatch(
  */
 export const nextMailId: SQL = sql`nextval('outbound_emails_id_seq')`;
 
-/** Categories whose only parameter that differs by member is the member's name. */
-type PerMemberName = "message_notice";
+/** Categories whose parameters are the same for every member but for the member's name, if any. */
+type PerMemberName = "message_notice" | "announcement";
 
 /**
  * Queues one mail per row of `source` in one INSERT … SELECT: a message's notices to 50,000 members
@@ -129,18 +129,22 @@ export async function enqueueSelected<C extends PerMemberName>(
   spec: {
     tenantId: string;
     category: C;
-    params: Omit<TemplateParams[C], "memberName">;
+    params: Omit<TemplateParams[C], "memberName" & keyof TemplateParams[C]>;
     batchId?: string;
     /** Not before this time (a notice only if still unread after a delay). */
     notBefore?: Date;
   },
   source: SQL,
 ): Promise<number> {
-  const common = validateParams(spec.category, { ...spec.params, memberName: "" }) as Record<
-    string,
-    unknown
-  >;
+  const named = spec.category === "message_notice";
+  const common = validateParams(spec.category, {
+    ...spec.params,
+    ...(named ? { memberName: "" } : {}),
+  }) as Record<string, unknown>;
   delete common.memberName;
+  const params = named
+    ? sql`${JSON.stringify(common)}::jsonb || jsonb_build_object('memberName', left(coalesce(s.member_name, ''), 200))`
+    : sql`${JSON.stringify(common)}::jsonb`;
   const result = await tx.execute(sql`
     insert into outbound_emails
       (id, tenant_id, member_id, category, lane, to_address, template, params, batch_id, next_attempt_at)
@@ -148,7 +152,7 @@ export async function enqueueSelected<C extends PerMemberName>(
     select coalesce(s.id, ${nextMailId}), ${spec.tenantId}::uuid, s.member_id,
            ${spec.category}::mail_category, ${laneOf(spec.category)}::mail_lane,
            nullif(btrim(s.to_address), ''), ${spec.category},
-           ${JSON.stringify(common)}::jsonb || jsonb_build_object('memberName', left(coalesce(s.member_name, ''), 200)),
+           ${params},
            ${spec.batchId ?? randomUUID()}::uuid, ${(spec.notBefore ?? new Date()).toISOString()}::timestamptz
       from (${source}) s`);
   return (result as unknown as { count: number }).count;
