@@ -29,6 +29,7 @@ export function operatorNav(current: string) {
     { href: "/ops/tenants", label: "Tenants" },
     { href: "/ops/events", label: "Events" },
     { href: "/ops/announcements", label: "Announcements" },
+    { href: "/ops/unsent", label: "Unsent mail" },
   ].map((item) => ({
     ...item,
     current: item.href === current,

@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import { Shell } from "@/components/shell";
+import { Card, stacked } from "@/components/ui";
+import { operatorNav } from "@/lib/tenants/nav";
+import { CASE_TEXT, UNSENT_CASES } from "@/lib/unsent/cases";
+import { tenantsLedger } from "@/lib/unsent/operators";
+import { utcStamp } from "@/lib/unsent/period";
+import { ledgerQuery, searchOf } from "@/lib/unsent/view";
+import { requireOperator } from "@/lib/web/guards";
+import { operatorLogout } from "../../login/actions";
+
+export const metadata: Metadata = { title: "Unsent mail" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const n = (v: number) => v.toLocaleString("en");
+
+export default async function OperatorUnsentPage({ searchParams }: Props) {
+  const actor = await requireOperator();
+  const query = await ledgerQuery(await searchParams);
+  const { tenants, total } = await tenantsLedger(query);
+  const search = searchOf(query);
+  return (
+    <Shell
+      context="Operations"
+      userName={actor.name || actor.loginId}
+      nav={operatorNav("/ops/unsent")}
+      logout={operatorLogout}
+    >
+      <h1 className="text-2xl font-semibold">Unsent mail, every organisation</h1>
+      <p className="mt-1 max-w-prose text-slate-600">
+        Members who did not get their mail {query.period.label}, per organisation and case. Each
+        organisation&apos;s admins see their own list, with what to do, under Unsent mail.
+      </p>
+      <form
+        method="get"
+        className="mt-4 flex flex-wrap items-end gap-3 text-sm"
+        aria-label="Filter"
+      >
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">Period</span>
+          <select
+            name="period"
+            defaultValue={query.period.choice}
+            className="min-h-10 rounded-md border border-slate-300 bg-white px-2"
+          >
+            {query.pause && (
+              <option value="pause">Since the pause of {utcStamp(query.pause.startedAt)}</option>
+            )}
+            <option value="1d">Last 24 hours</option>
+            <option value="7d">Last 7 days</option>
+            <option value="30d">Last 30 days</option>
+            <option value="all">At any time</option>
+          </select>
+        </label>
+        <button
+          type="submit"
+          className="min-h-10 rounded-md border border-slate-300 bg-white px-4 font-medium hover:bg-slate-50"
+        >
+          Apply
+        </button>
+        <a
+          className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 font-medium text-white hover:bg-brand-700"
+          href={`/ops/unsent/export${search}`}
+          download
+        >
+          Download every organisation (.xlsx)
+        </a>
+      </form>
+      <p className="mt-4 text-sm text-slate-700" data-testid="ops-unsent-total">
+        {n(total.total.open)} members still to reach, {n(total.total.resolved)} resolved.
+      </p>
+      <Card className="mt-4">
+        <table className={stacked.table} data-testid="ops-unsent">
+          <thead className={stacked.head}>
+            <tr>
+              <th className="py-1 pr-3 font-medium">Organisation</th>
+              {UNSENT_CASES.map((c) => (
+                <th key={c} className="py-1 pr-3 text-right font-medium">
+                  {CASE_TEXT[c].short}
+                </th>
+              ))}
+              <th className="py-1 pr-3 font-medium">List</th>
+            </tr>
+          </thead>
+          <tbody className={stacked.body}>
+            {tenants.map((t) => (
+              <tr key={t.id} className={stacked.row} data-testid={`ops-unsent-${t.slug}`}>
+                <td className={stacked.cell} data-label="Organisation: ">
+                  <span className="font-medium">{t.name}</span>{" "}
+                  <span className="font-mono text-xs text-slate-600">{t.slug}</span>
+                </td>
+                {UNSENT_CASES.map((c) => (
+                  <td
+                    key={c}
+                    className={`${stacked.cell} tabular-nums sm:text-right`}
+                    data-label={`${CASE_TEXT[c].short}: `}
+                  >
+                    {n(t.counts[c].open)}
+                  </td>
+                ))}
+                <td className={stacked.cell}>
+                  <a
+                    className="text-brand-700 underline"
+                    href={`/ops/unsent/export${search}&tenant=${encodeURIComponent(t.slug)}`}
+                    download
+                  >
+                    Download
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </Shell>
+  );
+}
