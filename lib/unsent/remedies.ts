@@ -11,6 +11,7 @@ import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
 import { workbookBuffer } from "@/lib/export/xlsx";
 import { sendStateOf } from "@/lib/health/views";
+import { cancelPending } from "@/lib/mail/outbox";
 import { laneOf } from "@/lib/mail/templates";
 import { updateMember } from "@/lib/members/members";
 import {
@@ -324,6 +325,16 @@ export async function sendNewResetLinks(
   checkSelection(ids);
   const out = await onOpenRows(ctx, ids, ["password_reset"], async (tx, rows) => {
     const reachable = await deliverableMembers(tx, ctx.tenant.id, rows);
+    // A reset still held would carry a link the new one replaces: it never goes out.
+    await cancelPending(
+      tx,
+      {
+        tenantId: ctx.tenant.id,
+        memberIds: reachable.map((r) => r.memberId),
+        category: "password_reset",
+      },
+      "superseded",
+    );
     for (const r of reachable) {
       await queueResetLink(tx, {
         id: r.memberId,
