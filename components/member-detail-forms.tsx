@@ -46,7 +46,16 @@ const CONFIRM: Record<string, string> = {
   delete: "Delete this member for good? Their pending mail is cancelled. This cannot be undone.",
 };
 
-export function MemberCommands({ member, action }: { member: MemberDetail; action: Action }) {
+export function MemberCommands({
+  member,
+  action,
+  addressRefusal,
+}: {
+  member: MemberDetail;
+  action: Action;
+  /** Why the stored address is not sent to, when the admin may confirm it exists after all. */
+  addressRefusal?: string;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const commands: [string, string][] = [
     ...(member.status === "invited" && member.email
@@ -68,6 +77,12 @@ export function MemberCommands({ member, action }: { member: MemberDetail; actio
         className="flex flex-wrap gap-2"
       >
         <input type="hidden" name="id" value={member.id} />
+        {addressRefusal && member.status === "invited" && (
+          <label className="flex w-full items-start gap-2 text-sm text-slate-700">
+            <input type="checkbox" name="addressExists" className="mt-1 size-4" />
+            <span>The address is right (I have checked it): resend despite the warning above.</span>
+          </label>
+        )}
         {commands.map(([op, label]) => (
           <Button
             key={op}

@@ -27,9 +27,7 @@ export function MemberForm({ action }: Props) {
           <h2 className="font-medium">{created.loginId} was added</h2>
           {created.invitedAddress ? (
             <p className="mt-2 text-sm text-slate-700">
-              An invitation is on its way to{" "}
-              <span className="font-medium">{created.invitedAddress}</span>. The link works once,
-              for 7 days.
+              {created.invitation} The link works once, for 7 days.
             </p>
           ) : (
             <div className="mt-2 text-sm text-slate-700">

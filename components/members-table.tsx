@@ -14,6 +14,7 @@ import type { MemberRow } from "@/lib/members/list";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { mailBadge, MAIL_BADGE_LEGEND } from "@/lib/members/mail-badge";
 import { Badge } from "./badge";
+import { FixAddressButton } from "./fix-address-button";
 import { Alert, Button } from "./ui";
 
 type Props = {
@@ -22,6 +23,8 @@ type Props = {
   query: MemberQuery;
   basePath: string;
   action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
+  /** The one-click fix of a stored typo. */
+  fixAddress: (prev: ActionState, formData: FormData) => Promise<ActionState>;
 };
 
 const column = createColumnHelper<MemberRow>();
@@ -34,7 +37,7 @@ const CONFIRM: Record<string, (n: number) => string> = {
 };
 
 /** The member table: server-side paging, sorting and filtering through the URL; selection for bulk actions. */
-export function MembersTable({ rows, total, query, basePath, action }: Props) {
+export function MembersTable({ rows, total, query, basePath, action, fixAddress }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [state, formAction, pending] = useActionState(action, null);
 
@@ -80,7 +83,28 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
       column.accessor("name", { header: sortable("name", "Name") }),
       column.accessor("email", {
         header: sortable("email", "E-mail"),
-        cell: (c) => c.getValue() ?? "—",
+        cell: (c) => {
+          const warning = c.row.original.addressWarning;
+          return (
+            <div className="flex flex-col items-start gap-1">
+              <span className="break-all">{c.getValue() ?? "—"}</span>
+              {warning && (
+                <span title={warning.text} data-testid="address-warning">
+                  <Badge tone={warning.code === "domain_not_found" ? "stop" : "warn"}>
+                    {warning.label}
+                  </Badge>
+                </span>
+              )}
+              {warning?.suggestion && (
+                <FixAddressButton
+                  action={fixAddress}
+                  memberId={c.row.original.id}
+                  suggestion={warning.suggestion}
+                />
+              )}
+            </div>
+          );
+        },
       }),
       column.accessor("status", { header: sortable("status", "Status") }),
       column.accessor("emailStatus", {
@@ -100,7 +124,7 @@ export function MembersTable({ rows, total, query, basePath, action }: Props) {
       }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [query, basePath],
+    [query, basePath, fixAddress],
   );
 
   // We do not run the React Compiler; TanStack's table instance is mutable by design.

@@ -9,12 +9,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import {
   accountMailState,
   memberImports,
+  memberTokens,
   type MailCategory,
   outboundEmails,
   sesEvents,
@@ -258,6 +259,32 @@ async function setBreaker(tenantId: string, breaker: "open" | "closed", by: stri
         breakerReason: breaker === "open" ? "Set by the test." : null,
       },
     });
+}
+const lastCoded = { id: "" };
+/** The member's unused ways in (tokens), by kind. */
+const liveKinds = async (userId: string) =>
+  (
+    await db
+      .select({ kind: memberTokens.kind })
+      .from(memberTokens)
+      .where(and(eq(memberTokens.userId, userId), isNull(memberTokens.usedAt)))
+  ).map((t) => t.kind);
+/** A member of A whose stored address is a likely typo (made once). */
+const typoMembers = new Map<string, Awaited<ReturnType<typeof makeUser>>>();
+async function typoMember(w: World) {
+  if (!typoMembers.has(w.tag)) {
+    typoMembers.set(
+      w.tag,
+      await makeUser({
+        tenantId: w.a.id,
+        status: "invited",
+        passwordHash: null,
+        loginId: `typo.${w.tag}`,
+        email: `typo.${w.tag}@gmial.com`,
+      }),
+    );
+  }
+  return typoMembers.get(w.tag)!;
 }
 const emailOf = async (id: string) =>
   (await db.select({ e: users.email }).from(users).where(eq(users.id, id)))[0]?.e ?? null;
@@ -633,6 +660,40 @@ const REGISTRY: Entry[] = [
       redirectTo(/\/admin\/members$/)(answer) &&
       (await memberStatus((await w.victim("command")).id)) === undefined,
     untouched: async (w) => (await memberStatus((await w.victim("command")).id)) === "active",
+  },
+  {
+    file: "t/[tenant]/admin/members/[id]/actions.ts",
+    name: "fixAddress",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/[id]/actions.ts", "fixAddress")(
+        slug,
+        null,
+        form({ id: (await typoMember(w)).id }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await emailOf((await typoMember(w)).id)) === `typo.${w.tag}@gmail.com`,
+    untouched: async (w) => (await emailOf((await typoMember(w)).id)) === `typo.${w.tag}@gmial.com`,
+  },
+  {
+    file: "t/[tenant]/admin/members/[id]/actions.ts",
+    name: "giveActivationCode",
+    who: "admin",
+    call: async (w, slug) => {
+      const member = await w.invitedA();
+      lastCoded.id = member.id;
+      return action("t/[tenant]/admin/members/[id]/actions.ts", "giveActivationCode")(
+        slug,
+        null,
+        form({ id: member.id }),
+      );
+    },
+    succeeded: async (answer) =>
+      ok(answer) &&
+      answer.kind === "result" &&
+      /^[A-Z2-9]{5}-[A-Z2-9]{5}$/.test((answer.value.data as { code: string }).code) &&
+      (await liveKinds(lastCoded.id)).join() === "activation_code",
+    untouched: async () => (await liveKinds(lastCoded.id)).length === 0,
   },
   {
     file: "t/[tenant]/admin/members/access/actions.ts",

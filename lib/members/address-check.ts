@@ -5,6 +5,8 @@ import {
   checkAddressSyntax,
   type AddressProblem,
 } from "@/lib/address";
+import { defaultDomainChecker } from "@/lib/address/domain-verdict";
+import { domainOf } from "@/lib/address/normalise";
 import { isSuppressed } from "@/lib/suppressions";
 
 export type CheckedAddress = {
@@ -33,4 +35,58 @@ export async function checkMemberAddress(tenantId: string, raw: string): Promise
       domain: check.domain ?? undefined,
     }),
   };
+}
+
+/**
+ * The problem that stops mail to an address, the same for a new address and a stored one: an
+ * error (malformed, suppressed, a domain that does not exist) or a likely typo, unless the admin
+ * said the address exists and the problem allows that.
+ */
+export function refusalOf(
+  problems: readonly AddressProblem[],
+  insisted: boolean,
+): AddressProblem | null {
+  return (
+    problems.find(
+      (p) =>
+        (p.severity === "error" || p.code === "typo_suggestion") && !(p.overridable && insisted),
+    ) ?? null
+  );
+}
+
+/** What the member table marks on a stored address: a likely typo, or a domain that does not exist. */
+export type StoredAddressWarning = {
+  code: "typo_suggestion" | "domain_not_found";
+  label: string;
+  text: string;
+  /** The corrected address, for the one-click fix. */
+  suggestion?: string;
+};
+
+/**
+ * A stored address's warning without waiting on the network: the typo check is pure, and a domain
+ * counts as dead when a lookup already said so (verdicts are cached; the member's page looks up).
+ */
+export function storedAddressWarning(email: string | null): StoredAddressWarning | null {
+  if (!email) return null;
+  const check = checkAddressSyntax(email);
+  if (check.address) {
+    const verdict = defaultDomainChecker().cached(domainOf(check.address));
+    if (verdict?.status === "not_found") {
+      return {
+        code: "domain_not_found",
+        label: "Domain does not exist",
+        text: `The domain ${domainOf(check.address)} does not exist, so mail to it would bounce. Correct the address, or take it off and give an activation code.`,
+      };
+    }
+  }
+  if (check.suggestion) {
+    return {
+      code: "typo_suggestion",
+      label: "Likely typo",
+      text: `Did you mean ${check.suggestion}? ${email} looks like a typo.`,
+      suggestion: check.suggestion,
+    };
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "dri
 import { db } from "@/db/client";
 import { users, type EmailStatus } from "@/db/schema";
 import { latestMailOf, type LatestMail } from "@/lib/mail/history";
+import { storedAddressWarning, type StoredAddressWarning } from "./address-check";
 import { hasTrigram, likePattern, type MemberQuery, type SortColumn } from "./list-query";
 
 export type MemberRow = {
@@ -16,6 +17,8 @@ export type MemberRow = {
   createdAt: string;
   /** The member's latest mail, for its state in the table. */
   latestMail: LatestMail | null;
+  /** A stored typo or a dead domain, marked in the table with its fix. */
+  addressWarning: StoredAddressWarning | null;
 };
 
 const COLUMN = {
@@ -103,6 +106,7 @@ export async function listMembers(
     rows: rows.map((r) => ({
       ...r,
       latestMail: latest.get(r.id) ?? null,
+      addressWarning: storedAddressWarning(r.email),
       role: r.role === "admin" ? "admin" : "learner",
       lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),

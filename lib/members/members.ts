@@ -5,7 +5,9 @@ import { auditLog, users, type EmailStatus } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
-import { checkMemberAddress } from "./address-check";
+import { checkAddressSyntax } from "@/lib/address";
+import { checkMemberAddress, refusalOf } from "./address-check";
+import { invitationSentence } from "./resend";
 import { giveWayIn } from "./way-in";
 import { cancelPending } from "@/lib/mail/outbox";
 
@@ -31,6 +33,8 @@ export type CreatedMember = {
   invitedAddress: string | null;
   /** Shown once, to be handed over on paper: members without an address start with it. */
   activationCode: string | null;
+  /** What will happen to the invitation, in a sentence ("on its way" only when it is). */
+  invitation: string | null;
 };
 
 /**
@@ -40,9 +44,7 @@ export type CreatedMember = {
  */
 async function checkedAddress(tenantId: string, raw: string, insisted: boolean): Promise<string> {
   const { address, problems } = await checkMemberAddress(tenantId, raw);
-  const refusal = problems.find(
-    (p) => (p.severity === "error" || p.code === "typo_suggestion") && !(p.overridable && insisted),
-  );
+  const refusal = refusalOf(problems, insisted);
   if (refusal) {
     const message = refusal.overridable
       ? `${refusal.message} Or tick "This address exists" if you are sure it is right.`
@@ -62,8 +64,9 @@ export async function createMember(
 ): Promise<CreatedMember> {
   const insisted = input.addressExists === "on";
   const email = input.email ? await checkedAddress(tenant.id, input.email, insisted) : null;
+  let created: Omit<CreatedMember, "invitation">;
   try {
-    return await db.transaction(async (tx) => {
+    created = await db.transaction(async (tx) => {
       const [taken] = await tx
         .select({ id: users.id })
         .from(users)
@@ -132,6 +135,10 @@ export async function createMember(
     }
     throw error;
   }
+  return {
+    ...created,
+    invitation: email ? await invitationSentence(tenant.id, email, "An invitation") : null,
+  };
 }
 
 export type MemberDetail = {
@@ -187,7 +194,7 @@ export const memberEditSchema = z.object({
 export async function updateMember(
   { actor, tenant }: TenantActor,
   input: z.infer<typeof memberEditSchema>,
-): Promise<{ invitedAddress: string | null }> {
+): Promise<{ invitedAddress: string | null; invitation: string | null }> {
   const current = await findMember(tenant.id, input.id);
   if (!current) throw new UserError("not_found", "This member no longer exists.");
   const changedAddress = (input.email ?? null) !== (current.email ?? null);
@@ -195,7 +202,7 @@ export async function updateMember(
     input.email && changedAddress
       ? await checkedAddress(tenant.id, input.email, input.addressExists === "on")
       : (input.email ?? null);
-  return db.transaction(async (tx) => {
+  const { invitedAddress } = await db.transaction(async (tx) => {
     await tx
       .update(users)
       .set({
@@ -230,6 +237,10 @@ export async function updateMember(
     });
     return { invitedAddress };
   });
+  return {
+    invitedAddress,
+    invitation: invitedAddress ? await invitationSentence(tenant.id, invitedAddress) : null,
+  };
 }
 
 /**
@@ -270,6 +281,72 @@ export async function removeMemberAddress(
       loginId: member.loginId,
       code: wayIn?.kind === "code" ? wayIn.code : null,
       removed: member.email!,
+    };
+  });
+}
+
+/**
+ * The one-click fix for a stored address that looks like a typo: the suggestion is worked out here
+ * from what is stored (never taken from the request), then saved like an edit (checked, and a member
+ * who has not started gets a new invitation).
+ */
+export async function applyAddressSuggestion(
+  ctx: TenantActor,
+  id: string,
+): Promise<{ address: string; invitation: string | null }> {
+  const member = await findMember(ctx.tenant.id, id);
+  if (!member) throw new UserError("not_found", "This member no longer exists.");
+  const suggestion = member.email ? checkAddressSyntax(member.email).suggestion : null;
+  if (!suggestion) {
+    throw new UserError("conflict", "This member's address has no suggested correction any more.");
+  }
+  const { invitation } = await updateMember(ctx, {
+    id: member.id,
+    name: member.name,
+    email: suggestion,
+    addressExists: undefined,
+  });
+  return { address: suggestion, invitation };
+}
+
+/**
+ * An activation code for one member who has not started, whether or not they have an address (the
+ * invitation bounced, is held, or never arrives): shown once, to hand over. Their invitation link
+ * stops working and an invitation not yet sent is cancelled; the address stays.
+ */
+export async function issueActivationCode(
+  { actor, tenant }: TenantActor,
+  id: string,
+): Promise<{ loginId: string; name: string; code: string }> {
+  const member = await findMember(tenant.id, id);
+  if (!member) throw new UserError("not_found", "This member no longer exists.");
+  if (member.status !== "invited") {
+    throw new UserError(
+      "conflict",
+      member.status === "active"
+        ? "This member has already started: their login ID and password work. Send a reset link or set a temporary password instead (Sign-in help)."
+        : "This member is disabled. Enable them first.",
+    );
+  }
+  return db.transaction(async (tx) => {
+    const wayIn = await giveWayIn(tx, {
+      tenantId: tenant.id,
+      userId: member.id,
+      loginId: member.loginId,
+      name: member.name,
+      email: null,
+    });
+    await tx.insert(auditLog).values({
+      tenantId: tenant.id,
+      actorId: actor.userId,
+      action: "member.activation_code_issued",
+      subjectId: member.id,
+      detail: { hadAddress: member.email !== null },
+    });
+    return {
+      loginId: member.loginId,
+      name: member.name,
+      code: wayIn.kind === "code" ? wayIn.code : "",
     };
   });
 }

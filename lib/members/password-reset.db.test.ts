@@ -1,11 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
+import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { db } from "@/db/client";
 import { memberTokens, outboundEmails, users } from "@/db/schema";
 import { attemptLogin } from "@/lib/auth/login";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { adminTemporaryPassword, requestPasswordReset, resetWithToken } from "./password-reset";
+
+// Resends and resets check the stored address, DNS included: offline, example.com exists.
+beforeAll(() => {
+  setDefaultDomainChecker(new DomainChecker({ resolver: new OfflineResolver() }));
+});
 
 const resets = (userId: string) =>
   db

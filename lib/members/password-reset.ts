@@ -7,7 +7,9 @@ import { keyLockedUntil } from "@/lib/auth/attempts";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { UserError } from "@/lib/errors";
+import { foreseeOne, foresightSentence } from "@/lib/mail/foresee";
 import { enqueue } from "@/lib/mail/outbox";
+import { checkMemberAddress, refusalOf } from "./address-check";
 import { memberFields } from "./members";
 import { hashNewPassword } from "./new-password";
 import { newLinkToken } from "./secrets";
@@ -62,31 +64,34 @@ export async function requestPasswordReset(input: {
   await db
     .insert(loginAttempts)
     .values({ loginKey: key, ip: input.ip, succeeded: false, createdAt: now });
-  await db.transaction(async (tx) => {
-    const [member] = await tx
-      .select({
-        id: users.id,
-        tenantId: users.tenantId,
-        loginId: users.loginId,
-        name: users.name,
-        email: users.email,
-      })
-      .from(users)
-      .where(
-        and(
-          eq(users.tenantId, input.tenantId),
-          eq(users.status, "active"),
-          deliverable,
-          or(
-            eq(sql`lower(${users.loginId})`, normaliseLoginId(identifier)),
-            eq(sql`lower(${users.email})`, identifier),
-          ),
+  const [member] = await db
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      loginId: users.loginId,
+      name: users.name,
+      email: users.email,
+    })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, input.tenantId),
+        eq(users.status, "active"),
+        deliverable,
+        or(
+          eq(sql`lower(${users.loginId})`, normaliseLoginId(identifier)),
+          eq(sql`lower(${users.email})`, identifier),
         ),
-      )
-      .limit(1);
-    if (member?.email)
-      await queueResetLink(tx, { ...member, tenantId: input.tenantId, email: member.email });
-  });
+      ),
+    )
+    .limit(1);
+  if (!member?.email) return;
+  // The same check as any stored address before mail is queued to it; the answer stays the same.
+  const { problems } = await checkMemberAddress(input.tenantId, member.email);
+  if (refusalOf(problems, false)) return;
+  await db.transaction((tx) =>
+    queueResetLink(tx, { ...member, tenantId: input.tenantId, email: member.email! }),
+  );
 }
 
 export async function resetLinkIsUsable(tenantId: string, token: string): Promise<boolean> {
@@ -169,7 +174,7 @@ async function memberByLoginId(tenantId: string, loginId: string) {
 export async function adminSendReset(
   { actor, tenant }: TenantActor,
   loginId: string,
-): Promise<{ sentTo: string }> {
+): Promise<{ sentTo: string; sentence: string }> {
   const member = await memberByLoginId(tenant.id, loginId);
   if (!member.email || !["unchecked", "ok"].includes(member.emailStatus)) {
     throw new UserError(
@@ -178,6 +183,15 @@ export async function adminSendReset(
         ? `Mail to ${member.email} does not arrive (${member.emailStatus}). Set a temporary password instead.`
         : "This member has no e-mail address. Set a temporary password instead.",
       "loginId",
+    );
+  }
+  const refusal = refusalOf((await checkMemberAddress(tenant.id, member.email)).problems, false);
+  if (refusal) {
+    throw new UserError(
+      "invalid",
+      `No reset link sent: ${refusal.message} Or set a temporary password instead.`,
+      "loginId",
+      refusal.suggestion,
     );
   }
   await db.transaction(async (tx) => {
@@ -189,7 +203,12 @@ export async function adminSendReset(
       subjectId: member.id,
     });
   });
-  return { sentTo: member.email };
+  const f = await foreseeOne({
+    tenantId: tenant.id,
+    lane: "transactional",
+    toAddress: member.email,
+  });
+  return { sentTo: member.email, sentence: foresightSentence("A reset link", member.email, f) };
 }
 
 // Readable aloud and from paper: no look-alike characters.

@@ -5,11 +5,10 @@ import { auditLog, users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
 import { cancelPending } from "@/lib/mail/outbox";
-import { giveWayIn } from "./way-in";
 
 export const BULK_LIMIT = 500;
 
-function checkIds(ctx: TenantActor, ids: readonly string[]) {
+export function checkIds(ctx: TenantActor, ids: readonly string[]) {
   if (ids.length === 0) throw new UserError("invalid", "Select at least one member first.");
   if (ids.length > BULK_LIMIT)
     throw new UserError("invalid", `Select at most ${BULK_LIMIT} members at a time.`);
@@ -22,7 +21,7 @@ function checkIds(ctx: TenantActor, ids: readonly string[]) {
 }
 
 /** Another tenant's ids simply match nothing: every statement is scoped to the admin's tenant. */
-const mine = (ctx: TenantActor, ids: readonly string[]) =>
+export const mine = (ctx: TenantActor, ids: readonly string[]) =>
   and(eq(users.tenantId, ctx.tenant.id), inList(users.id, ids, "uuid"), ne(users.role, "operator"));
 
 export async function disableMembers(ctx: TenantActor, ids: readonly string[]): Promise<number> {
@@ -89,44 +88,7 @@ export async function deleteMembers(ctx: TenantActor, ids: readonly string[]): P
   });
 }
 
-/** New invitation links for members who have not started and have an address; old links stop working. */
-export async function resendInvitations(
-  ctx: TenantActor,
-  ids: readonly string[],
-): Promise<{ sent: number; skipped: number }> {
-  checkIds(ctx, ids);
-  return db.transaction(async (tx) => {
-    const targets = await tx
-      .select({
-        id: users.id,
-        loginId: users.loginId,
-        name: users.name,
-        email: users.email,
-        status: users.status,
-      })
-      .from(users)
-      .where(mine(ctx, ids));
-    const invitable = targets.filter((t) => t.status === "invited" && t.email);
-    for (const t of invitable) {
-      await giveWayIn(tx, {
-        tenantId: ctx.tenant.id,
-        userId: t.id,
-        loginId: t.loginId,
-        name: t.name,
-        email: t.email!,
-      });
-    }
-    await audit(
-      tx,
-      ctx,
-      "member.invitation_resent",
-      invitable.map((t) => t.id),
-    );
-    return { sent: invitable.length, skipped: ids.length - invitable.length };
-  });
-}
-
-async function audit(
+export async function audit(
   tx: Executor,
   ctx: TenantActor,
   action: string,

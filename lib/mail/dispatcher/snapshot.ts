@@ -27,10 +27,15 @@ export type Snapshot = {
  */
 export async function loadSnapshot(
   db: Executor,
-  mails: readonly ClaimedMail[],
+  mails: readonly Pick<ClaimedMail, "tenantId" | "lane" | "toAddress">[],
   options: { minVolume: number; thresholds: GuardThresholds },
   counts: AccountCounts,
   verdicts: ReadonlyMap<string, DomainVerdict>,
+  /**
+   * A forecast (lib/mail/foresee) takes no send-rate tokens and notes no guard level: it only asks
+   * what the guard would decide now.
+   */
+  forecast = false,
 ): Promise<Snapshot> {
   const now = new Date();
   const addresses = [...new Set(mails.map((m) => m.toAddress).filter((a): a is string => !!a))];
@@ -57,7 +62,7 @@ export async function loadSnapshot(
     options.thresholds,
     options.minVolume,
   );
-  await noteGuardLevel(db, guardVerdict);
+  if (!forecast) await noteGuardLevel(db, guardVerdict);
   const volume = Math.max(counts.representative.sends, options.minVolume);
   const budgetTotal = bounceBudget(guardVerdict.bounceRate, volume, options.thresholds);
   const budgetInFlight = [...inFlightBy.values()].reduce((a, b) => a + b, 0);
@@ -79,7 +84,9 @@ export async function loadSnapshot(
     });
   }
 
-  const { granted, rate } = await takeTokens(db, mails.length, counts.lastDay.sends);
+  const { granted, rate } = forecast
+    ? { granted: mails.length, rate: account.maxSendRate ?? 1 }
+    : await takeTokens(db, mails.length, counts.lastDay.sends);
   return {
     guard: {
       now,

@@ -3,13 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/web/action";
-import {
-  BULK_LIMIT,
-  deleteMembers,
-  disableMembers,
-  enableMembers,
-  resendInvitations,
-} from "@/lib/members/selection";
+import { BULK_LIMIT, deleteMembers, disableMembers, enableMembers } from "@/lib/members/selection";
+import { resendAnswer, resendInvitations } from "@/lib/members/resend";
 
 const schema = z.object({
   op: z.enum(["resend", "disable", "enable", "delete"]),
@@ -30,8 +25,12 @@ const plural = (n: number) => `${n} member${n === 1 ? "" : "s"}`;
 export const bulkMembers = adminAction(schema, async ({ op, ids }, ctx) => {
   let message: string;
   if (op === "resend") {
-    const { sent, skipped } = await resendInvitations(ctx, ids);
-    message = `New invitations queued for ${plural(sent)}.${skipped ? ` ${plural(skipped)} skipped: already started or no address.` : ""}`;
+    const answer = resendAnswer(await resendInvitations(ctx, ids));
+    revalidatePath(`/t/${ctx.tenant.slug}/admin/members`);
+    // Nothing went or waits: a refusal, so it reads as one; the sentence names each member.
+    return answer.ok
+      ? { ok: true, message: answer.message }
+      : { ok: false, message: answer.message };
   } else if (op === "disable") {
     message = `${plural(await disableMembers(ctx, ids))} disabled; they are signed out.`;
   } else if (op === "enable") {

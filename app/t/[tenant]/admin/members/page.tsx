@@ -12,6 +12,7 @@ import {
   parseMemberQuery,
 } from "@/lib/members/list-query";
 import { bulkMembers } from "./actions";
+import { fixAddress } from "./[id]/actions";
 import { cleanParams, CONTROL_QUERY_MESSAGE } from "@/lib/input/control";
 import { Alert } from "@/components/ui";
 
@@ -125,6 +126,7 @@ export default async function MembersPage({ params, searchParams }: Props) {
           query={query}
           basePath={basePath}
           action={bulkMembers.bind(null, tenant.slug)}
+          fixAddress={fixAddress.bind(null, tenant.slug)}
         />
       </div>
     </AdminShell>

@@ -9,7 +9,10 @@ import { MailHistory } from "@/components/mail-history";
 import { latestMailOf, memberMail } from "@/lib/mail/history";
 import { mailBadge } from "@/lib/members/mail-badge";
 import { findMember } from "@/lib/members/members";
-import { memberCommand, saveMember } from "./actions";
+import { ActivationCodeCommand } from "@/components/activation-code-command";
+import { FixAddressButton } from "@/components/fix-address-button";
+import { checkMemberAddress, refusalOf } from "@/lib/members/address-check";
+import { fixAddress, giveActivationCode, memberCommand, saveMember } from "./actions";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -22,10 +25,14 @@ export default async function MemberPage({
   const { actor, tenant } = await requireAdmin(slug);
   const member = await findMember(tenant.id, id);
   if (!member) notFound();
-  const [mail, latest] = await Promise.all([
+  const [mail, latest, address] = await Promise.all([
     memberMail(tenant.id, member.id),
     latestMailOf(tenant.id, [member.id]),
+    member.email ? checkMemberAddress(tenant.id, member.email) : null,
   ]);
+  const problems = address?.problems ?? [];
+  const suggestion = problems.find((p) => p.suggestion)?.suggestion;
+  const refusal = refusalOf(problems, false);
   const badge = mailBadge(member.emailStatus, latest.get(member.id) ?? null);
   const list = `/t/${tenant.slug}/admin/members`;
   const isSelf = member.id === actor.userId;
@@ -59,12 +66,57 @@ export default async function MemberPage({
           </dd>
         </div>
       </dl>
+      {problems.length > 0 && (
+        <section
+          aria-labelledby="address-problems"
+          className="mt-4 rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950"
+          data-testid="address-problems"
+        >
+          <h2 id="address-problems" className="font-medium">
+            About {member.email}
+          </h2>
+          <ul className="mt-1 list-disc pl-5">
+            {problems.map((p) => (
+              <li key={p.code}>{p.message}</li>
+            ))}
+          </ul>
+          {refusal && (
+            <p className="mt-1">
+              No mail is queued to this address until it is fixed
+              {refusal.overridable ? " or you confirm it exists" : ""}.
+            </p>
+          )}
+          {suggestion && (
+            <div className="mt-2">
+              <FixAddressButton
+                action={fixAddress.bind(null, tenant.slug)}
+                memberId={member.id}
+                suggestion={suggestion}
+              />
+            </div>
+          )}
+        </section>
+      )}
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <MemberEditForm member={member} action={saveMember.bind(null, tenant.slug)} />
         {isSelf ? (
           <p className="text-sm text-slate-600">This is your own account.</p>
         ) : (
-          <MemberCommands member={member} action={memberCommand.bind(null, tenant.slug)} />
+          <div className="flex flex-col gap-4">
+            <MemberCommands
+              member={member}
+              action={memberCommand.bind(null, tenant.slug)}
+              addressRefusal={refusal?.overridable ? refusal.message : undefined}
+            />
+            {member.status === "invited" && (
+              <ActivationCodeCommand
+                action={giveActivationCode.bind(null, tenant.slug)}
+                memberId={member.id}
+                loginId={member.loginId}
+                hasAddress={member.email !== null}
+              />
+            )}
+          </div>
         )}
       </div>
       <h2 className="mt-8 text-lg font-semibold">Mail to this member</h2>

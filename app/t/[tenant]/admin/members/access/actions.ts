@@ -8,11 +8,8 @@ import { adminSendReset, adminTemporaryPassword } from "@/lib/members/password-r
 const schema = z.object({ loginId: loginIdSchema });
 
 export const sendResetLink = adminAction(schema, async (input, ctx) => {
-  const { sentTo } = await adminSendReset(ctx, input.loginId);
-  return {
-    ok: true,
-    message: `A reset link is on its way to ${sentTo}. It works once, for an hour.`,
-  };
+  const { sentence } = await adminSendReset(ctx, input.loginId);
+  return { ok: true, message: `${sentence} It works once, for an hour.` };
 });
 
 export const setTemporaryPassword = adminAction(schema, async (input, ctx) => {
