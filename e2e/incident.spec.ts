@@ -90,8 +90,16 @@ test("the incident in miniature: SES pauses the account, the ledger shows the fi
     await visitor.getByLabel("Login ID or e-mail address").fill(`${t.slug}.forgot`);
     await visitor.getByRole("button", { name: "Send me a reset link" }).click();
     await expect(visitor.getByText(/If that is one of our members/)).toBeVisible();
-    // What no page of this spec makes: an invitation to a member who already started, a message's
-    // notice and a login code, queued as their features queue them.
+    // A message, whose notice is mail.
+    await admin.goto(`/t/${t.slug}/admin/members?q=${t.slug}.read`);
+    await admin.getByLabel(`Select ${t.slug}.read`).check();
+    await admin.getByRole("link", { name: "Message selected" }).click();
+    await admin.getByLabel("Subject").fill("Timetable for December");
+    await admin.getByRole("textbox", { name: "Message" }).fill("The timetable is in the hall.");
+    await admin.getByRole("button", { name: "Send to 1 member" }).click();
+    await expect(admin.getByText("Sent to 1 member")).toBeVisible();
+    // What no page of this spec makes: an invitation to a member who already started and a login
+    // code, queued as their features queue them.
     await withDb(async (sql) => {
       const queue = (member: string, category: string, lane: string, params: object) => sql`
         insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params)
@@ -101,11 +109,6 @@ test("the incident in miniature: SES pauses the account, the ledger shows the fi
         memberName: "山田 花子",
         loginId: `${t.slug}.vet`,
         token: randomBytes(24).toString("base64url"),
-      });
-      await queue(t.reader, "message_notice", "bulk", {
-        memberName: "Reader",
-        messageId: "5f0c6a53-7a86-4c43-9f43-0a8c36f1e0aa",
-        subject: "Timetable for December",
       });
       await queue(t.coder, "login_code", "transactional", { memberName: "Coder", code: "K7Q2M9" });
     });
@@ -169,12 +172,25 @@ test("the incident in miniature: SES pauses the account, the ledger shows the fi
     "山田 花子",
   );
 
-  // The operators see the tenant among every organisation.
+  // The operators see the tenant among every organisation, and tell each one's admins.
   const operator = await signedIn(browser, "/login", "operator");
-  await operator.goto("/ops/unsent?period=all");
+  await operator.goto("/ops/unsent");
   await expect(operator.getByTestId(`ops-unsent-${t.slug}`)).toContainText(
     `Incident School ${t.slug}`,
   );
+  await operator.getByRole("button", { name: "Tell each organisation's admins" }).click();
+  await operator.getByRole("alertdialog").getByRole("button", { name: "Tell them" }).click();
+  await expect(operator.getByText(/^Told \d+ admins? of \d+ organisations?/)).toBeVisible();
+  await admin.goto(`/t/${t.slug}/messages`);
+  await admin.getByText("5 members missed mail since the pause of").first().click();
+  // The link is to the public address (PUBLIC_URL); the test's browser is on 127.0.0.1.
+  const link = admin.getByRole("link", { name: /\/admin\/unsent\?period=pause/ });
+  await expect(link).toHaveAttribute(
+    "href",
+    new RegExp(`/t/${t.slug}/admin/unsent\\?period=pause$`),
+  );
+  await admin.goto(`/t/${t.slug}/admin/unsent?period=pause`);
+  await expect(admin.getByRole("heading", { name: "Unsent mail" })).toBeVisible();
 
   // The ledger fits a phone.
   const phone = await (
@@ -216,26 +232,26 @@ test("the incident in miniature: SES pauses the account, the ledger shows the fi
     /Marked as handled: 1\./,
     "Told at the desk",
   );
-  await remedy(
-    "message_notice",
-    "Mark as told another way",
-    "Mark as told",
-    /Marked as told another way: 1\./,
-  );
+  await remedy("message_notice", "Notify again", "Notify", /New notices queued: 1\./);
   await remedy("password_reset", "Send a new reset link", "Send", /New reset links queued: 1\./);
+  await admin.getByRole("button", { name: "Announce that sending is back" }).click();
+  await admin.getByRole("alertdialog").getByRole("button", { name: "Announce" }).click();
+  await expect(
+    admin.getByText(/"Sending has been restored" is in the message box of 6 members/),
+  ).toBeVisible();
   await remedy("login_code", "Mark as handled", "Mark as handled", /Marked as handled: 1\./);
   await expect(admin.getByTestId("unsent-empty")).toBeVisible();
 
-  // The new invitation and reset link go out now that sending is back.
+  // The new invitation, reset link and notice go out now that sending is back.
   await expect
     .poll(
       async () =>
         (await tenantMail(t.tenant)).filter(
           (m) =>
-            ["invitation", "password_reset"].includes(m.category) &&
+            ["invitation", "password_reset", "message_notice"].includes(m.category) &&
             ["sent", "delivered"].includes(m.status),
         ).length,
       { timeout: 30_000 },
     )
-    .toBe(2);
+    .toBe(3);
 });

@@ -386,6 +386,40 @@ const unsentOpen = async () => {
   const rows = await ledgerRows({ tenantId: tenantRow!.tenantId! }, { mailIds: [lastUnsent.id] });
   return rows[0]?.resolvedBy === null;
 };
+/** A message of A whose notice to a fresh member of A failed: the ledger row re-notify acts on. */
+async function unsentNoticeOfA(w: World): Promise<number> {
+  const { postMessage } = await import("@/lib/messages/post");
+  const hex = randomBytes(3).toString("hex");
+  const member = await makeUser({
+    tenantId: w.a.id,
+    loginId: `ntc.${hex}`,
+    name: `Victim ${w.tag}`,
+    email: `victim.${w.tag}.n${hex}@example.com`,
+    emailStatus: "ok",
+  });
+  await postMessage(w.ctxA, {
+    subject: "Notice that failed",
+    body: "Hello.",
+    noticeMode: "now",
+    audience: { kind: "selected", ids: [member.id] },
+  });
+  const [mail] = await db
+    .update(outboundEmails)
+    .set({ status: "failed", reason: "MessageRejected: test" })
+    .where(
+      and(eq(outboundEmails.memberId, member.id), eq(outboundEmails.category, "message_notice")),
+    )
+    .returning({ id: outboundEmails.id });
+  lastUnsent.id = mail!.id;
+  return mail!.id;
+}
+const messagesOf = async (tenantId: string, subject: string) =>
+  Number(
+    (
+      await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from messages where tenant_id = ${tenantId} and subject like ${subject}`)
+    )[0]?.n ?? 0,
+  );
 /** Box rows of a member under a message of another tenant than theirs: always none. */
 const boxRowsOutside = async (memberId: string, tenantId: string) =>
   Number(
@@ -874,6 +908,42 @@ const REGISTRY: Entry[] = [
       ),
     succeeded: async (answer) => ok(answer) && !(await unsentOpen()),
     untouched: unsentOpen,
+  },
+  {
+    file: "t/[tenant]/admin/unsent/actions.ts",
+    name: "renotifyUnsent",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/unsent/actions.ts", "renotifyUnsent")(
+        slug,
+        null,
+        form({ ids: String(await unsentNoticeOfA(w)) }),
+      ),
+    succeeded: async (answer) => ok(answer) && !(await unsentOpen()),
+    untouched: unsentOpen,
+  },
+  {
+    file: "t/[tenant]/admin/unsent/actions.ts",
+    name: "announceRestoredFromLedger",
+    who: "admin",
+    call: (_w, slug) =>
+      action("t/[tenant]/admin/unsent/actions.ts", "announceRestoredFromLedger")(
+        slug,
+        null,
+        form({}),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await messagesOf(w.a.id, "Sending has been restored")) > 0,
+  },
+  {
+    file: "ops/unsent/actions.ts",
+    name: "noticeAdminsOfUnsent",
+    who: "operator",
+    call: async (w) => {
+      await unsentOfA(w, "password_reset", true);
+      return action("ops/unsent/actions.ts", "noticeAdminsOfUnsent")(null, form({ period: "all" }));
+    },
+    succeeded: async (answer, w) => ok(answer) && (await messagesOf(w.a.id, "%missed mail%")) > 0,
   },
   {
     file: "t/[tenant]/admin/unsent/export/route.ts",

@@ -21,6 +21,9 @@ export type CaseRemedies = {
   activationCodes?: Remedy;
   resetLinks?: Remedy;
   temporaryPasswords?: Remedy;
+  renotify?: Remedy;
+  /** Not per row: the "sending has been restored" announcement to everyone's message box. */
+  announce?: Remedy;
 };
 
 type Issued = { loginId: string; name: string; code?: string; password?: string };
@@ -128,6 +131,24 @@ export function LedgerCase({
   const rows = `${count} selected row${count === 1 ? "" : "s"}`;
   return (
     <div>
+      {remedies.announce && open.length > 0 && (
+        <div className="mb-3">
+          <ConfirmAction
+            action={remedies.announce}
+            variant="secondary"
+            label="Announce that sending is back"
+            title="Tell everyone that sending is back?"
+            description={
+              <p>
+                Every member finds &ldquo;Sending has been restored&rdquo; in their message box: it
+                tells them to ask for a new login code or reset link, since those that could not be
+                sent in time were not sent late. It is not sent by e-mail.
+              </p>
+            }
+            confirmLabel="Announce"
+          />
+        </div>
+      )}
       {open.length > 0 && (
         <div className="flex flex-wrap items-center gap-2" data-testid={`remedies-${unsentCase}`}>
           <span className="text-sm text-slate-600" aria-live="polite">
@@ -203,6 +224,22 @@ export function LedgerCase({
               }
               confirmLabel="Set passwords"
               destructive
+            />
+          )}
+          {remedies.renotify && (
+            <ConfirmAction
+              available={count > 0}
+              action={after(remedies.renotify)}
+              fields={fields}
+              label="Notify again"
+              title={`Send a new notice to ${rows}?`}
+              description={
+                <p>
+                  Each member who has not read the message yet gets a new notice by mail, through
+                  the same careful sending as all mail.
+                </p>
+              }
+              confirmLabel="Notify"
             />
           )}
           {unsentCase === "message_notice" && (

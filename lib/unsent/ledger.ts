@@ -111,6 +111,11 @@ export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, time
                          and l.id > g.mail_id and l.status in ('queued', 'sending')
                          and (g.category <> 'message_notice' or l.params->>'messageId' = g.subject_key)
                      ) then 'on_its_way'
+               when g.category = 'message_notice' and exists (
+                      select 1 from message_recipients r
+                       where r.message_id = case when g.subject_key ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                                 then g.subject_key::uuid end
+                         and r.member_id = g.member_id and r.read_at is not null) then 'read'
                when g.category = 'invitation' and u.password_hash is null and exists (
                       select 1 from outbound_emails l
                        where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = 'invitation'

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
@@ -17,9 +17,11 @@ import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { ledgerRows } from "./ledger";
 import {
+  announceRestored,
   fixAddressAndResend,
   issueActivationCodes,
   markHandled,
+  renotifyRows,
   resendInvitations,
   sendNewResetLinks,
   setTemporaryPasswords,
@@ -216,5 +218,91 @@ describe("password resets", () => {
     expect(row!.must).toBe(true);
     expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("temporary_password");
     expect(await audits(tenant.id, "member.temporary_password")).toHaveLength(1);
+  });
+});
+
+describe("message notices, login codes and the operators' notice (the messages' own functions)", () => {
+  async function failedNotice(member: { id: string }) {
+    const { postMessage } = await import("@/lib/messages/post");
+    const posted = await postMessage(ctx, {
+      subject: "Timetable",
+      body: "See you Monday.",
+      noticeMode: "now",
+      audience: { kind: "selected", ids: [member.id] },
+    });
+    const [mail] = await db
+      .update(outboundEmails)
+      .set({ status: "bounced", reason: "bounce:General" })
+      .where(
+        and(eq(outboundEmails.memberId, member.id), eq(outboundEmails.category, "message_notice")),
+      )
+      .returning({ id: outboundEmails.id });
+    return { messageId: posted.messageId, mailId: mail!.id };
+  }
+
+  it("re-notify queues one new notice per unread member, never twice; a read message is resolved", async () => {
+    const a = await regular("a.reader@example.com");
+    const b = await regular("b.reader@example.com");
+    const first = await failedNotice(a);
+    const second = await failedNotice(b);
+    await db.execute(
+      sql`update message_recipients set read_at = now() where member_id = ${b.id} and message_id = ${second.messageId}`,
+    );
+    const rows = await ledgerRows({ tenantId: tenant.id });
+    expect(rows.find((r) => r.memberId === b.id)!.resolvedBy).toBe("read");
+    const answer = await renotifyRows(ctx, [first.mailId, second.mailId]);
+    expect(answer).toMatchObject({ done: 1, skipped: 1 });
+    expect(await queued(a.id, "message_notice")).toEqual([
+      { to: "a.reader@example.com", status: "queued" },
+    ]);
+    expect((await renotifyRows(ctx, [first.mailId])).skipped).toBe(1);
+    expect(await queued(a.id, "message_notice")).toHaveLength(1);
+  });
+
+  it("'sending has been restored' lands in every member's box, in-app only", async () => {
+    const member = await regular();
+    const answer = await announceRestored(ctx);
+    expect(answer.recipients).toBe(2);
+    const [box] = await db.execute<{ subject: string }>(sql`
+      select m.subject from message_recipients r join messages m on m.id = r.message_id
+       where r.member_id = ${member.id}`);
+    expect(box!.subject).toBe("Sending has been restored");
+    expect(await queued(member.id, "announcement")).toEqual([]);
+  });
+
+  it("the operators' one click tells the admins of each tenant with members to reach, in their box", async () => {
+    const { noticeTenantAdmins } = await import("./operators");
+    const { ledgerQuery } = await import("./view");
+    const quiet = await makeTenant("Quiet");
+    await adminContext(quiet);
+    await unsent(tenant, await regular(), "login_code", "expired");
+    await unsent(tenant, await newcomer(), "invitation", "held", "account_paused");
+    const operator = await makeUser({
+      tenantId: null,
+      role: "operator",
+      loginId: `ops.${tenant.slug}`,
+    });
+    const answer = await noticeTenantAdmins(
+      {
+        userId: operator.id,
+        sessionId: "s",
+        role: "operator",
+        tenantId: null,
+        loginId: operator.loginId,
+        name: "",
+        mustChangePassword: false,
+      },
+      await ledgerQuery({ period: "all" }),
+    );
+    expect(answer.tenants).toBeGreaterThanOrEqual(1);
+    const box = await db.execute<{ subject: string; body: string; tenantId: string }>(sql`
+      select m.subject, m.body, m.tenant_id as "tenantId" from message_recipients r join messages m on m.id = r.message_id
+       where r.member_id in (${ctx.actor.userId})`);
+    expect(box).toHaveLength(1);
+    expect(box[0]!.subject).toBe("2 members missed mail at any time; see the list");
+    expect(box[0]!.body).toContain(`/t/${tenant.slug}/admin/unsent?period=all`);
+    const quietBox = await db.execute(sql`
+      select 1 from message_recipients r join messages m on m.id = r.message_id where m.tenant_id = ${quiet.id}`);
+    expect(quietBox).toHaveLength(0);
   });
 });

@@ -13,6 +13,9 @@ import { workbookBuffer } from "@/lib/export/xlsx";
 import { sendStateOf } from "@/lib/health/views";
 import { cancelPending } from "@/lib/mail/outbox";
 import { laneOf } from "@/lib/mail/templates";
+import { announceSendingRestored } from "@/lib/messages/announcements";
+import { renotify } from "@/lib/messages/renotify";
+import { latestPause } from "./period";
 import { updateMember } from "@/lib/members/members";
 import {
   applyTemporaryPassword,
@@ -416,5 +419,78 @@ export async function setTemporaryPasswords(
       answer,
       "not a password reset, the member is not active, or it is your own account.",
     ),
+  };
+}
+
+/**
+ * Message notices that did not arrive: a new notice to each selected member who has not read the
+ * message yet (the messages' own re-notify, which never tells anyone twice).
+ */
+export async function renotifyRows(
+  ctx: TenantActor,
+  ids: readonly number[],
+): Promise<RemedyAnswer> {
+  checkSelection(ids);
+  const out = await onOpenRows(ctx, ids, ["message_notice"], async (_tx, rows) => rows);
+  const byMessage = new Map<string, string[]>();
+  for (const r of out.acted) {
+    byMessage.set(r.subjectKey, [...(byMessage.get(r.subjectKey) ?? []), r.memberId]);
+  }
+  let done = 0;
+  let unfit = out.unfit;
+  for (const [messageId, memberIds] of byMessage) {
+    try {
+      const answer = await renotify(ctx, messageId, { memberIds });
+      done += answer.queued;
+      unfit += memberIds.length - answer.queued;
+    } catch (error) {
+      // A notice of a message since deleted: nothing to notify of.
+      if (error instanceof UserError && error.code === "not_found") unfit += memberIds.length;
+      else throw error;
+    }
+  }
+  if (done > 0) {
+    await db.insert(auditLog).values({
+      tenantId: ctx.tenant.id,
+      actorId: ctx.actor.userId,
+      action: "unsent.renotified",
+      detail: { mailIds: out.acted.map((r) => r.mailId), queued: done },
+    });
+  }
+  const answer = {
+    done,
+    skipped: out.skipped,
+    unfit,
+    behindPause: done ? await pauseInFront(ctx.tenant.id, "bulk") : null,
+  };
+  return {
+    ...answer,
+    message: sentence(
+      "New notices queued",
+      answer,
+      "not a message notice, the message is gone, or their notice is already on its way.",
+    ),
+  };
+}
+
+/**
+ * For login codes that could not be sent: the ready "sending has been restored" announcement in
+ * every member's message box (in-app only: it does not depend on mail). Audited by the messages.
+ */
+export async function announceRestored(
+  ctx: TenantActor,
+): Promise<{ recipients: number; message: string }> {
+  const pause = await latestPause();
+  const posted = await announceSendingRestored(ctx.tenant.id, {
+    actorId: ctx.actor.userId,
+    email: false,
+    pausedSince: pause?.startedAt ?? null,
+  });
+  const recipients = posted?.recipients ?? 0;
+  return {
+    recipients,
+    message: recipients
+      ? `"Sending has been restored" is in the message box of ${plural(recipients, "member", "members")}: it tells them to ask for a new login code or reset link.`
+      : "Nobody to tell: your organisation has no enabled member.",
   };
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ConfirmAction } from "@/components/confirm-action";
 import { Shell } from "@/components/shell";
 import { Card, stacked } from "@/components/ui";
 import { operatorNav } from "@/lib/tenants/nav";
@@ -8,6 +9,7 @@ import { utcStamp } from "@/lib/unsent/period";
 import { ledgerQuery, searchOf } from "@/lib/unsent/view";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorLogout } from "../../login/actions";
+import { noticeAdminsOfUnsent } from "./actions";
 
 export const metadata: Metadata = { title: "Unsent mail" };
 
@@ -70,6 +72,23 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
       <p className="mt-4 text-sm text-slate-700" data-testid="ops-unsent-total">
         {n(total.total.open)} members still to reach, {n(total.total.resolved)} resolved.
       </p>
+      <div className="mt-3">
+        <ConfirmAction
+          available={tenants.some((t) => t.counts.total.open > 0)}
+          action={noticeAdminsOfUnsent}
+          fields={{ period: query.period.choice }}
+          label="Tell each organisation's admins"
+          title="Tell each organisation's admins?"
+          description={
+            <p>
+              The admins of every organisation with members still to reach find a message in their
+              message box: how many missed mail {query.period.label}, per case, with a link to their
+              list. In the app only, not by e-mail.
+            </p>
+          }
+          confirmLabel="Tell them"
+        />
+      </div>
       <Card className="mt-4">
         <table className={stacked.table} data-testid="ops-unsent">
           <thead className={stacked.head}>

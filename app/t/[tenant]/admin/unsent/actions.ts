@@ -4,10 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/web/action";
 import {
+  announceRestored,
   fixAddressAndResend,
   issueActivationCodes,
   markHandled,
   REMEDY_LIMIT,
+  renotifyRows,
   resendInvitations,
   sendNewResetLinks,
   setTemporaryPasswords,
@@ -78,4 +80,16 @@ export const setUnsentTemporaryPasswords = adminAction(z.object({ ids }), async 
   const { passwords, message } = await setTemporaryPasswords(ctx, input.ids);
   refresh(ctx.tenant.slug);
   return { ok: true, message, data: { passwords } };
+});
+
+export const renotifyUnsent = adminAction(z.object({ ids }), async (input, ctx) => {
+  const answer = await renotifyRows(ctx, input.ids);
+  refresh(ctx.tenant.slug);
+  return { ok: true, message: answer.message };
+});
+
+export const announceRestoredFromLedger = adminAction(z.object({}), async (_input, ctx) => {
+  const { message } = await announceRestored(ctx);
+  refresh(ctx.tenant.slug);
+  return { ok: true, message };
 });

@@ -8,9 +8,11 @@ import { ledgerPage, ledgerQuery, PAGE_ROWS, searchOf } from "@/lib/unsent/view"
 import { requireAdmin } from "@/lib/web/guards";
 import { AdminShell } from "../admin-shell";
 import {
+  announceRestoredFromLedger,
   fixUnsentAddress,
   issueUnsentActivationCodes,
   markUnsentHandled,
+  renotifyUnsent,
   resendUnsentInvitations,
   sendUnsentResetLinks,
   setUnsentTemporaryPasswords,
@@ -38,6 +40,8 @@ export default async function UnsentPage({ params, searchParams }: Props) {
           activationCodes: issueUnsentActivationCodes.bind(null, slug),
         }
       : {}),
+    ...(c === "message_notice" ? { renotify: renotifyUnsent.bind(null, slug) } : {}),
+    ...(c === "login_code" ? { announce: announceRestoredFromLedger.bind(null, slug) } : {}),
     ...(c === "password_reset"
       ? {
           resetLinks: sendUnsentResetLinks.bind(null, slug),

@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { noticeTenantAdmins } from "@/lib/unsent/operators";
+import { ledgerQuery } from "@/lib/unsent/view";
+import { operatorAction } from "@/lib/web/action";
+
+/** Each tenant with members still to reach: an in-app message to its admins with their list. */
+export const noticeAdminsOfUnsent = operatorAction(
+  z.object({ period: z.string().max(16).optional() }),
+  async (input, actor) => {
+    const query = await ledgerQuery({ period: input.period });
+    const { tenants, admins } = await noticeTenantAdmins(actor, query);
+    revalidatePath("/ops/unsent");
+    return {
+      ok: true,
+      message: tenants
+        ? `Told ${admins} admin${admins === 1 ? "" : "s"} of ${tenants} organisation${tenants === 1 ? "" : "s"}, in their message boxes, with a link to their list.`
+        : "Nobody to tell: no organisation has members still to reach in this period.",
+    };
+  },
+);
