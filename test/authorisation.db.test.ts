@@ -69,10 +69,26 @@ vi.mock("@/lib/auth/auth", async () => {
     // checked by the same function its `authorize` calls.
     signIn: async (
       _provider: string,
-      input: { scope: string; loginId: string; password: string },
+      input: {
+        scope: string;
+        loginId: string;
+        password: string;
+        challenge?: string;
+        code?: string;
+      },
     ) => {
       const tenant = input.scope === "ops" ? null : await findTenantBySlug(input.scope);
       if (input.scope !== "ops" && !tenant) throw new actual.LoginRefused("invalid");
+      if (input.challenge !== undefined) {
+        const { completeLoginWithCode } = await import("@/lib/auth/login");
+        const outcome = await completeLoginWithCode({
+          tenantId: tenant!.id,
+          challengeId: input.challenge,
+          code: input.code ?? "",
+        });
+        if (!outcome.ok) throw actual.refusalOf(outcome);
+        return;
+      }
       const outcome = await attemptLogin({
         scope: tenant ? { kind: "tenant", tenantId: tenant.id } : { kind: "operator" },
         loginId: input.loginId,
@@ -420,6 +436,33 @@ const messagesOf = async (tenantId: string, subject: string) =>
         select count(*)::int as n from messages where tenant_id = ${tenantId} and subject like ${subject}`)
     )[0]?.n ?? 0,
   );
+/** A pending sign-in of A's learner and its code, as the code's mail carries it. */
+async function challengeOfA(w: World, options: { sentMinutesAgo?: number } = {}) {
+  const { startChallenge } = await import("@/lib/auth/login-codes");
+  const challenge = await db.transaction((tx) => startChallenge(tx, w.a.id, w.learnerA.id));
+  const [row] = await db.execute<{ code: string }>(sql`
+    select o.params->>'code' as code from login_codes c join outbound_emails o on o.id = c.mail_id
+     where c.id = ${challenge}`);
+  if (options.sentMinutesAgo) {
+    await db.execute(sql`
+      update login_codes set sent_at = now() - ${`${options.sentMinutesAgo} minutes`}::interval
+       where id = ${challenge}`);
+  }
+  return { challenge, code: row!.code };
+}
+const bypassCodesOf = async (memberId: string) =>
+  Number(
+    (
+      await db.execute<{ n: number }>(sql`
+        select count(*)::int as n from login_codes where user_id = ${memberId} and kind = 'bypass'`)
+    )[0]?.n ?? 0,
+  );
+const codeSettingsOf = async (tenantId: string) =>
+  (
+    await db.execute<{ settings: { loginCodes?: boolean; loginCodesForAdmins?: boolean } }>(
+      sql`select settings from tenants where id = ${tenantId}`,
+    )
+  )[0]!.settings;
 /** Box rows of a member under a message of another tenant than theirs: always none. */
 const boxRowsOutside = async (memberId: string, tenantId: string) =>
   Number(
@@ -641,6 +684,34 @@ const REGISTRY: Entry[] = [
         }),
       ),
     succeeded: redirectTo(/\/login\?changed=1$/),
+  },
+  {
+    file: "t/[tenant]/login/code/actions.ts",
+    name: "verifyLoginCode",
+    who: "tenant_public",
+    call: async (w, slug) => {
+      const { challenge, code } = await challengeOfA(w);
+      return action("t/[tenant]/login/code/actions.ts", "verifyLoginCode")(
+        slug,
+        null,
+        form({ challenge, code }),
+      );
+    },
+    succeeded: redirectTo(/^\/t\/[^/]+$/),
+  },
+  {
+    file: "t/[tenant]/login/code/actions.ts",
+    name: "resendLoginCode",
+    who: "tenant_public",
+    call: async (w, slug) => {
+      const { challenge } = await challengeOfA(w, { sentMinutesAgo: 2 });
+      return action("t/[tenant]/login/code/actions.ts", "resendLoginCode")(
+        slug,
+        null,
+        form({ challenge }),
+      );
+    },
+    succeeded: ok,
   },
   // Administration.
   {
@@ -966,6 +1037,46 @@ const REGISTRY: Entry[] = [
         "GET",
       )(request(`/ops/unsent/export?tenant=${w.a.slug}&period=all`)),
     succeeded: status(200),
+  },
+  {
+    file: "t/[tenant]/admin/members/[id]/bypass/actions.ts",
+    name: "issueBypass",
+    who: "admin",
+    call: async (w, slug) =>
+      action("t/[tenant]/admin/members/[id]/bypass/actions.ts", "issueBypass")(
+        slug,
+        null,
+        form({ id: w.learnerA.id }),
+      ),
+    succeeded: async (answer, w) => ok(answer) && (await bypassCodesOf(w.learnerA.id)) > 0,
+    untouched: async (w) => (await bypassCodesOf(w.learnerA.id)) === 0,
+  },
+  {
+    file: "t/[tenant]/admin/login-codes/actions.ts",
+    name: "saveLoginCodes",
+    who: "admin",
+    call: (_w, slug) =>
+      action("t/[tenant]/admin/login-codes/actions.ts", "saveLoginCodes")(
+        slug,
+        null,
+        form({ on: "0" }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await codeSettingsOf(w.a.id)).loginCodes === false,
+    untouched: async (w) => (await codeSettingsOf(w.a.id)).loginCodes === undefined,
+  },
+  {
+    file: "ops/tenants/[slug]/login-codes/actions.ts",
+    name: "setAdminLoginCodes",
+    who: "operator",
+    call: (w) =>
+      action("ops/tenants/[slug]/login-codes/actions.ts", "setAdminLoginCodes")(
+        null,
+        form({ slug: w.a.slug, on: "0" }),
+      ),
+    succeeded: async (answer, w) =>
+      ok(answer) && (await codeSettingsOf(w.a.id)).loginCodesForAdmins === false,
+    untouched: async (w) => (await codeSettingsOf(w.a.id)).loginCodesForAdmins === undefined,
   },
   // Messages.
   {

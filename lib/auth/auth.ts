@@ -4,7 +4,13 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { env } from "@/lib/env";
-import { attemptLogin, type LoginScope, type SessionClaim } from "./login";
+import {
+  attemptLogin,
+  completeLoginWithCode,
+  type LoginOutcome,
+  type LoginScope,
+  type SessionClaim,
+} from "./login";
 import { clientIp } from "./client-ip";
 
 declare module "next-auth" {
@@ -18,17 +24,50 @@ declare module "next-auth" {
 
 /** Carries why a sign-in failed to the login action; the code never names which field was wrong. */
 export class LoginRefused extends CredentialsSignin {
-  constructor(code: "invalid" | "disabled" | `locked:${number}`) {
+  constructor(
+    code:
+      | "invalid"
+      | "disabled"
+      | `locked:${number}`
+      /** The password was right and a code is asked for: the pending sign-in's id. */
+      | `challenge:${string}`
+      /** A wrong, expired or used-up code, with the sentence that says so. */
+      | `code:${string}`,
+  ) {
     super();
     this.code = code;
   }
 }
 
-const credentialsSchema = z.object({
-  scope: z.string().max(64),
-  loginId: z.string().max(200),
-  password: z.string().max(10_000),
-});
+const credentialsSchema = z.union([
+  z.object({
+    scope: z.string().max(64),
+    loginId: z.string().max(200),
+    password: z.string().max(10_000),
+  }),
+  // The second step: a pending sign-in and its code (or a bypass code).
+  z.object({
+    scope: z.string().max(64),
+    challenge: z.string().max(64),
+    code: z.string().max(64),
+  }),
+]);
+
+/** A refused sign-in as the code the sign-in action reads back (lib/web/sign-in). */
+export function refusalOf(
+  outcome: Extract<LoginOutcome, { ok: false }> | { ok: false; reason: "code"; message: string },
+): LoginRefused {
+  switch (outcome.reason) {
+    case "locked":
+      return new LoginRefused(`locked:${outcome.retryAfterMinutes}`);
+    case "code_required":
+      return new LoginRefused(`challenge:${outcome.challengeId}`);
+    case "code":
+      return new LoginRefused(`code:${outcome.message}`);
+    default:
+      return new LoginRefused(outcome.reason);
+  }
+}
 
 export const claimSchema = z.object({
   sid: z.uuid(),
@@ -59,24 +98,29 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new LoginRefused("invalid");
-          const { scope: scopeName, loginId, password } = parsed.data;
+          const data = parsed.data;
           let scope: LoginScope = { kind: "operator" };
-          if (scopeName !== "ops") {
-            const tenant = await findTenantBySlug(scopeName);
+          if (data.scope !== "ops") {
+            const tenant = await findTenantBySlug(data.scope);
             if (!tenant) throw new LoginRefused("invalid");
             scope = { kind: "tenant", tenantId: tenant.id };
           }
-          const outcome = await attemptLogin({
-            scope,
-            loginId,
-            password,
-            ip: clientIp(request.headers),
-          });
-          if (!outcome.ok) {
-            throw new LoginRefused(
-              outcome.reason === "locked" ? `locked:${outcome.retryAfterMinutes}` : outcome.reason,
-            );
-          }
+          const outcome =
+            "challenge" in data
+              ? scope.kind === "tenant"
+                ? await completeLoginWithCode({
+                    tenantId: scope.tenantId,
+                    challengeId: data.challenge,
+                    code: data.code,
+                  })
+                : ({ ok: false, reason: "invalid" } as const)
+              : await attemptLogin({
+                  scope,
+                  loginId: data.loginId,
+                  password: data.password,
+                  ip: clientIp(request.headers),
+                });
+          if (!outcome.ok) throw refusalOf(outcome);
           return { id: outcome.claim.uid, name: outcome.name, claim: outcome.claim };
         },
       }),

@@ -1,8 +1,9 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import { db } from "@/db/client";
-import { loginAttempts, userSessions, users, type User } from "@/db/schema";
+import { db, type Executor } from "@/db/client";
+import { loginAttempts, tenants, userSessions, users, type User } from "@/db/schema";
 import { env } from "@/lib/env";
 import { keyLockedUntil } from "./attempts";
+import { codeRequired, startChallenge, verifyCode } from "./login-codes";
 import { lockedUntil, minutesUntil, type AttemptRecord } from "./lockout";
 import { normaliseLoginId } from "./login-id";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
@@ -20,6 +21,8 @@ export type SessionClaim = {
 export type LoginOutcome =
   | { ok: true; claim: SessionClaim; name: string }
   | { ok: false; reason: "invalid" | "disabled" }
+  /** The password was right; the tenant asks for a code too: the pending sign-in's id. */
+  | { ok: false; reason: "code_required"; challengeId: string }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
 
 function loginKey(scope: LoginScope, loginId: string): string {
@@ -107,22 +110,68 @@ export async function attemptLogin(input: {
     // Only someone who knows the password learns that the account is disabled.
     if (user.status !== "active") return { ok: false, reason: "disabled" };
 
-    const expiresAt = new Date(now.getTime() + config.SESSION_MAX_AGE_HOURS * 3_600_000);
-    const [session] = await tx
-      .insert(userSessions)
-      .values({ userId: user.id, createdAt: now, expiresAt })
-      .returning({ id: userSessions.id });
-    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    return {
-      ok: true,
-      name: user.name,
-      claim: {
-        sid: session!.id,
-        uid: user.id,
-        role: user.role,
-        tid: user.tenantId,
-        sv: user.sessionVersion,
-      },
-    };
+    if (input.scope.kind === "tenant") {
+      const [tenant] = await tx
+        .select({ settings: tenants.settings })
+        .from(tenants)
+        .where(eq(tenants.id, input.scope.tenantId));
+      if (tenant && codeRequired(tenant.settings, user.role)) {
+        const challengeId = await startChallenge(tx, input.scope.tenantId, user.id, now);
+        return { ok: false, reason: "code_required", challengeId };
+      }
+    }
+    return openSession(tx, user, now);
+  });
+}
+
+type SessionUser = Pick<User, "id" | "role" | "tenantId" | "name" | "sessionVersion">;
+
+async function openSession(tx: Executor, user: SessionUser, now: Date): Promise<LoginOutcome> {
+  const expiresAt = new Date(now.getTime() + env().SESSION_MAX_AGE_HOURS * 3_600_000);
+  const [session] = await tx
+    .insert(userSessions)
+    .values({ userId: user.id, createdAt: now, expiresAt })
+    .returning({ id: userSessions.id });
+  await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
+  return {
+    ok: true,
+    name: user.name,
+    claim: {
+      sid: session!.id,
+      uid: user.id,
+      role: user.role,
+      tid: user.tenantId,
+      sv: user.sessionVersion,
+    },
+  };
+}
+
+/**
+ * The second step: the code (or a bypass code) for a pending sign-in, then the session. A wrong
+ * code counts against the pending sign-in's tries; its message says how many are left.
+ */
+export async function completeLoginWithCode(input: {
+  tenantId: string;
+  challengeId: string;
+  code: string;
+  now?: Date;
+}): Promise<LoginOutcome | { ok: false; reason: "code"; message: string }> {
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const verdict = await verifyCode(tx, input.tenantId, input.challengeId, input.code, now);
+    if (!verdict.ok) return { ok: false, reason: "code", message: verdict.message };
+    const [user] = await tx
+      .select({
+        id: users.id,
+        role: users.role,
+        tenantId: users.tenantId,
+        name: users.name,
+        sessionVersion: users.sessionVersion,
+        status: users.status,
+      })
+      .from(users)
+      .where(and(eq(users.id, verdict.userId), eq(users.tenantId, input.tenantId)));
+    if (!user || user.status !== "active") return { ok: false, reason: "disabled" };
+    return openSession(tx, user, now);
   });
 }

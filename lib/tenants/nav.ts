@@ -5,6 +5,7 @@ export function adminNav(slug: string, current: string, unread = 0) {
     { href: `/t/${slug}/admin/members`, label: "Members" },
     { href: `/t/${slug}/admin/members/new`, label: "Add member" },
     { href: `/t/${slug}/admin/members/access`, label: "Sign-in help" },
+    { href: `/t/${slug}/admin/login-codes`, label: "Login codes" },
     { href: `/t/${slug}/admin/health`, label: "Send health" },
     { href: `/t/${slug}/admin/unsent`, label: "Unsent mail" },
     { href: `/t/${slug}/admin/suppressions`, label: "Suppressions" },

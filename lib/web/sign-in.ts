@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "@/db/client";
-import { users } from "@/db/schema";
+import { loginCodes, users } from "@/db/schema";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { normaliseLoginId } from "@/lib/auth/login-id";
 import { loginFailureMessage, safeNextPath } from "@/lib/auth/messages";
@@ -31,6 +31,11 @@ export async function signInWithPassword(input: {
     });
   } catch (error) {
     if (error instanceof CredentialsSignin) {
+      if (error.code.startsWith("challenge:") && input.scope !== "ops") {
+        // The password was right; the tenant asks for a code too.
+        const next = input.next ? `&next=${encodeURIComponent(input.next)}` : "";
+        redirect(`/t/${input.scope}/login/code?c=${error.code.slice("challenge:".length)}${next}`);
+      }
       return { ok: false, message: loginFailureMessage(error.code) };
     }
     if (error instanceof AuthError) {
@@ -57,6 +62,47 @@ export async function signInWithPassword(input: {
     : [];
   const home = user?.role === "admin" ? `${base}/admin` : base;
   redirect(safeNextPath(input.next, `${base}/`) ?? home);
+}
+
+/** The second step: the code from the mail (or a bypass code), then home or the page asked for. */
+export async function signInWithCode(input: {
+  scope: string;
+  challenge: string;
+  code: string;
+  next?: string;
+}): Promise<ActionFailure> {
+  try {
+    await signIn("credentials", {
+      scope: input.scope,
+      challenge: input.challenge,
+      code: input.code,
+      redirect: false,
+    });
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      return {
+        ok: false,
+        message: error.code.startsWith("code:")
+          ? error.code.slice("code:".length)
+          : loginFailureMessage(error.code),
+      };
+    }
+    if (error instanceof AuthError) {
+      console.error("[sign-in]", error.cause ?? error);
+      return { ok: false, message: GENERIC_FAILURE };
+    }
+    throw error;
+  }
+  const base = `/t/${input.scope}`;
+  const [user] = await db
+    .select({ role: users.role })
+    .from(loginCodes)
+    .innerJoin(users, eq(users.id, loginCodes.userId))
+    .where(eq(loginCodes.id, input.challenge))
+    .limit(1);
+  redirect(
+    safeNextPath(input.next, `${base}/`) ?? (user?.role === "admin" ? `${base}/admin` : base),
+  );
 }
 
 export async function signOutCurrent(redirectTo: string): Promise<never> {

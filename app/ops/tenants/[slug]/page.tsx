@@ -14,6 +14,9 @@ import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
 import { operatorLogout } from "../../../login/actions";
 import { liftSuppressionAsOperator, pauseTenantBulk, resumeTenantBulk } from "./actions";
+import { setAdminLoginCodes } from "./login-codes/actions";
+import { ActionForm } from "@/components/action-form";
+import { loginCodeSettings } from "@/lib/auth/login-codes";
 
 export const metadata: Metadata = { title: "Tenant sending" };
 
@@ -25,9 +28,10 @@ export default async function OperatorTenantPage({
   const actor = await requireOperator();
   const tenant = await findTenantBySlug((await params).slug);
   if (!tenant) notFound();
-  const [view, suppressed] = await Promise.all([
+  const [view, suppressed, codes] = await Promise.all([
     tenantHealthView(tenant.id),
     tenantSuppressions(tenant.id, { page: 1 }),
+    loginCodeSettings(tenant.id),
   ]);
   // The tenant's own breaker, whatever platform-wide pause is shown in front of it.
   const paused = view.state.breaker === "open";
@@ -93,6 +97,20 @@ export default async function OperatorTenantPage({
         </StateSummary>
       </div>
       <TenantHealth view={view} />
+      <Card className="mt-6">
+        <h2 className="text-lg font-semibold">Login codes for its admins</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {codes.loginCodesForAdmins
+            ? "Required: its admins enter a code from their e-mail after the password."
+            : `Not required by operators; the organisation has login codes ${codes.loginCodes ? "on" : "off"} for everyone.`}
+        </p>
+        <ActionForm
+          className="mt-3"
+          action={setAdminLoginCodes}
+          fields={{ slug: tenant.slug, on: codes.loginCodesForAdmins ? "0" : "1" }}
+          label={codes.loginCodesForAdmins ? "Stop requiring codes" : "Require codes for admins"}
+        />
+      </Card>
       <Card className="mt-6">
         <h2 className="text-lg font-semibold">Suppressions</h2>
         <p className="mt-1 text-sm text-slate-600">

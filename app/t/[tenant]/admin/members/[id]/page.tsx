@@ -13,6 +13,8 @@ import { ActivationCodeCommand } from "@/components/activation-code-command";
 import { FixAddressButton } from "@/components/fix-address-button";
 import { checkMemberAddress, refusalOf } from "@/lib/members/address-check";
 import { fixAddress, giveActivationCode, memberCommand, saveMember } from "./actions";
+import { issueBypass } from "./bypass/actions";
+import { BypassCodeCard } from "@/components/bypass-code-card";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -119,6 +121,11 @@ export default async function MemberPage({
           </div>
         )}
       </div>
+      {!isSelf && member.status === "active" && (
+        <div className="mt-6">
+          <BypassCodeCard action={issueBypass.bind(null, tenant.slug)} memberId={member.id} />
+        </div>
+      )}
       <h2 className="mt-8 text-lg font-semibold">Mail to this member</h2>
       <MailHistory lines={mail} />
     </AdminShell>
