@@ -22,6 +22,8 @@ export default defineConfig({
           include: ["**/*.test.ts"],
           exclude: ["**/*.db.test.ts", "node_modules/**", "e2e/**", ".next*/**"],
           environment: "node",
+          // The property tests and the zip-bomb check are CPU-bound: 5 s is too tight on two busy cores.
+          testTimeout: 20_000,
         },
       },
       {
