@@ -950,6 +950,7 @@ const REGISTRY: Entry[] = [
       ["issueUnsentActivationCodes", "invitation", false, {}],
       ["sendUnsentResetLinks", "password_reset", true, {}],
       ["setUnsentTemporaryPasswords", "password_reset", true, {}],
+      ["issueUnsentBypassCodes", "login_code", true, {}],
     ] as const
   ).map(([name, category, started, extra]): Entry => ({
     file: "t/[tenant]/admin/unsent/actions.ts",

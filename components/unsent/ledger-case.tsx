@@ -22,24 +22,16 @@ export type CaseRemedies = {
   resetLinks?: Remedy;
   temporaryPasswords?: Remedy;
   renotify?: Remedy;
+  bypassCodes?: Remedy;
   /** Not per row: the "sending has been restored" announcement to everyone's message box. */
   announce?: Remedy;
 };
 
 type Issued = { loginId: string; name: string; code?: string; password?: string };
+type Shown = { title: string; column: string; items: Issued[]; workbook?: string | null };
 
 /** Codes or passwords shown once, with a download and a print. */
-function ShownOnce({
-  title,
-  items,
-  workbook,
-  onClose,
-}: {
-  title: string;
-  items: Issued[];
-  workbook?: string | null;
-  onClose: () => void;
-}) {
+function ShownOnce({ title, column, items, workbook, onClose }: Shown & { onClose: () => void }) {
   return (
     <div
       className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3"
@@ -70,9 +62,7 @@ function ShownOnce({
           <tr>
             <th className="pr-4 font-medium">Login ID</th>
             <th className="pr-4 font-medium">Name</th>
-            <th className="pr-4 font-medium">
-              {items[0]?.code ? "Activation code" : "Temporary password"}
-            </th>
+            <th className="pr-4 font-medium">{column}</th>
           </tr>
         </thead>
         <tbody>
@@ -102,11 +92,7 @@ export function LedgerCase({
   memberHref: string;
 }) {
   const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [shown, setShown] = useState<{
-    title: string;
-    items: Issued[];
-    workbook?: string | null;
-  } | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
   const open = lines.filter((l) => !l.resolved);
   const ids = [...selected].filter((id) => open.some((l) => l.mailId === id));
   const count = ids.length;
@@ -177,7 +163,12 @@ export function LedgerCase({
               action={after(remedies.activationCodes, (data) => {
                 const d = data as { codes: Issued[]; workbook: string | null };
                 if (d.codes.length)
-                  setShown({ title: "Activation codes", items: d.codes, workbook: d.workbook });
+                  setShown({
+                    title: "Activation codes",
+                    column: "Activation code",
+                    items: d.codes,
+                    workbook: d.workbook,
+                  });
               })}
               fields={fields}
               label="Give activation codes"
@@ -211,7 +202,11 @@ export function LedgerCase({
               action={after(remedies.temporaryPasswords, (data) => {
                 const d = data as { passwords: Issued[] };
                 if (d.passwords.length)
-                  setShown({ title: "Temporary passwords", items: d.passwords });
+                  setShown({
+                    title: "Temporary passwords",
+                    column: "Temporary password",
+                    items: d.passwords,
+                  });
               })}
               fields={fields}
               label="Set a temporary password"
@@ -224,6 +219,26 @@ export function LedgerCase({
               }
               confirmLabel="Set passwords"
               destructive
+            />
+          )}
+          {remedies.bypassCodes && (
+            <ConfirmAction
+              available={count > 0}
+              action={after(remedies.bypassCodes, (data) => {
+                const d = data as { codes: Issued[] };
+                if (d.codes.length)
+                  setShown({ title: "Bypass codes", column: "Bypass code", items: d.codes });
+              })}
+              fields={fields}
+              label="Give a bypass code"
+              title={`Bypass codes for ${rows}?`}
+              description={
+                <p>
+                  Each member gets a code to sign in with once, within 24 hours, instead of the
+                  login code that did not reach them. The codes are shown once.
+                </p>
+              }
+              confirmLabel="Issue codes"
             />
           )}
           {remedies.renotify && (

@@ -18,7 +18,7 @@ import {
   type UnsentCase,
 } from "./cases";
 import {
-  ledgerCounts,
+  emptyCounts,
   ledgerCursor,
   safeTimeZone,
   type LedgerFilter,
@@ -62,6 +62,11 @@ class CaseStream {
     return this.next;
   }
 
+  /** Reads the first row (and with it the totals) before anything is written. */
+  async start(): Promise<void> {
+    await this.peek();
+  }
+
   async *of(unsentCase: UnsentCase): AsyncGenerator<LedgerRow> {
     for (;;) {
       const row = await this.peek();
@@ -93,7 +98,12 @@ export async function ledgerWorkbook(
   const now = about.now ?? new Date();
   const allTenants = !("tenantId" in scope);
   const zone = allTenants ? "UTC" : await tenantTimeZone(scope.tenantId);
-  const counts = await ledgerCounts(scope, filter);
+  // One pass: the cursor's first row carries the counts per case the summary needs.
+  let counts = emptyCounts();
+  const stream = new CaseStream(
+    ledgerCursor(scope, filter, zone, (totals) => (counts = totals))[Symbol.asyncIterator](),
+  );
+  await stream.start();
   const state = filter.state ?? "all";
   const shown = (c: UnsentCase) =>
     state === "open"
@@ -146,7 +156,6 @@ export async function ledgerWorkbook(
     rows: summaryRows,
   };
 
-  const stream = new CaseStream(ledgerCursor(scope, filter, zone)[Symbol.asyncIterator]());
   const caseRows = async function* (c: UnsentCase): AsyncGenerator<CellValue[]> {
     for await (const r of stream.of(c)) {
       yield [

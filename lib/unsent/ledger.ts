@@ -75,7 +75,12 @@ const local = (column: SQL, zone: string) =>
   sql`to_char(${column} at time zone ${zone}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The ledger's rows as one SELECT (every column of LedgerRow, times as text). */
-export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, timeZone = "UTC"): SQL {
+export function ledgerSelect(
+  scope: LedgerScope,
+  filter: LedgerFilter = {},
+  timeZone = "UTC",
+  options: { totals?: boolean } = {},
+): SQL {
   const zone = safeTimeZone(timeZone);
   const tenantWhere =
     "tenantId" in scope ? sql`o.tenant_id = ${scope.tenantId}` : sql`o.tenant_id is not null`;
@@ -151,6 +156,7 @@ export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, time
            r.subject, r.status, r.reason, r.attempts, r.first_at as "firstAt", r.last_at as "lastAt",
            ${local(sql`r.first_at`, zone)} as "firstLocal", ${local(sql`r.last_at`, zone)} as "lastLocal",
            r.resolved_by as "resolvedBy"
+           ${options.totals ? totalsColumns : sql``}
       from rows r
       join tenants t on t.id = r.tenant_id
      where true
@@ -161,6 +167,24 @@ export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, time
               t.slug, r.resolved_by nulls first, r.last_at desc, r.mail_id desc`;
 }
 
+/** Every row also carries the counts per case of all the rows, so one pass yields both. */
+const totalsColumns = sql.raw(
+  UNSENT_CASES.flatMap((c) => [
+    `, count(*) filter (where r.unsent_case = '${c}' and r.resolved_by is null) over () as "open:${c}"`,
+    `, count(*) filter (where r.unsent_case = '${c}' and r.resolved_by is not null) over () as "resolved:${c}"`,
+  ]).join(""),
+);
+
+function totalsOf(raw: Record<string, unknown>): LedgerCounts {
+  const counts = emptyCounts();
+  for (const c of UNSENT_CASES) {
+    counts[c] = { open: Number(raw[`open:${c}`]), resolved: Number(raw[`resolved:${c}`]) };
+    counts.total.open += counts[c].open;
+    counts.total.resolved += counts[c].resolved;
+  }
+  return counts;
+}
+
 type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "lastLocal"> & {
   mailId: string | number;
   firstAt: string | Date;
@@ -169,7 +193,10 @@ type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "
   lastLocal: string;
 };
 
-function toRow(r: RawRow): LedgerRow {
+function toRow(raw: RawRow): LedgerRow {
+  const r = Object.fromEntries(
+    Object.entries(raw).filter(([k]) => !k.includes(":")),
+  ) as unknown as RawRow;
   return {
     ...r,
     mailId: Number(r.mailId),
@@ -203,12 +230,22 @@ export async function* ledgerCursor(
   scope: LedgerScope,
   filter: LedgerFilter = {},
   timeZone = "UTC",
+  /** Called once, before the first row, with the counts per case of all the rows. */
+  onTotals?: (counts: LedgerCounts) => void,
 ): AsyncGenerator<LedgerRow> {
-  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone));
+  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone, { totals: !!onTotals }));
   const cursor = rawSql()
     .unsafe<RawRow[]>(query.sql, query.params as never[])
     .cursor(1_000);
-  for await (const batch of cursor) for (const row of batch) yield toRow(row);
+  let first = true;
+  for await (const batch of cursor) {
+    for (const row of batch) {
+      if (first && onTotals) onTotals(totalsOf(row as unknown as Record<string, unknown>));
+      first = false;
+      yield toRow(row);
+    }
+  }
+  if (first && onTotals) onTotals(emptyCounts());
 }
 
 export type CaseCount = { open: number; resolved: number };

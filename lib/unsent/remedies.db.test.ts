@@ -18,6 +18,7 @@ import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { ledgerRows } from "./ledger";
 import {
   announceRestored,
+  issueBypassCodes,
   fixAddressAndResend,
   issueActivationCodes,
   markHandled,
@@ -304,5 +305,23 @@ describe("message notices, login codes and the operators' notice (the messages' 
     const quietBox = await db.execute(sql`
       select 1 from message_recipients r join messages m on m.id = r.message_id where m.tenant_id = ${quiet.id}`);
     expect(quietBox).toHaveLength(0);
+  });
+});
+
+describe("login codes", () => {
+  it("a bypass code each, shown once, resolves the row; a second click skips it", async () => {
+    const m = await regular();
+    const id = await unsent(tenant, m, "login_code", "expired");
+    const answer = await issueBypassCodes(ctx, [id]);
+    expect(answer.codes).toEqual([
+      {
+        loginId: m.loginId,
+        name: m.name,
+        code: expect.stringMatching(/^[A-Z2-9]{10}$|^[A-Z2-9]{5}-[A-Z2-9]{5}$/),
+      },
+    ]);
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("bypass_code");
+    expect(await issueBypassCodes(ctx, [id])).toMatchObject({ done: 0, skipped: 1 });
+    expect(await audits(tenant.id, "unsent.bypass_code")).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { auditLog, unsentHandlings } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
+import { issueBypassCode } from "@/lib/auth/login-codes";
 import { UserError } from "@/lib/errors";
 import { workbookBuffer } from "@/lib/export/xlsx";
 import { sendStateOf } from "@/lib/health/views";
@@ -492,5 +493,42 @@ export async function announceRestored(
     message: recipients
       ? `"Sending has been restored" is in the message box of ${plural(recipients, "member", "members")}: it tells them to ask for a new login code or reset link.`
       : "Nobody to tell: your organisation has no enabled member.",
+  };
+}
+
+export type IssuedBypass = { loginId: string; name: string; code: string };
+
+/** Login codes that could not reach members: a one-time bypass code each (24 hours), shown once. */
+export async function issueBypassCodes(
+  ctx: TenantActor,
+  ids: readonly number[],
+): Promise<RemedyAnswer & { codes: IssuedBypass[] }> {
+  checkSelection(ids, PASSWORD_LIMIT);
+  const out = await onOpenRows(ctx, ids, ["login_code"], async (tx, rows) => {
+    const eligible = rows.filter((r) => r.memberStatus === "active");
+    const codes: IssuedBypass[] = [];
+    for (const r of eligible) {
+      // The login codes' own issue (audited there); earlier unused bypass codes stop working.
+      const issued = await issueBypassCode(ctx, r.memberId);
+      codes.push({ loginId: r.loginId, name: r.name, code: issued.code });
+    }
+    await handle(tx, ctx, eligible, "bypass_code", null);
+    await audit(tx, ctx, "unsent.bypass_code", eligible);
+    return { codes, unfit: rows.length - eligible.length };
+  });
+  const answer = {
+    done: out.result.codes.length,
+    skipped: out.skipped,
+    unfit: out.unfit + out.result.unfit,
+    behindPause: null,
+  };
+  return {
+    ...answer,
+    codes: out.result.codes,
+    message: sentence(
+      "Bypass codes issued (shown once; each works once, for 24 hours)",
+      answer,
+      "not a login code, or the member is not active.",
+    ),
   };
 }

@@ -24,6 +24,7 @@ import {
   runBench,
   benchAppEnv,
 } from "./common";
+import { signIn } from "./sign-in";
 import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
 
 const MEMBERS = quick ? 10_000 : 100_000;
@@ -83,38 +84,6 @@ async function expectations(sql: postgres.Sql, tenantId: string): Promise<Expect
     });
   }
   return out;
-}
-
-/** Signs in through Auth.js's credentials endpoint, as the login form does; returns the cookies. */
-async function signIn(baseUrl: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const eq = pair!.indexOf("=");
-      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  keep(csrf);
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({
-      csrfToken,
-      scope: TENANT_SLUG,
-      loginId: ADMIN_LOGIN,
-      password: ADMIN_PASSWORD,
-      callbackUrl: `${baseUrl}/t/${TENANT_SLUG}/admin`,
-    }),
-  });
-  keep(res);
-  if (![...jar.keys()].some((k) => k.startsWith("authjs.session-token")))
-    throw new Error(`sign-in failed: ${res.status} ${res.headers.get("location") ?? ""}`);
-  return cookie();
 }
 
 /** GETs `count` paths cycling through `views` at CONCURRENCY over keep-alive connections. */
@@ -245,7 +214,7 @@ async function main() {
       `http://127.0.0.1:${port}/`,
     );
     children.push(app.child);
-    const cookie = await signIn(app.url);
+    const cookie = await signIn(app.url, TENANT_SLUG, ADMIN_LOGIN, ADMIN_PASSWORD);
     await load(app.url, views, WARM_UP, (v) => v.path, checkPage, cookie);
     const page = await load(app.url, views, REQUESTS, (v) => v.path, checkPage, cookie);
     await stopGroup(app.child);

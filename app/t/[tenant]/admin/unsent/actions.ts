@@ -6,6 +6,7 @@ import { adminAction } from "@/lib/web/action";
 import {
   announceRestored,
   fixAddressAndResend,
+  issueBypassCodes,
   issueActivationCodes,
   markHandled,
   REMEDY_LIMIT,
@@ -92,4 +93,10 @@ export const announceRestoredFromLedger = adminAction(z.object({}), async (_inpu
   const { message } = await announceRestored(ctx);
   refresh(ctx.tenant.slug);
   return { ok: true, message };
+});
+
+export const issueUnsentBypassCodes = adminAction(z.object({ ids }), async (input, ctx) => {
+  const { codes, message } = await issueBypassCodes(ctx, input.ids);
+  refresh(ctx.tenant.slug);
+  return { ok: true, message, data: { codes } };
 });

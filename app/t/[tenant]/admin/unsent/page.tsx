@@ -10,6 +10,7 @@ import { AdminShell } from "../admin-shell";
 import {
   announceRestoredFromLedger,
   fixUnsentAddress,
+  issueUnsentBypassCodes,
   issueUnsentActivationCodes,
   markUnsentHandled,
   renotifyUnsent,
@@ -41,7 +42,12 @@ export default async function UnsentPage({ params, searchParams }: Props) {
         }
       : {}),
     ...(c === "message_notice" ? { renotify: renotifyUnsent.bind(null, slug) } : {}),
-    ...(c === "login_code" ? { announce: announceRestoredFromLedger.bind(null, slug) } : {}),
+    ...(c === "login_code"
+      ? {
+          announce: announceRestoredFromLedger.bind(null, slug),
+          bypassCodes: issueUnsentBypassCodes.bind(null, slug),
+        }
+      : {}),
     ...(c === "password_reset"
       ? {
           resetLinks: sendUnsentResetLinks.bind(null, slug),

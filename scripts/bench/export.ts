@@ -1,0 +1,309 @@
+/**
+ * bench:export — the unsent ledger's workbook for a tenant with 100,000 unsent mails (every case,
+ * every unsent state), downloaded through the route handler under `next start`, signed in as the
+ * tenant's admin: time to first byte, total time, and the server's peak memory growth (the RSS of
+ * its process group, sampled every 20 ms, over what it held before the request). The limit in the
+ * same run: exceljs's WorkbookWriter writing the same rows (read from the database beforehand, not
+ * timed) into a stream that discards them. The download is read back and its row counts checked.
+ * `-- --quick`: 10,000 rows.
+ */
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import postgres from "postgres";
+import { freePort } from "../lib/embedded-postgres";
+import { run, stopGroup } from "../lib/processes";
+import {
+  benchAppEnv,
+  benchDatabase,
+  machine,
+  quick,
+  report,
+  runBench,
+  startServer,
+} from "./common";
+import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
+import { signIn } from "./sign-in";
+
+const ROWS = quick ? 10_000 : 100_000;
+const CASE_SHEETS = [
+  "Invitation, not started",
+  "Invitation, already started",
+  "Message notice",
+  "Password reset",
+  "Login code",
+];
+
+/** One unsent mail per learner: invitations to those who have not started, the rest mixed. */
+async function seedLedger(sql: postgres.Sql, tenantId: string): Promise<Record<string, number>> {
+  await sql`
+    insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params,
+                                 status, reason, attempts, created_at, updated_at)
+    select ${tenantId}, u.id, c.category::mail_category,
+           case when c.category in ('password_reset', 'login_code') then 'transactional' else 'bulk' end::mail_lane,
+           u.email, c.category,
+           case when c.category = 'message_notice'
+                then jsonb_build_object('memberName', u.name, 'messageId', md5(u.n::text), 'subject', '=SUM(A1:A9) 時間割')
+                else '{}'::jsonb end,
+           (array['held', 'blocked', 'bounced', 'failed', 'expired', 'complained'])[1 + u.n % 6]::mail_status,
+           (array['account_paused', 'suppressed', 'bounce:NoEmail', 'MessageRejected: rejected', null, 'complaint'])[1 + u.n % 6],
+           1 + u.n % 3, now() - interval '2 days', now() - (u.n % 1440) * interval '1 minute'
+      from (select id, name, email, status, password_hash, row_number() over (order by id) as n
+              from users where tenant_id = ${tenantId} and role = 'learner'
+             order by id limit ${ROWS}) u
+      cross join lateral (select case when u.password_hash is null then 'invitation'
+                                      else (array['invitation', 'message_notice', 'password_reset', 'login_code'])[1 + u.n % 4]
+                                 end as category) c`;
+  await sql`vacuum analyze outbound_emails`;
+  const rows = await sql<{ c: string; n: number }[]>`
+    select case when o.category = 'invitation' and u.password_hash is not null then 'invitation_active'
+                when o.category = 'invitation' then 'invitation_new' else o.category::text end as c,
+           count(*)::int as n
+      from outbound_emails o join users u on u.id = o.member_id
+     where o.tenant_id = ${tenantId} group by 1`;
+  return Object.fromEntries(rows.map((r) => [r.c, r.n]));
+}
+
+/** The RSS of a process group in bytes (Linux: /proc). */
+function groupRss(pgid: number): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue;
+      total += Number(fields[21]) * 4096;
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+
+/** GETs `url` into a file: time to first byte and in all, and the peak RSS of the server's group. */
+async function download(url: string, cookie: string, file: string, pgid: number) {
+  const before = groupRss(pgid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, groupRss(pgid))), 20);
+  const started = performance.now();
+  let ttfb = 0;
+  const chunks: Buffer[] = [];
+  const status = await new Promise<number>((resolve, reject) => {
+    http
+      .get(url, { headers: { cookie } }, (res) => {
+        res.once("data", () => (ttfb = performance.now() - started));
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      })
+      .on("error", reject);
+  });
+  const total = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, groupRss(pgid));
+  await writeFile(file, Buffer.concat(chunks));
+  return {
+    status,
+    ttfb: ttfb / 1000,
+    total: total / 1000,
+    bytes: chunks.reduce((a, c) => a + c.length, 0),
+    growth: peak - before,
+  };
+}
+
+/** Row counts of each sheet, read back with exceljs's streaming reader. */
+async function sheetRows(file: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {});
+  for await (const sheet of reader) {
+    let n = 0;
+    for await (const row of sheet) if (row) n++;
+    counts[(sheet as unknown as { name: string }).name] = n - 1;
+  }
+  return counts;
+}
+
+/** The limit: the same cells written by exceljs alone into a stream that keeps nothing. */
+async function exceljsOnly(rows: unknown[][][]): Promise<number> {
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const started = performance.now();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: sink,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const summary = workbook.addWorksheet("Summary", { views: [{ state: "frozen", ySplit: 1 }] });
+  summary.columns = ["Case", "Still to do", "Resolved", "What it means", "What to do"].map(
+    (header) => ({ header, width: 20 }),
+  );
+  summary.getRow(1).font = { bold: true };
+  summary.commit();
+  for (const [i, name] of CASE_SHEETS.entries()) {
+    // The options WorkbookWriter takes (lib/export/xlsx passes the same): the typings omit autoFilter.
+    const sheet = workbook.addWorksheet(name, {
+      views: [{ state: "frozen", ySplit: 1 }],
+      autoFilter: "A1:K1",
+    } as Partial<ExcelJS.AddWorksheetOptions>);
+    sheet.columns = Array.from({ length: 11 }, (_, k) => ({
+      header: `Column ${k + 1}`,
+      width: 20,
+    }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for (const values of rows[i]!) {
+      const row = sheet.addRow(values);
+      row.getCell(7).numFmt = "yyyy-mm-dd hh:mm";
+      row.getCell(8).numFmt = "yyyy-mm-dd hh:mm";
+      row.commit();
+    }
+    sheet.commit();
+  }
+  await workbook.commit();
+  return (performance.now() - started) / 1000;
+}
+
+/** The same cells the route writes, read from its own query beforehand (not timed). */
+async function sameRows(databaseUrl: string, tenantId: string): Promise<unknown[][][]> {
+  process.env.DATABASE_URL = databaseUrl;
+  const { ledgerCursor } = await import("@/lib/unsent/ledger");
+  const { whatToDo, CASE_TEXT, MEMBER_STATUS_TEXT, UNSENT_CASES } =
+    await import("@/lib/unsent/cases");
+  const { reasonText, STATUS_LABEL } = await import("@/lib/mail/reasons");
+  const { neutralise } = await import("@/lib/export/xlsx");
+  const { closeDb } = await import("@/db/client");
+  const out: unknown[][][] = UNSENT_CASES.map(() => []);
+  for await (const r of ledgerCursor({ tenantId }, {}, "UTC")) {
+    out[UNSENT_CASES.indexOf(r.unsentCase)]!.push(
+      [
+        r.loginId,
+        r.name,
+        r.address,
+        CASE_TEXT[r.unsentCase].short,
+        `${STATUS_LABEL[r.status]}${r.reason ? `: ${reasonText(r.reason)}` : ""}`,
+        r.attempts,
+        r.firstLocal,
+        r.lastLocal,
+        MEMBER_STATUS_TEXT[r.memberStatus],
+        r.resolvedBy ? "Resolved" : "To do",
+        whatToDo(r),
+      ].map((v) => neutralise(v as string)),
+    );
+  }
+  await closeDb();
+  return out;
+}
+
+function staleBuild(): string[] {
+  const built = statSync(".next/BUILD_ID").mtimeMs;
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(ts|tsx)$/.test(entry.name) && statSync(p).mtimeMs > built) found.push(p);
+    }
+  };
+  for (const dir of ["app", "components", "lib", "db"]) if (existsSync(dir)) walk(dir);
+  return found;
+}
+
+async function main() {
+  const loadBefore = os.loadavg()[0]!;
+  const { url: databaseUrl, cleanup } = await benchDatabase();
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const children: ChildProcess[] = [];
+  const dir = await mkdtemp(path.join(os.tmpdir(), "sendwell-bench-export-"));
+  try {
+    const tenantId = await seedMembers(sql, ROWS);
+    const expected = await seedLedger(sql, tenantId);
+    const total = Object.values(expected).reduce((a, b) => a + b, 0);
+    console.error(`seeded ${total.toLocaleString("en")} unsent mails: ${JSON.stringify(expected)}`);
+
+    const env = benchAppEnv(databaseUrl);
+    if (!existsSync(".next/BUILD_ID")) {
+      console.error("no production build: running next build first (not part of the timings)");
+      if ((await run("node_modules/.bin/next", ["build"], { env })) !== 0)
+        throw new Error("next build failed");
+    } else if (staleBuild().length > 0) {
+      console.error(
+        `warning: source files changed since the build in .next; run \`npm run build\` to measure the current code`,
+      );
+    }
+    const port = await freePort();
+    const app = await startServer(
+      "node_modules/.bin/next",
+      ["start", "-p", String(port)],
+      env,
+      `http://127.0.0.1:${port}/`,
+    );
+    children.push(app.child);
+    const cookie = await signIn(app.url, TENANT_SLUG, ADMIN_LOGIN, ADMIN_PASSWORD);
+    const route = `${app.url}/t/${TENANT_SLUG}/admin/unsent/export`;
+    // Warm-up: the route compiled and connected, on an empty period.
+    const warm = await download(
+      `${route}?period=1d&reason=none_at_all`,
+      cookie,
+      path.join(dir, "warm.xlsx"),
+      app.child.pid!,
+    );
+    if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const got = await download(
+      `${route}?period=all&show=all`,
+      cookie,
+      path.join(dir, "ledger.xlsx"),
+      app.child.pid!,
+    );
+    if (got.status !== 200) throw new Error(`the download answered ${got.status}`);
+    await stopGroup(app.child);
+
+    const counts = await sheetRows(path.join(dir, "ledger.xlsx"));
+    const cases = [
+      "invitation_new",
+      "invitation_active",
+      "message_notice",
+      "password_reset",
+      "login_code",
+    ];
+    for (const [i, name] of CASE_SHEETS.entries()) {
+      if (counts[name] !== (expected[cases[i]!] ?? 0))
+        throw new Error(
+          `${name}: ${counts[name]} rows in the workbook, ${expected[cases[i]!] ?? 0} in the database`,
+        );
+    }
+
+    const rows = await sameRows(databaseUrl, tenantId);
+    const limit = await exceljsOnly(rows);
+    const mem = got.growth / 2 ** 20;
+    console.error(
+      `next start: first byte ${got.ttfb.toFixed(2)} s, all ${(got.bytes / 2 ** 20).toFixed(1)} MB in ${got.total.toFixed(2)} s, server RSS growth ${mem.toFixed(0)} MB; exceljs alone: ${limit.toFixed(2)} s; workbook rows per sheet ${JSON.stringify(counts)} (equal to the database)`,
+    );
+    console.error(
+      `machine: ${machine()}, load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after`,
+    );
+    report({
+      bench: "export",
+      value: got.total,
+      unit: "s",
+      limit,
+      ratio: limit / got.total,
+      n: total,
+      ttfb_s: Math.round(got.ttfb * 1000) / 1000,
+      mem_mb: Math.round(mem),
+      bytes: got.bytes,
+    });
+  } finally {
+    for (const child of children) await stopGroup(child);
+    await sql.end();
+    await cleanup();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+runBench(main);
