@@ -69,8 +69,15 @@ export const messageRecipients = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.messageId, t.memberId] }),
-    // The box, newest first, and its unread count.
-    index("message_recipients_box_idx").on(t.memberId, t.deliveredAt, t.messageId),
+    // The box, newest first: with the tenant and read time in the index, a page at any depth and
+    // the box's counts are index-only scans; messages are joined for the page's 20 rows alone.
+    index("message_recipients_box_idx").on(
+      t.memberId,
+      t.deliveredAt,
+      t.messageId,
+      t.tenantId,
+      t.readAt,
+    ),
     index("message_recipients_unread_idx")
       .on(t.memberId)
       .where(sql`${t.readAt} is null`),

@@ -18,6 +18,22 @@ export type BoxLine = {
 
 const num = (v: unknown) => Number(v ?? 0);
 
+/**
+ * One page of a box: the offset is walked in the box index alone (index-only), and only the
+ * page's rows are joined to their messages. bench:fanout times this against itself run bare.
+ */
+export function boxPageQuery(memberId: string, tenantId: string, offset: number) {
+  return sql`
+    select m.id, m.subject, left(m.body, 160) as excerpt, r.delivered_at as "deliveredAt",
+           r.read_at as "readAt", m.kind
+      from (select message_id, delivered_at, read_at from message_recipients
+             where member_id = ${memberId} and tenant_id = ${tenantId}
+             order by delivered_at desc, message_id desc
+             limit ${BOX_PAGE_SIZE} offset ${offset}) r
+      join messages m on m.id = r.message_id
+     order by r.delivered_at desc, r.message_id desc`;
+}
+
 /** One page of the member's box and how many messages and unread ones it holds. */
 export async function listBox(
   ctx: TenantActor,
@@ -26,13 +42,7 @@ export async function listBox(
   const me = ctx.actor.userId;
   const offset = (Math.max(1, page) - 1) * BOX_PAGE_SIZE;
   const [lines, [counts]] = await Promise.all([
-    db.execute<BoxLine>(sql`
-      select m.id, m.subject, left(m.body, 160) as excerpt, r.delivered_at as "deliveredAt",
-             r.read_at as "readAt", m.kind
-        from message_recipients r join messages m on m.id = r.message_id
-       where r.member_id = ${me} and r.tenant_id = ${ctx.tenant.id}
-       order by r.delivered_at desc, r.message_id desc
-       limit ${BOX_PAGE_SIZE} offset ${offset}`),
+    db.execute<BoxLine>(boxPageQuery(me, ctx.tenant.id, offset)),
     db.execute<{ total: number; unread: number }>(sql`
       select count(*)::int as total, count(*) filter (where read_at is null)::int as unread
         from message_recipients where member_id = ${me} and tenant_id = ${ctx.tenant.id}`),

@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb } from "@/db/client";
 import { copyField } from "@/db/copy";
@@ -178,7 +179,7 @@ async function main() {
     process.env.DATABASE_URL = bench.url;
     const ctx = await setUpTenant(server);
     const { postMessage } = await import("@/lib/messages/post");
-    const { listBox, BOX_PAGE_SIZE } = await import("@/lib/messages/box");
+    const { listBox, boxPageQuery, BOX_PAGE_SIZE } = await import("@/lib/messages/box");
 
     await server.unsafe("checkpoint");
     const started = performance.now();
@@ -234,14 +235,12 @@ async function main() {
       const box = await listBox(learner, page);
       if (box.total !== BOX + 1) throw new Error(`box total ${box.total}`);
     });
-    const bareBox = await time(
-      (page) => bare`
-        select m.id, m.subject, left(m.body, 160) as excerpt, r.delivered_at, r.read_at, m.kind
-          from message_recipients r join messages m on m.id = r.message_id
-         where r.member_id = ${learnerId} and r.tenant_id = ${ctx.tenant.id}
-         order by r.delivered_at desc, r.message_id desc
-         limit ${BOX_PAGE_SIZE} offset ${(page - 1) * BOX_PAGE_SIZE}`,
-    );
+    // The same statement as listBox's page, run bare on postgres.js: no count, no mapping, no drizzle.
+    const bareBox = await time(async (page) => {
+      const query = boxPageQuery(learnerId, ctx.tenant.id, (page - 1) * BOX_PAGE_SIZE);
+      const { sql: text, params } = new PgDialect().sqlToQuery(query);
+      await bare.unsafe(text, params as never[]);
+    });
     await bare.end();
     await closeDb();
     const p95 = percentile(oursBox, 0.95);

@@ -1,0 +1,2 @@
+DROP INDEX "message_recipients_box_idx";--> statement-breakpoint
+CREATE INDEX "message_recipients_box_idx" ON "message_recipients" USING btree ("member_id","delivered_at","message_id","tenant_id","read_at");
