@@ -1,8 +1,29 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { inList } from "@/db/in-list";
 import type { Executor } from "@/db/client";
 import { outboundEmails, type MailCategory } from "@/db/schema";
 import { CANCELS, type CancelReason } from "./states";
+
+/** Cancels a tenant's mails that `which` selects, touching only the states the reason allows. */
+async function cancelWhere(
+  tx: Executor,
+  tenantId: string,
+  which: SQL | undefined,
+  reason: CancelReason,
+): Promise<number> {
+  const cancelled = await tx
+    .update(outboundEmails)
+    .set({ status: "cancelled", reason, updatedAt: new Date() })
+    .where(
+      and(
+        eq(outboundEmails.tenantId, tenantId),
+        which,
+        inList(outboundEmails.status, CANCELS[reason], "mail_status"),
+      ),
+    )
+    .returning({ id: outboundEmails.id });
+  return cancelled.length;
+}
 
 /**
  * Cancels a tenant's unsent mail to the given members (of one category, or all), touching only the
@@ -14,19 +35,15 @@ export async function cancelPending(
   reason: CancelReason,
 ): Promise<number> {
   if (target.memberIds.length === 0) return 0;
-  const cancelled = await tx
-    .update(outboundEmails)
-    .set({ status: "cancelled", reason, updatedAt: new Date() })
-    .where(
-      and(
-        eq(outboundEmails.tenantId, target.tenantId),
-        inList(outboundEmails.memberId, target.memberIds, "uuid"),
-        target.category ? eq(outboundEmails.category, target.category) : undefined,
-        inList(outboundEmails.status, CANCELS[reason], "mail_status"),
-      ),
-    )
-    .returning({ id: outboundEmails.id });
-  return cancelled.length;
+  return cancelWhere(
+    tx,
+    target.tenantId,
+    and(
+      inList(outboundEmails.memberId, target.memberIds, "uuid"),
+      target.category ? eq(outboundEmails.category, target.category) : undefined,
+    ),
+    reason,
+  );
 }
 
 /** Cancels the given mails of a tenant (a message's notices), in the states the reason allows. */
@@ -36,16 +53,5 @@ export async function cancelMails(
   reason: CancelReason,
 ): Promise<number> {
   if (target.ids.length === 0) return 0;
-  const cancelled = await tx
-    .update(outboundEmails)
-    .set({ status: "cancelled", reason, updatedAt: new Date() })
-    .where(
-      and(
-        eq(outboundEmails.tenantId, target.tenantId),
-        inList(outboundEmails.id, target.ids, "bigint"),
-        inList(outboundEmails.status, CANCELS[reason], "mail_status"),
-      ),
-    )
-    .returning({ id: outboundEmails.id });
-  return cancelled.length;
+  return cancelWhere(tx, target.tenantId, inList(outboundEmails.id, target.ids, "bigint"), reason);
 }
