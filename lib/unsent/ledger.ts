@@ -101,7 +101,8 @@ export function ledgerSelect(
              min(created_at) as first_at, max(updated_at) as last_at
         from problem
        group by tenant_id, member_id, category, subject_key
-    ), rows as (
+    -- Materialised: each row's resolution is worked out once, however often it is read below.
+    ), rows as materialized (
       select g.tenant_id, g.member_id, g.category, g.subject_key, g.mail_id, g.attempts, g.first_at, g.last_at,
              o.status, o.reason, o.to_address, o.params->>'subject' as subject,
              u.login_id, u.name, u.email as current_email, u.status as member_status,
