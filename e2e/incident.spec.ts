@@ -239,7 +239,14 @@ test("the incident in miniature: SES pauses the account, the ledger shows the fi
   await expect(
     admin.getByText(/"Sending has been restored" is in the message box of 6 members/),
   ).toBeVisible();
-  await remedy("login_code", "Mark as handled", "Mark as handled", /Marked as handled: 1\./);
+  await remedy(
+    "login_code",
+    "Give a bypass code",
+    "Issue codes",
+    /Bypass codes issued \(shown once; each works once, for 24 hours\): 1\./,
+  );
+  await expect(admin.getByTestId("shown-once")).toContainText(`${t.slug}.code`);
+  await expect(admin.getByTestId("shown-once")).toContainText(/[A-Z2-9]{5}-?[A-Z2-9]{5}/);
   await expect(admin.getByTestId("unsent-empty")).toBeVisible();
 
   // The new invitation, reset link and notice go out now that sending is back.
