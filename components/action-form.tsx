@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import { useActionState, useTransition, type ReactNode } from "react";
 import type { ActionState } from "@/lib/web/action-result";
+import { useConfirm, type ConfirmRequest } from "./confirm-dialog";
 import { Button } from "./ui";
 
 type Props = {
@@ -9,8 +10,8 @@ type Props = {
   fields: Record<string, string | number>;
   label: string;
   pendingLabel?: string;
-  /** Asked before a destructive action; cancelling sends nothing. */
-  confirm?: string;
+  /** Asked (in a dialog) before a consequential action; cancelling sends nothing. */
+  confirm?: ConfirmRequest;
   variant?: "primary" | "secondary";
   children?: ReactNode;
   className?: string;
@@ -32,14 +33,23 @@ export function ActionForm({
   ...rest
 }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
+  const { ask, dialog } = useConfirm();
+  const [, startTransition] = useTransition();
   return (
     <form
       action={formAction}
       className={className}
-      onSubmit={(event) => {
-        if (confirm && !window.confirm(confirm)) event.preventDefault();
+      onSubmit={async (event) => {
+        if (!confirm) return;
+        event.preventDefault();
+        const form = event.currentTarget;
+        if (await ask(confirm)) {
+          const formData = new FormData(form);
+          startTransition(() => formAction(formData));
+        }
       }}
     >
+      {dialog}
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useTransition } from "react";
 import type { ActionState } from "@/lib/web/action-result";
 import type { MemberDetail } from "@/lib/members/members";
+import { useConfirm, type ConfirmRequest } from "./confirm-dialog";
 import { Alert, Button, Card, Field } from "./ui";
 
 type Action = (prev: ActionState, formData: FormData) => Promise<ActionState>;
@@ -41,10 +42,21 @@ export function MemberEditForm({ member, action }: { member: MemberDetail; actio
   );
 }
 
-const CONFIRM: Record<string, string> = {
-  disable: "Disable this member? They are signed out and cannot sign in until enabled.",
-  delete: "Delete this member for good? Their pending mail is cancelled. This cannot be undone.",
-};
+const confirmation = (loginId: string): Record<string, ConfirmRequest> => ({
+  disable: {
+    title: `Disable ${loginId}?`,
+    description: "They are signed out at once and cannot sign in until you enable them again.",
+    confirmLabel: `Disable ${loginId}`,
+    destructive: true,
+  },
+  delete: {
+    title: `Delete ${loginId} for good?`,
+    description:
+      "Their account goes, and mail still waiting for them is cancelled. Mail already sent stays on record. This cannot be undone.",
+    confirmLabel: `Delete ${loginId}`,
+    destructive: true,
+  },
+});
 
 export function MemberCommands({
   member,
@@ -57,6 +69,8 @@ export function MemberCommands({
   addressRefusal?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const { ask, dialog } = useConfirm();
+  const [, startTransition] = useTransition();
   const commands: [string, string][] = [
     ...(member.status === "invited" && member.email
       ? [["resend", "Resend invitation"] as [string, string]]
@@ -67,12 +81,20 @@ export function MemberCommands({
   return (
     <div className="flex flex-col gap-3">
       {state && <Alert tone={state.ok ? "info" : "error"}>{state.message}</Alert>}
+      {dialog}
       <form
         action={formAction}
-        onSubmit={(event) => {
-          const op =
-            ((event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? "";
-          if (CONFIRM[op] && !window.confirm(CONFIRM[op])) event.preventDefault();
+        onSubmit={async (event) => {
+          const submitter = (event.nativeEvent as SubmitEvent)
+            .submitter as HTMLButtonElement | null;
+          const question = confirmation(member.loginId)[submitter?.value ?? ""];
+          if (!question) return;
+          event.preventDefault();
+          const form = event.currentTarget;
+          if (await ask(question)) {
+            const formData = new FormData(form, submitter);
+            startTransition(() => formAction(formData));
+          }
         }}
         className="flex flex-wrap gap-2"
       >

@@ -8,14 +8,16 @@ import {
   type RowSelectionState,
 } from "@tanstack/react-table";
 import Link from "next/link";
-import { useActionState, useMemo, useState } from "react";
+import { useActionState, useMemo, useState, useTransition } from "react";
 import type { ActionState } from "@/lib/web/action-result";
 import type { MemberRow } from "@/lib/members/list";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { mailBadge, MAIL_BADGE_LEGEND } from "@/lib/members/mail-badge";
+import { MEMBER_STATUS } from "@/lib/members/status-badge";
 import { Badge } from "./badge";
+import { useConfirm, type ConfirmRequest } from "./confirm-dialog";
 import { FixAddressButton } from "./fix-address-button";
-import { Alert, Button } from "./ui";
+import { Alert, Button, stacked } from "./ui";
 
 type Props = {
   rows: MemberRow[];
@@ -30,16 +32,33 @@ type Props = {
 const column = createColumnHelper<MemberRow>();
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "never");
 
-const CONFIRM: Record<string, (n: number) => string> = {
-  disable: (n) => `Disable ${n} member(s)? They are signed out and cannot sign in until enabled.`,
-  delete: (n) =>
-    `Delete ${n} member(s) for good? Their pending mail is cancelled. This cannot be undone.`,
+const members = (n: number) => `${n} member${n === 1 ? "" : "s"}`;
+const CONFIRM: Record<string, (n: number) => ConfirmRequest> = {
+  disable: (n) => ({
+    title: `Disable ${members(n)}?`,
+    description: "They are signed out at once and cannot sign in until you enable them again.",
+    confirmLabel: `Disable ${members(n)}`,
+    destructive: true,
+  }),
+  delete: (n) => ({
+    title: `Delete ${members(n)} for good?`,
+    description:
+      "Their accounts go, and mail still waiting for them is cancelled. Mail already sent stays on record. This cannot be undone.",
+    confirmLabel: `Delete ${members(n)}`,
+    destructive: true,
+  }),
 };
 
 /** The member table: server-side paging, sorting and filtering through the URL; selection for bulk actions. */
 export function MembersTable({ rows, total, query, basePath, action, fixAddress }: Props) {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [state, formAction, pending] = useActionState(action, null);
+  const { ask, dialog } = useConfirm();
+  const [, startTransition] = useTransition();
+  const submit = (formData: FormData) => {
+    formAction(formData);
+    setSelection({});
+  };
 
   const sortable = (id: SortColumn, label: string) =>
     function Header() {
@@ -70,6 +89,7 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
         ),
       }),
       column.accessor("loginId", {
+        meta: { label: "Login ID" },
         header: sortable("loginId", "Login ID"),
         cell: (c) => (
           <Link
@@ -80,8 +100,12 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
           </Link>
         ),
       }),
-      column.accessor("name", { header: sortable("name", "Name") }),
+      column.accessor("name", {
+        meta: { label: "Name" },
+        header: sortable("name", "Name"),
+      }),
       column.accessor("email", {
+        meta: { label: "E-mail" },
         header: sortable("email", "E-mail"),
         cell: (c) => {
           const warning = c.row.original.addressWarning;
@@ -106,8 +130,20 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
           );
         },
       }),
-      column.accessor("status", { header: sortable("status", "Status") }),
+      column.accessor("status", {
+        meta: { label: "Status" },
+        header: sortable("status", "Status"),
+        cell: (c) => {
+          const status = MEMBER_STATUS[c.getValue()];
+          return (
+            <span title={status.title}>
+              <Badge tone={status.tone}>{status.label}</Badge>
+            </span>
+          );
+        },
+      }),
       column.accessor("emailStatus", {
+        meta: { label: "Mail" },
         header: sortable("emailStatus", "Mail"),
         cell: (c) => {
           const badge = mailBadge(c.getValue(), c.row.original.latestMail);
@@ -119,6 +155,7 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
         },
       }),
       column.accessor("lastLoginAt", {
+        meta: { label: "Last sign-in" },
         header: sortable("lastLoginAt", "Last sign-in"),
         cell: (c) => when(c.getValue()),
       }),
@@ -146,16 +183,20 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
   return (
     <div className="flex flex-col gap-3">
       {state && <Alert tone={state.ok ? "info" : "error"}>{state.message}</Alert>}
+      {dialog}
       <form
-        action={async (formData) => {
-          formAction(formData);
-          setSelection({});
-        }}
-        onSubmit={(event) => {
-          const op =
-            ((event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? "";
-          const ask = CONFIRM[op];
-          if (ask && !window.confirm(ask(selectedIds.length))) event.preventDefault();
+        action={submit}
+        onSubmit={async (event) => {
+          const submitter = (event.nativeEvent as SubmitEvent)
+            .submitter as HTMLButtonElement | null;
+          const question = CONFIRM[submitter?.value ?? ""];
+          if (!question) return;
+          event.preventDefault();
+          const form = event.currentTarget;
+          if (await ask(question(selectedIds.length))) {
+            const formData = new FormData(form, submitter);
+            startTransition(() => submit(formData));
+          }
         }}
         className="flex flex-wrap items-center gap-2"
       >
@@ -198,12 +239,13 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
           </span>
         )}
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full min-w-[44rem] text-left text-sm">
+      {/* From `sm` up a table; on a phone one labelled card per member (nothing scrolls sideways). */}
+      <div className="rounded-lg border border-slate-200 bg-white sm:overflow-x-auto">
+        <table className={`${stacked.table} sm:min-w-[44rem]`}>
           <caption className="sr-only">
             Members, page {query.page} of {pages}
           </caption>
-          <thead className="bg-slate-50 text-slate-600">
+          <thead className={`bg-slate-50 ${stacked.head}`}>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
                 {group.headers.map((header) => (
@@ -214,15 +256,23 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
               </tr>
             ))}
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className={stacked.body}>
             {table.getRowModel().rows.map((row) => (
               <tr
                 key={row.id}
                 aria-selected={row.getIsSelected()}
-                className="aria-selected:bg-sky-50"
+                className={`aria-selected:bg-sky-50 ${stacked.row} max-sm:px-3`}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className="px-3 py-2">
+                  <td
+                    key={cell.id}
+                    className={`px-3 ${stacked.cell} max-sm:px-0`}
+                    data-label={
+                      (cell.column.columnDef.meta as { label?: string } | undefined)?.label
+                        ? `${(cell.column.columnDef.meta as { label: string }).label}: `
+                        : undefined
+                    }
+                  >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
                 ))}
@@ -262,8 +312,20 @@ export function MembersTable({ rows, total, query, basePath, action, fixAddress 
         </span>
       </nav>
       <details className="text-sm">
-        <summary className="cursor-pointer text-brand-700">What the mail badges mean</summary>
-        <dl className="mt-2 grid gap-2 sm:grid-cols-2">
+        <summary className="cursor-pointer text-brand-700">What the badges mean</summary>
+        <h3 className="mt-2 font-medium">Status</h3>
+        <dl className="mt-1 grid gap-2 sm:grid-cols-2">
+          {Object.values(MEMBER_STATUS).map((b) => (
+            <div key={b.label} className="flex flex-wrap items-baseline gap-2">
+              <dt>
+                <Badge tone={b.tone}>{b.label}</Badge>
+              </dt>
+              <dd className="text-slate-600">{b.title}</dd>
+            </div>
+          ))}
+        </dl>
+        <h3 className="mt-3 font-medium">Mail</h3>
+        <dl className="mt-1 grid gap-2 sm:grid-cols-2">
           {MAIL_BADGE_LEGEND.map((b) => (
             <div key={b.label} className="flex flex-wrap items-baseline gap-2">
               <dt>

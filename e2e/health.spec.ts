@@ -39,8 +39,11 @@ async function importAndCommit(page: Page, slug: string, csv: string, accepted: 
   });
   await page.getByRole("button", { name: "Upload and check" }).click();
   await page.waitForURL(/\/admin\/members\/import\/[0-9a-f-]{36}$/);
-  page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: `Commit ${accepted} rows` }).click();
+  await page
+    .getByRole("alertdialog")
+    .getByRole("button", { name: `Add ${accepted} rows` })
+    .click();
   await expect(page.getByTestId("commit-result")).toContainText(`${accepted} invitations queued`);
 }
 

@@ -115,8 +115,8 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
   expect(reportRows.every((row) => row.Outcome === "Not imported" && row["What to do"])).toBe(true);
 
   // Commit, after the confirmation.
-  page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Commit 930 rows" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Add 930 rows" }).click();
   await expect(page.getByTestId("commit-result")).toContainText(
     "930 members added, 0 updated, 0 unchanged, 70 rows not imported. 830 invitations queued",
   );
@@ -156,8 +156,8 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
   await expect(page.getByRole("button", { name: /Commit/ })).toHaveCount(0);
 
   // The codes were shown once; an admin who lost them issues new ones (the old ones stop working).
-  page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Issue new activation codes" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Issue new codes" }).click();
   await expect(page.getByTestId("activation-codes").locator("tbody tr")).toHaveCount(100);
   const firstNew = await page
     .getByTestId("activation-codes")

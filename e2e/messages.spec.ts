@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { LoginPage, localSesMail, signIn, withDb } from "./support";
+import { LoginPage, localSesMail, signIn, signOut, withDb } from "./support";
 
 const unique = () => randomBytes(3).toString("hex");
 
@@ -166,6 +166,6 @@ test("an empty box says so kindly, and a message for nobody is refused", async (
 });
 
 async function signInAsAdminAfter(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signIn(page, "/t/sakura/login", "sakura.admin");
 }

@@ -42,8 +42,11 @@ export async function signIn(page: Page, path: string, loginId: string, password
   await page.waitForURL((url) => !url.pathname.endsWith("/login"));
 }
 
+/** Signs out from the account menu (on a phone, from the menu sheet). */
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  const phone = await page.getByTestId("phone-menu").isVisible();
+  await page.getByTestId(phone ? "phone-menu" : "user-menu").click();
+  await page.getByRole(phone ? "button" : "menuitem", { name: "Sign out" }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 }
 

@@ -90,6 +90,7 @@ export default async function OperatorSendingPage({
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops")}
       logout={operatorLogout}
     >

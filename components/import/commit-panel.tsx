@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { CommitOutcome, IssuedCode } from "@/lib/members/import/commit";
+import { useConfirm, type ConfirmRequest } from "../confirm-dialog";
 import { Alert, Button, Card } from "../ui";
 import { ActivationCodes } from "./activation-codes";
 import { postWithProgress } from "./ndjson";
@@ -28,8 +29,9 @@ function useProgressPost<T>(url: string, after?: () => void) {
   const [phase, setPhase] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<T | null>(null);
-  async function run(question: string) {
-    if (!window.confirm(question)) return;
+  const { ask, dialog } = useConfirm();
+  async function run(question: ConfirmRequest) {
+    if (!(await ask(question))) return;
     setError(null);
     setPhase("Starting");
     try {
@@ -41,7 +43,7 @@ function useProgressPost<T>(url: string, after?: () => void) {
       after?.();
     }
   }
-  return { phase, error, result, run };
+  return { phase, error, result, run, dialog };
 }
 
 /**
@@ -59,16 +61,22 @@ export function CommitPanel({
 }: Props) {
   const router = useRouter();
   // Either way the page changes (committed, or checked again with new outcomes): refresh it.
-  const { phase, error, result, run } = useProgressPost<Result>(commitUrl, () => router.refresh());
+  const { phase, error, result, run, dialog } = useProgressPost<Result>(commitUrl, () =>
+    router.refresh(),
+  );
 
+  const rows = `${n(accepted)} ${accepted === 1 ? "row" : "rows"}`;
   const commit = () =>
-    run(
-      `Add ${n(accepted)} ${accepted === 1 ? "row" : "rows"} to your members now?` +
+    run({
+      title: `Add ${rows} to your members now?`,
+      description:
+        "Their invitations are queued at once and go out as sending is healthy; members without an address get activation codes, shown once." +
         (errors ? ` ${n(errors)} rows with errors are left out.` : "") +
         (unappliedSuggestions
-          ? ` ${n(unappliedSuggestions)} suggested address fixes are not applied: those addresses are used as written.`
+          ? ` ${n(unappliedSuggestions)} rows still carry a typo warning: those addresses are used as written.`
           : ""),
-    );
+      confirmLabel: `Add ${rows}`,
+    });
 
   if (result) {
     return (
@@ -103,6 +111,7 @@ export function CommitPanel({
 
   return (
     <div className="mt-6 flex flex-col gap-2">
+      {dialog}
       {error && <Alert>{error}</Alert>}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="button" onClick={commit} disabled={phase !== null || accepted === 0}>
@@ -127,11 +136,15 @@ export function CommitPanel({
 
 /** For an admin who lost the codes shown at commit: new ones, the old ones stop working. */
 export function ReissueCodes({ codesUrl, count }: { codesUrl: string; count: number }) {
-  const { phase, error, result: issued, run } = useProgressPost<Codes>(codesUrl);
+  const { phase, error, result: issued, run, dialog } = useProgressPost<Codes>(codesUrl);
   const reissue = () =>
-    run(
-      "Issue new activation codes? The codes handed out before stop working for every member from this file who has not started yet.",
-    );
+    run({
+      title: "Issue new activation codes?",
+      description:
+        "The codes handed out before stop working for every member from this file who has not started yet.",
+      confirmLabel: "Issue new codes",
+      destructive: true,
+    });
 
   if (issued) {
     return (
@@ -144,6 +157,7 @@ export function ReissueCodes({ codesUrl, count }: { codesUrl: string; count: num
   }
   return (
     <div className="flex flex-col gap-2">
+      {dialog}
       <p className="text-sm text-slate-700">
         This import gave {n(count)} members without an address an activation code, shown once at
         commit. Lost the sheet? Issue new codes for those who have not started; the earlier codes

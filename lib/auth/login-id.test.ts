@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loginFormSchema } from "./login-form-schema";
-import { loginIdSchema, normaliseLoginId, TENANT_SLUG_PATTERN } from "./login-id";
+import {
+  loginIdSchema,
+  memberLoginIdSchema,
+  normaliseLoginId,
+  TENANT_SLUG_PATTERN,
+} from "./login-id";
 
 const message = (input: string) => {
   const result = loginIdSchema.safeParse(input);
@@ -65,5 +70,13 @@ describe("TENANT_SLUG_PATTERN", () => {
     for (const bad of ["", "-a", "a-", "Sakura", "a_b", "x".repeat(41), "../etc"]) {
       expect(TENANT_SLUG_PATTERN.test(bad), bad).toBe(false);
     }
+  });
+});
+
+describe("memberLoginIdSchema", () => {
+  it("asks an admin for the member's login ID, not their own", () => {
+    const result = memberLoginIdSchema.safeParse("");
+    expect(result.error?.issues[0]?.message).toBe("Enter the member's login ID.");
+    expect(memberLoginIdSchema.parse(" taro.y ")).toBe("taro.y");
   });
 });

@@ -179,3 +179,12 @@ describe("the member search at the input boundary", () => {
     expect(cleaned.total).toBe(plain.total);
   });
 });
+
+describe("a page past the end", () => {
+  it("shows the last page, and says which it is", async () => {
+    const { tenant } = await school();
+    const result = await listMembers(tenant.id, parseMemberQuery({ page: "999", size: "25" }));
+    expect(result.page).toBe(2);
+    expect(result.rows).toHaveLength(6);
+  });
+});

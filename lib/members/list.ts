@@ -73,11 +73,11 @@ export function memberFilter(
 export async function listMembers(
   tenantId: string,
   query: MemberQuery,
-): Promise<{ rows: MemberRow[]; total: number }> {
+): Promise<{ rows: MemberRow[]; total: number; page: number }> {
   const where = memberFilter(tenantId, query);
   const column = COLUMN[query.sort ?? "loginId"];
   const order = query.dir === "desc" ? desc(column) : asc(column);
-  const [rows, [total]] = await Promise.all([
+  const page = (n: number) =>
     db
       .select({
         id: users.id,
@@ -94,15 +94,23 @@ export async function listMembers(
       .where(where)
       .orderBy(order, asc(users.id))
       .limit(query.size)
-      .offset((query.page - 1) * query.size),
+      .offset((n - 1) * query.size);
+  const [first, [counted]] = await Promise.all([
+    page(query.page),
     db.select({ n: count() }).from(users).where(where),
   ]);
+  const total = counted?.n ?? 0;
+  // A page past the end (a bookmark, a hand-edited URL, members deleted since) shows the last one.
+  const last = Math.max(1, Math.ceil(total / query.size));
+  const shown = query.page > last ? last : query.page;
+  const rows = shown === query.page ? first : await page(shown);
   const latest = await latestMailOf(
     tenantId,
     rows.map((r) => r.id),
   );
   return {
-    total: total?.n ?? 0,
+    total,
+    page: shown,
     rows: rows.map((r) => ({
       ...r,
       latestMail: latest.get(r.id) ?? null,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "@/db/client";
 import { auditLog, users, type EmailStatus } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
-import { loginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
+import { memberLoginIdSchema, normaliseLoginId } from "@/lib/auth/login-id";
 import { UserError } from "@/lib/errors";
 import { checkAddressSyntax } from "@/lib/address";
 import { checkMemberAddress, refusalOf } from "./address-check";
@@ -12,7 +12,7 @@ import { giveWayIn } from "./way-in";
 import { cancelPending } from "@/lib/mail/outbox";
 
 export const memberFormSchema = z.object({
-  loginId: loginIdSchema,
+  loginId: memberLoginIdSchema,
   name: z.string().trim().max(100, "A name has at most 100 characters."),
   email: z
     .string()

@@ -16,6 +16,7 @@ export default async function AnnouncementsPage() {
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops/announcements")}
       logout={operatorLogout}
     >

@@ -29,6 +29,7 @@ export default async function EventsPage({
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops/events")}
       logout={operatorLogout}
     >

@@ -16,6 +16,7 @@ export default async function OperatorTenantsPage() {
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops/tenants")}
       logout={operatorLogout}
     >

@@ -26,6 +26,7 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops/unsent")}
       logout={operatorLogout}
     >

@@ -24,6 +24,8 @@ export async function LearnerShell({
     <Shell
       context={tenant.name}
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
+      changePasswordHref={`/t/${tenant.slug}/change-password`}
       nav={learnerNav(tenant.slug, actor.role === "admin", current, count)}
       logout={tenantLogout.bind(null, tenant.slug)}
     >

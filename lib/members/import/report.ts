@@ -4,9 +4,14 @@ import { env } from "@/lib/env";
 import type { IssuedCode } from "./commit";
 import { loadRows, suggestionOf } from "./records";
 import type { ImportRecord } from "./rows";
-import { PROBLEM_CODES } from "./validate";
+import { PROBLEM_CODES, PROBLEM_LABEL } from "./validate";
 
 const STATUS_LABEL = { ok: "OK", warning: "Warning", error: "Not imported" } as const;
+const IMPORT_STATUS_LABEL = {
+  previewed: "Checked, not committed yet",
+  committed: "Committed",
+  discarded: "Discarded",
+} as const;
 
 /**
  * The rows that need attention (errors and warnings), each with every reason and what to do, and a
@@ -24,15 +29,16 @@ export async function importReport(tenantId: string, record: ImportRecord): Prom
       ],
       rows: [
         ["File", record.fileName],
-        ["Checked at", record.createdAt],
+        // Date and time, in UTC and said so: a date alone does not tell two uploads of a day apart.
+        ["Checked at", `${record.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`],
         ["Mode", record.mode === "create_only" ? "Create only" : "Create and update"],
-        ["Status", record.status],
+        ["Status", IMPORT_STATUS_LABEL[record.status]],
         ["Rows", summary.total],
         ["OK", summary.ok],
         ["Warnings (imported)", summary.warning],
         ["Errors (not imported)", summary.error],
         ...PROBLEM_CODES.filter((code) => summary.byCode[code] > 0).map(
-          (code) => [`Rows with ${code}`, summary.byCode[code]] as const,
+          (code) => [`Rows: ${PROBLEM_LABEL[code]}`, summary.byCode[code]] as const,
         ),
       ],
     },
@@ -59,7 +65,7 @@ export async function importReport(tenantId: string, record: ImportRecord): Prom
             row.rawEmail,
             row.line,
             STATUS_LABEL[row.status],
-            row.problems.map((problem) => problem.code).join(", "),
+            row.problems.map((problem) => PROBLEM_LABEL[problem.code]).join(", "),
             row.problems.map((problem) => problem.message).join("\n"),
             suggestionOf(row),
           ];

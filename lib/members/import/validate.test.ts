@@ -200,6 +200,23 @@ describe("validateRows", () => {
     expect(row.problems[0]!.message).toContain("bounced or was reported as spam");
   });
 
+  it("the same address on two rows under different login IDs is a warning that names the other row", () => {
+    const rows = validateRows(
+      [
+        ["member01", "Taro", "family@example.co.jp"],
+        ["member02", "Hanako", "Family@Example.co.jp"],
+        ["member03", "Jiro", "jiro@example.co.jp"],
+      ],
+      COLUMNS,
+      context(),
+    );
+    expect(rows.map((r) => r.status)).toEqual(["warning", "warning", "ok"]);
+    expect(codes(rows[0]!)).toEqual(["duplicate_address_in_file"]);
+    expect(rows[0]!.problems[0]!.message).toContain("row 3");
+    expect(rows[1]!.problems[0]!.message).toContain("row 2");
+    expect(rows[1]!.problems[0]!.message).toMatch(/keep both/);
+  });
+
   it("gives every problem a sentence that ends with what to do", () => {
     const rows = validateRows(
       [
@@ -209,6 +226,8 @@ describe("validateRows", () => {
         ["existing01", "", "bounced@example.co.jp"],
         ["member05", "", "t@mailinator.com"],
         ["member06", "x".repeat(101), ""],
+        ["member07", "", "same@example.co.jp"],
+        ["member08", "", "same@example.co.jp"],
       ],
       COLUMNS,
       context(),

@@ -14,6 +14,7 @@ export const PROBLEM_CODES = [
   "login_id_invalid",
   "name_invalid",
   "duplicate_in_file",
+  "duplicate_address_in_file",
   "duplicate_in_tenant",
   "email_invalid",
   "domain_not_found",
@@ -24,6 +25,22 @@ export const PROBLEM_CODES = [
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** Each problem in the words an admin uses (the preview's filters, the workbook's columns). */
+export const PROBLEM_LABEL: Record<ProblemCode, string> = {
+  login_id_missing: "Login ID missing",
+  login_id_invalid: "Login ID not valid",
+  name_invalid: "Name not valid",
+  duplicate_in_file: "Login ID twice in the file",
+  duplicate_address_in_file: "Address twice in the file",
+  duplicate_in_tenant: "Login ID already taken",
+  email_invalid: "Address not valid",
+  domain_not_found: "Domain does not exist",
+  typo_suggestion: "Likely typo",
+  disposable_address: "Throwaway address",
+  role_address: "Shared address",
+  suppressed_address: "Address suppressed",
+};
 export type Severity = "error" | "warning";
 export type RowStatus = "ok" | Severity;
 
@@ -88,6 +105,8 @@ export function validateRows(
   const result: ValidatedRow[] = new Array(rows.length);
   // Normalised login ID -> indexes of the rows holding it, for the duplicate check.
   const seen = new Map<string, number[]>();
+  // Normalised address -> indexes of the rows holding it: one mailbox, several invitations.
+  const sameAddress = new Map<string, number[]>();
   const addresses = new CachedAddressChecker();
 
   for (let index = 0; index < rows.length; index += 1) {
@@ -149,22 +168,19 @@ export function validateRows(
       );
     }
     const email = rawEmail === "" ? null : checkEmail(addresses.check(rawEmail), context, problems);
+    if (email) {
+      const key = email.toLowerCase();
+      const holders = sameAddress.get(key);
+      if (holders) holders.push(index);
+      else sameAddress.set(key, [index]);
+    }
     result[index] = { line: lineOf(index), loginId, name, email, status: "ok", problems };
   }
 
   for (const holders of seen.values()) {
     if (holders.length < 2) continue;
     for (const index of holders) {
-      // Only the first few are named, so that one ID repeated 100,000 times stays linear.
-      const named = holders
-        .slice(0, MAX_LINES_NAMED + 1)
-        .filter((other) => other !== index)
-        .slice(0, MAX_LINES_NAMED)
-        .map(lineOf);
-      const more = holders.length - 1 - named.length;
-      const where =
-        (named.length === 1 ? `row ${named[0]}` : `rows ${named.join(", ")}`) +
-        (more > 0 ? ` and ${more} more` : "");
+      const where = otherRows(holders, index, lineOf);
       const row = result[index]!;
       row.problems.push(
         error(
@@ -175,8 +191,40 @@ export function validateRows(
     }
   }
 
+  for (const holders of sameAddress.values()) {
+    if (holders.length < 2) continue;
+    // Rows that are one login ID repeated are said already (duplicate_in_file).
+    const ids = new Set(holders.map((index) => normaliseLoginId(result[index]!.loginId)));
+    if (ids.size < 2) continue;
+    for (const index of holders) {
+      const where = otherRows(holders, index, lineOf);
+      const row = result[index]!;
+      row.problems.push(
+        warning(
+          "duplicate_address_in_file",
+          `The address ${row.email} is also used in ${where} of this file, under another login ID: each row gets an invitation to the same mailbox. Give each member their own address, or keep both on purpose.`,
+        ),
+      );
+    }
+  }
+
   for (const row of result) row.status = statusOf(row.problems);
   return result;
+}
+
+/** "row 3" or "rows 3, 7 and 12 more": the other rows holding the same value. */
+function otherRows(holders: readonly number[], index: number, lineOf: (i: number) => number) {
+  // Only the first few are named, so that one value repeated 100,000 times stays linear.
+  const named = holders
+    .slice(0, MAX_LINES_NAMED + 1)
+    .filter((other) => other !== index)
+    .slice(0, MAX_LINES_NAMED)
+    .map(lineOf);
+  const more = holders.length - 1 - named.length;
+  return (
+    (named.length === 1 ? `row ${named[0]}` : `rows ${named.join(", ")}`) +
+    (more > 0 ? ` and ${more} more` : "")
+  );
 }
 
 function checkEmail(

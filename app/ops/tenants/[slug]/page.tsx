@@ -39,6 +39,7 @@ export default async function OperatorTenantPage({
     <Shell
       context="Operations"
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
       nav={operatorNav("/ops/tenants")}
       logout={operatorLogout}
     >

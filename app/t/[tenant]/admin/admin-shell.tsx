@@ -35,6 +35,8 @@ export async function AdminShell({
     <Shell
       context={`${tenant.name} · administration`}
       userName={actor.name || actor.loginId}
+      loginId={actor.loginId}
+      changePasswordHref={`/t/${tenant.slug}/change-password`}
       nav={adminNav(tenant.slug, current, unread)}
       logout={tenantLogout.bind(null, tenant.slug)}
     >

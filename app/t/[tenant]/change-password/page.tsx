@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ActivationForm } from "@/components/activation-form";
 import { Card } from "@/components/ui";
 import { requirePasswordChanger } from "@/lib/web/guards";
@@ -23,6 +24,21 @@ export default async function ChangePasswordPage({
             : `Change the password of ${actor.loginId}.`}
         </p>
       </div>
+      {!actor.mustChangePassword && (
+        <p className="text-sm">
+          <Link className="text-brand-700 underline" href={`/t/${tenant.slug}`}>
+            ← Back to my page
+          </Link>
+          {actor.role === "admin" && (
+            <>
+              {" · "}
+              <Link className="text-brand-700 underline" href={`/t/${tenant.slug}/admin`}>
+                Administration
+              </Link>
+            </>
+          )}
+        </p>
+      )}
       <Card>
         <ActivationForm
           withCode={false}

@@ -28,8 +28,9 @@ const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-s
 export default async function MembersPage({ params, searchParams }: Props) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
   const { params: raw, dirty } = cleanParams(await searchParams);
-  const query = parseMemberQuery(raw);
-  const { rows, total } = await listMembers(tenant.id, query);
+  const parsed = parseMemberQuery(raw);
+  const { rows, total, page } = await listMembers(tenant.id, parsed);
+  const query = { ...parsed, page };
   const basePath = `/t/${tenant.slug}/admin/members`;
   return (
     <AdminShell ctx={{ actor, tenant }} current={basePath}>

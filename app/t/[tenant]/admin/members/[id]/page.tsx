@@ -9,6 +9,7 @@ import { MailHistory } from "@/components/mail-history";
 import { latestMailOf, memberMail } from "@/lib/mail/history";
 import { mailBadge } from "@/lib/members/mail-badge";
 import { findMember } from "@/lib/members/members";
+import { MEMBER_STATUS, ROLE_LABEL } from "@/lib/members/status-badge";
 import { ActivationCodeCommand } from "@/components/activation-code-command";
 import { FixAddressButton } from "@/components/fix-address-button";
 import { checkMemberAddress, refusalOf } from "@/lib/members/address-check";
@@ -49,7 +50,11 @@ export default async function MemberPage({
       <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-slate-600">Status</dt>
-          <dd data-testid="member-status">{member.status}</dd>
+          <dd data-testid="member-status" title={MEMBER_STATUS[member.status].title}>
+            <Badge tone={MEMBER_STATUS[member.status].tone}>
+              {MEMBER_STATUS[member.status].label}
+            </Badge>
+          </dd>
         </div>
         <div>
           <dt className="text-slate-600">Mail</dt>
@@ -59,7 +64,7 @@ export default async function MemberPage({
         </div>
         <div>
           <dt className="text-slate-600">Role</dt>
-          <dd>{member.role}</dd>
+          <dd>{ROLE_LABEL[member.role]}</dd>
         </div>
         <div>
           <dt className="text-slate-600">Last sign-in</dt>

@@ -2,10 +2,10 @@
 
 import { z } from "zod";
 import { adminAction } from "@/lib/web/action";
-import { loginIdSchema } from "@/lib/auth/login-id";
+import { memberLoginIdSchema } from "@/lib/auth/login-id";
 import { adminSendReset, adminTemporaryPassword } from "@/lib/members/password-reset";
 
-const schema = z.object({ loginId: loginIdSchema });
+const schema = z.object({ loginId: memberLoginIdSchema });
 
 export const sendResetLink = adminAction(schema, async (input, ctx) => {
   const { sentence } = await adminSendReset(ctx, input.loginId);

@@ -169,7 +169,13 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
               fields={{ id }}
               label="Discard"
               pendingLabel="Discarding…"
-              confirm="Discard this import? Nothing has been added; you can upload the file again."
+              confirm={{
+                title: "Discard this import?",
+                description:
+                  "Nothing from it has been added to your members. The preview goes; you can upload the file again.",
+                confirmLabel: "Discard the import",
+                destructive: true,
+              }}
             />
           </div>
         </Card>
