@@ -40,6 +40,11 @@ const VISITS: Visit[] = [
     who: "public",
   },
   { pattern: "/t/[tenant]/activate", url: () => `/t/sakura/activate?token=${NUL}`, who: "public" },
+  {
+    pattern: "/t/[tenant]/login/code",
+    url: () => `/t/sakura/login/code?c=${NUL}&next=${NUL}`,
+    who: "public",
+  },
   { pattern: "/t/[tenant]", url: () => "/t/sakura", who: "learner" },
   { pattern: "/t/[tenant]/messages", url: () => `/t/sakura/messages?page=${NUL}`, who: "learner" },
   {
@@ -54,6 +59,11 @@ const VISITS: Visit[] = [
     nav: "back",
   },
   { pattern: "/t/[tenant]/admin", url: () => "/t/sakura/admin", who: "admin" },
+  {
+    pattern: "/t/[tenant]/admin/login-codes",
+    url: () => "/t/sakura/admin/login-codes",
+    who: "admin",
+  },
   {
     pattern: "/t/[tenant]/admin/members",
     url: () => `/t/sakura/admin/members?q=${NUL}&page=${NUL}`,

@@ -50,6 +50,7 @@ describe("100,000 rows", () => {
       login_id_invalid: 1000,
       name_invalid: 0,
       duplicate_in_file: 1001,
+      duplicate_address_in_file: 0,
       duplicate_in_tenant: 1000,
       email_invalid: 1000,
       domain_not_found: 1000,
