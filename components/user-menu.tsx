@@ -109,6 +109,7 @@ export function PhoneMenu({
 }) {
   const [open, setOpen] = useState(false);
   const { formAction, pending } = useLogout(logout);
+  const unread = nav.reduce((sum, n) => sum + (n.badge ?? 0), 0);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger
@@ -116,6 +117,12 @@ export function PhoneMenu({
         data-testid="phone-menu"
       >
         <span aria-hidden>☰</span> Menu
+        {unread > 0 && (
+          <span className="rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-medium text-white">
+            {unread > 999 ? "999+" : unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { LoginPage, localSesMail, signIn, signOut, withDb } from "./support";
+import { followNav, LoginPage, localSesMail, signIn, signOut, withDb } from "./support";
 
 const unique = () => randomBytes(3).toString("hex");
 
@@ -131,7 +131,7 @@ test("an admin writes to two learners, one notice bounces, the admin fixes the a
   await signIn(other, "/t/sakura/login", good.loginId);
   await expect(other.getByTestId("latest-message")).toContainText(subject);
   await expect(other.getByTestId("nav-unread")).toContainText("1");
-  await other.getByRole("link", { name: /^Messages/ }).click();
+  await followNav(other, /^Messages/);
   await expect(other.getByTestId("box-summary")).toHaveText("1 message, 1 unread.");
   await fitsTheScreen(other);
   await other.getByRole("link", { name: new RegExp(subject) }).click();

@@ -69,3 +69,13 @@ export async function localSesMail(): Promise<
   const res = await fetch(`${url}/store`);
   return ((await res.json()) as { emails: never[] }).emails;
 }
+
+/** Follows a link of the main navigation; on a phone it is behind the menu button. */
+export async function followNav(page: Page, name: string | RegExp) {
+  if (await page.getByTestId("phone-menu").isVisible()) {
+    await page.getByTestId("phone-menu").click();
+    await page.getByRole("dialog").getByRole("link", { name }).click();
+  } else {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
+  }
+}

@@ -1272,6 +1272,36 @@ const REGISTRY: Entry[] = [
       /"code":"[A-Z2-9]{5}-[A-Z2-9]{5}"/.test(answer.body),
   },
   {
+    file: "t/[tenant]/admin/members/export/route.ts",
+    name: "GET",
+    who: "admin",
+    call: (w, slug) =>
+      route("t/[tenant]/admin/members/export/route.ts", "GET")(
+        request(
+          `/t/${slug}/admin/members/export?format=csv&q=${encodeURIComponent(w.learnerA.loginId)}`,
+        ),
+        params({ tenant: slug }),
+      ),
+    // A's own admin gets A's member, filtered by the search.
+    succeeded: (answer, w) =>
+      status(200)(answer) &&
+      answer.kind === "response" &&
+      answer.body.includes(w.learnerA.loginId) &&
+      !answer.body.includes(w.adminA.loginId),
+  },
+  {
+    file: "t/[tenant]/admin/members/import/template/route.ts",
+    name: "GET",
+    who: "admin",
+    call: (_w, slug) =>
+      route("t/[tenant]/admin/members/import/template/route.ts", "GET")(
+        request(`/t/${slug}/admin/members/import/template?format=csv&lang=ja`),
+        params({ tenant: slug }),
+      ),
+    succeeded: (answer) =>
+      status(200)(answer) && answer.kind === "response" && answer.body.includes("ログインID"),
+  },
+  {
     file: "t/[tenant]/admin/members/import/[id]/report/route.ts",
     name: "GET",
     who: "admin",

@@ -124,6 +124,14 @@ export function CommitPanel({
             No row can be imported yet: fix the errors.
           </span>
         )}
+        {accepted > 0 && unappliedSuggestions > 0 && (
+          <span className="text-sm text-amber-900" data-testid="typo-warnings-left">
+            {n(unappliedSuggestions)}{" "}
+            {unappliedSuggestions === 1 ? "row still carries" : "rows still carry"} a typo warning:{" "}
+            {unappliedSuggestions === 1 ? "its address is" : "their addresses are"} used as written
+            unless you apply the suggested fixes above.
+          </span>
+        )}
       </div>
       {phase !== null && (
         <p role="status" aria-live="polite" className="text-sm text-slate-700">

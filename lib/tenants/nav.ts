@@ -4,6 +4,7 @@ export function adminNav(slug: string, current: string, unread = 0) {
     { href: `/t/${slug}/admin`, label: "Overview" },
     { href: `/t/${slug}/admin/members`, label: "Members" },
     { href: `/t/${slug}/admin/members/new`, label: "Add member" },
+    { href: `/t/${slug}/admin/members/import`, label: "Import members" },
     { href: `/t/${slug}/admin/members/access`, label: "Sign-in help" },
     { href: `/t/${slug}/admin/login-codes`, label: "Login codes" },
     { href: `/t/${slug}/admin/health`, label: "Send health" },

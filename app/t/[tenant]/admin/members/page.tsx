@@ -115,6 +115,24 @@ export default async function MembersPage({ params, searchParams }: Props) {
           Clear
         </Link>
       </form>
+      <p className="mt-2 text-sm text-slate-600">
+        Download these members (with the filters above):{" "}
+        <a
+          className="text-brand-700 underline"
+          href={`${basePath}/export${memberQueryString({ ...query, page: 1 })}`}
+          download
+        >
+          .xlsx
+        </a>{" "}
+        ·{" "}
+        <a
+          className="text-brand-700 underline"
+          href={`${basePath}/export${memberQueryString({ ...query, page: 1 }) || "?"}${memberQueryString({ ...query, page: 1 }) ? "&" : ""}format=csv`}
+          download
+        >
+          CSV
+        </a>
+      </p>
       {dirty.length > 0 && (
         <div className="mt-4">
           <Alert tone="info">{CONTROL_QUERY_MESSAGE}</Alert>

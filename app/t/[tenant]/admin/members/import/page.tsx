@@ -23,11 +23,30 @@ export default async function ImportPage({ params, searchParams }: Props) {
   const { maxBytes, maxRows } = uploadLimits();
   const imports = await recentImports(tenant.id);
   return (
-    <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members`}>
+    <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members/import`}>
       <h1 className="text-2xl font-semibold">Import members</h1>
       <p className="mt-1 max-w-prose text-slate-600">
         Register many members from a file. Every row and every address is checked before anything is
         added; members with an address get an invitation, members without one an activation code.
+      </p>
+      <p className="mt-2 max-w-prose text-sm text-slate-600" data-testid="templates">
+        Start from a template with the columns we read: in English (
+        <a className="text-brand-700 underline" href={`${base}/template?format=xlsx&lang=en`}>
+          .xlsx
+        </a>
+        ,{" "}
+        <a className="text-brand-700 underline" href={`${base}/template?format=csv&lang=en`}>
+          CSV
+        </a>
+        ) or in Japanese (
+        <a className="text-brand-700 underline" href={`${base}/template?format=xlsx&lang=ja`}>
+          .xlsx
+        </a>
+        ,{" "}
+        <a className="text-brand-700 underline" href={`${base}/template?format=csv&lang=ja`}>
+          CSV
+        </a>
+        ).
       </p>
       <p className="mt-2 max-w-prose text-sm text-slate-600">
         Try it:{" "}

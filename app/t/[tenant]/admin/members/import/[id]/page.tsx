@@ -64,7 +64,7 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
   const accepted = summary.ok + summary.warning;
 
   return (
-    <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members`}>
+    <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members/import`}>
       <p className="text-sm">
         <Link className="text-brand-700 underline" href={`/t/${tenant.slug}/admin/members/import`}>
           ← Imports
@@ -111,17 +111,6 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
         <Stat label="Warnings (imported)" value={n(summary.warning)} />
         <Stat label="Errors (not imported)" value={n(summary.error)} />
       </dl>
-
-      {/* Always here, committed or not: after the commit the page refreshes around it, and the
-          activation codes it holds stay on screen. */}
-      <CommitPanel
-        commitUrl={`${base}/commit`}
-        membersUrl={`/t/${tenant.slug}/admin/members`}
-        committed={!open}
-        accepted={accepted}
-        errors={summary.error}
-        unappliedSuggestions={page.fixableAccepted}
-      />
 
       {open && (
         <Card className="mt-4">
@@ -180,6 +169,17 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
           </div>
         </Card>
       )}
+
+      {/* Always here, committed or not: after the commit the page refreshes around it, and the
+          activation codes it holds stay on screen. */}
+      <CommitPanel
+        commitUrl={`${base}/commit`}
+        membersUrl={`/t/${tenant.slug}/admin/members`}
+        committed={!open}
+        accepted={accepted}
+        errors={summary.error}
+        unappliedSuggestions={page.fixableAccepted}
+      />
 
       {record.status === "committed" && record.result && (
         <div className="mt-6 flex flex-col gap-4">
@@ -248,13 +248,18 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
                     <td className={`${cell} tabular-nums`} data-label="Row ">
                       {row.line}
                     </td>
-                    <td className={`${cell} sm:whitespace-nowrap`} data-label="Login ID ">
-                      {row.loginId || "—"}
+                    {/* Long values wrap, at most a few lines; the whole value is in the title. */}
+                    <td className={`${cell} max-w-[12rem] break-all`} data-label="Login ID ">
+                      <span className="line-clamp-3" title={row.loginId}>
+                        {row.loginId || "—"}
+                      </span>
                     </td>
-                    <td className={cell} data-label="Name ">
-                      {row.name}
+                    <td className={`${cell} max-w-[14rem] break-all`} data-label="Name ">
+                      <span className="line-clamp-3" title={row.name}>
+                        {row.name}
+                      </span>
                     </td>
-                    <td className={`${cell} break-all`} data-label="E-mail ">
+                    <td className={`${cell} max-w-[16rem] break-all`} data-label="E-mail ">
                       {row.rawEmail || <span className="text-slate-500">none (code)</span>}
                       {row.fixed && <span className="text-xs text-emerald-700"> (fixed)</span>}
                     </td>
@@ -265,10 +270,12 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
                         {OUTCOME[row.status].label}
                       </span>
                     </td>
-                    <td className="py-2 pr-3 max-sm:block max-sm:py-1">
+                    <td className="py-2 pr-3 [overflow-wrap:anywhere] max-sm:block max-sm:py-1">
                       <ul className="flex flex-col gap-1">
                         {row.problems.map((problem) => (
-                          <li key={problem.code}>{problem.message}</li>
+                          <li key={problem.code} className="line-clamp-4" title={problem.message}>
+                            {problem.message}
+                          </li>
                         ))}
                       </ul>
                       {open && suggestion && (
