@@ -13,7 +13,9 @@ export default defineConfig({
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
   reporter: [["list"], ["json", { outputFile: "test-reports/e2e.json" }]],
-  timeout: 30_000,
+  // Budgets for two busy cores (CI runs the build, two browsers and the server on them), not targets.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     trace: "retain-on-failure",
