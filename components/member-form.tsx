@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useRef } from "react";
-import type { ActionState } from "@/lib/web/action-result";
+import { useActionState, useRef, useState } from "react";
+import type { ActionResult, ActionState } from "@/lib/web/action-result";
+import type { AddressAdvice } from "@/lib/members/address-check";
 import type { CreatedMember } from "@/lib/members/members";
 import { downloadBase64, XLSX_MIME } from "./download";
 import { Alert, Button, Card, Field } from "./ui";
@@ -11,14 +12,40 @@ type Added = CreatedMember & { codeSheet: string | null };
 
 type Props = {
   action: (prev: ActionState<Added>, formData: FormData) => Promise<ActionState<Added>>;
+  /** Checks the address as typed when the field loses focus (the same check as adding). */
+  checkAddress: (
+    prev: ActionState<AddressAdvice[]>,
+    formData: FormData,
+  ) => Promise<ActionResult<AddressAdvice[]>>;
 };
 
-export function MemberForm({ action }: Props) {
+export function MemberForm({ action, checkAddress }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const emailRef = useRef<HTMLInputElement>(null);
+  // What the last check of the typed address said, and which check is the latest.
+  const [advice, setAdvice] = useState<AddressAdvice[]>([]);
+  const checking = useRef(0);
   const failed = state && !state.ok ? state : undefined;
   const created = state?.ok ? state.data : undefined;
-  const suggestion = failed?.suggestions?.email;
+  const suggestion =
+    advice.find((a) => a.suggestion)?.suggestion ?? failed?.suggestions?.email ?? undefined;
+
+  async function checkTyped(value: string) {
+    const mine = ++checking.current;
+    if (!value.trim()) {
+      setAdvice([]);
+      return;
+    }
+    const form = new FormData();
+    form.set("email", value);
+    try {
+      const answer = await checkAddress(null, form);
+      if (mine === checking.current) setAdvice(answer.ok ? (answer.data ?? []) : []);
+    } catch {
+      // The check is a courtesy: adding still checks the address and says what is wrong.
+      if (mine === checking.current) setAdvice([]);
+    }
+  }
 
   if (created) {
     return (
@@ -29,7 +56,15 @@ export function MemberForm({ action }: Props) {
             <p className="mt-2 text-sm text-slate-700">
               {created.invitation} The link works once, for 7 days.
             </p>
-          ) : (
+          ) : null}
+          {created.invitedAddress && created.addressWarnings.length > 0 ? (
+            <ul className="mt-2 list-disc pl-5 text-sm text-amber-800">
+              {created.addressWarnings.map((warning) => (
+                <li key={warning}>{warning}</li>
+              ))}
+            </ul>
+          ) : null}
+          {created.invitedAddress ? null : (
             <div className="mt-2 text-sm text-slate-700">
               <p>
                 They have no e-mail address. Give them this activation code with their login ID; it
@@ -102,13 +137,31 @@ export function MemberForm({ action }: Props) {
           spellCheck={false}
           defaultValue={failed?.values?.email}
           errors={failed?.fieldErrors?.email}
+          onBlur={(event) => void checkTyped(event.currentTarget.value)}
         />
+        <div aria-live="polite">
+          {advice.length > 0 && (
+            <ul data-testid="address-advice" className="-mt-2 flex flex-col gap-1 text-sm">
+              {advice.map((a) => (
+                <li
+                  key={a.code}
+                  className={a.severity === "error" ? "text-red-700" : "text-amber-800"}
+                >
+                  {a.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
         {suggestion && (
           <div>
             <Button
               type="button"
               variant="secondary"
               onClick={() => {
+                // The fixed address needs no advice; a check still on its way is stale.
+                checking.current++;
+                setAdvice([]);
                 if (emailRef.current) emailRef.current.value = suggestion;
                 emailRef.current?.focus();
               }}

@@ -584,7 +584,8 @@ const REGISTRY: Entry[] = [
         }),
       );
     },
-    succeeded: redirectTo(/\/login\?activated=1$/),
+    // Signed in straight away: the learner lands on their home.
+    succeeded: redirectTo(/^\/t\/[^/]+$/),
   },
   {
     file: "t/[tenant]/activate/actions.ts",
@@ -612,7 +613,8 @@ const REGISTRY: Entry[] = [
         }),
       );
     },
-    succeeded: redirectTo(/\/login\?activated=1$/),
+    // Signed in straight away: the learner lands on their home.
+    succeeded: redirectTo(/^\/t\/[^/]+$/),
   },
   {
     file: "t/[tenant]/reset-password/actions.ts",
@@ -845,6 +847,21 @@ const REGISTRY: Entry[] = [
         form({ loginId: `new.${randomBytes(3).toString("hex")}`, name: "New", email: "" }),
       ),
     succeeded: ok,
+  },
+  {
+    file: "t/[tenant]/admin/members/new/actions.ts",
+    name: "checkTypedAddress",
+    who: "admin",
+    call: (_w, slug) =>
+      action("t/[tenant]/admin/members/new/actions.ts", "checkTypedAddress")(
+        slug,
+        null,
+        form({ email: "info@gmial.com" }),
+      ),
+    succeeded: (answer: Answer) =>
+      answer.kind === "result" &&
+      answer.value.ok === true &&
+      JSON.stringify(answer.value.data).includes("info@gmail.com"),
   },
   ...(["applySuggestion", "applyAllSuggestions", "changeMode", "recheck", "discard"] as const).map(
     (name): Entry => ({

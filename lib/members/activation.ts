@@ -70,14 +70,24 @@ export async function activateWithLink(tenantId: string, token: string, password
   return activate(tenantId, pending, password, "link");
 }
 
-/** Whether a link is still good, so the page can say so before anyone types a password. */
-export async function invitationIsUsable(tenantId: string, token: string): Promise<boolean> {
+/**
+ * Whose a still-good link is: their login ID, so the page can show it (and say the link is gone
+ * before anyone types a password), or null.
+ */
+export async function invitationLoginId(tenantId: string, token: string): Promise<string | null> {
   const [row] = await db
-    .select({ id: memberTokens.id })
+    .select({ loginId: users.loginId })
     .from(memberTokens)
-    .where(liveToken(tenantId, "invitation", token))
+    .innerJoin(users, eq(users.id, memberTokens.userId))
+    .where(
+      and(
+        liveToken(tenantId, "invitation", token),
+        eq(users.tenantId, tenantId),
+        eq(users.status, "invited"),
+      ),
+    )
     .limit(1);
-  return Boolean(row);
+  return row?.loginId ?? null;
 }
 
 /** Login ID + activation code, under the same lockout as sign-in so codes cannot be guessed. */

@@ -37,6 +37,23 @@ export async function checkMemberAddress(tenantId: string, raw: string): Promise
   };
 }
 
+/** One thing to say about an address while it is typed, as the form shows it. */
+export type AddressAdvice = Pick<AddressProblem, "code" | "severity" | "message" | "suggestion">;
+
+/**
+ * What checkMemberAddress finds, for the member form to show when the address field loses focus
+ * (before anything is submitted): errors, a likely typo with its fix, a throwaway or shared address.
+ */
+export async function adviseOnAddress(tenantId: string, raw: string): Promise<AddressAdvice[]> {
+  const { problems } = await checkMemberAddress(tenantId, raw);
+  return problems.map(({ code, severity, message, suggestion }) => ({
+    code,
+    severity,
+    message,
+    ...(suggestion ? { suggestion } : {}),
+  }));
+}
+
 /**
  * The problem that stops mail to an address, the same for a new address and a stored one: an
  * error (malformed, suppressed, a domain that does not exist) or a likely typo, unless the admin

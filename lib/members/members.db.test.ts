@@ -8,7 +8,7 @@ import { attemptLogin } from "@/lib/auth/login";
 import { UserError } from "@/lib/errors";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { adminContext, makeTenant } from "@/test/factories";
-import { activateWithCode, activateWithLink, invitationIsUsable } from "./activation";
+import { activateWithCode, activateWithLink, invitationLoginId } from "./activation";
 import { createMember, findMember, updateMember } from "./members";
 import { giveWayIn } from "./way-in";
 import { hashSecret } from "./secrets";
@@ -115,6 +115,27 @@ describe("createMember", () => {
     expect(before).toHaveLength(2); // the admin and the first member
   });
 
+  it("keeps a throwaway or shared address and says so, in the import's words", async () => {
+    const ctx = await adminOf();
+    const throwaway = await createMember(ctx, {
+      loginId: id(),
+      name: "",
+      email: "someone@mailinator.com",
+      addressExists: undefined,
+    });
+    expect(throwaway.invitedAddress).toBe("someone@mailinator.com");
+    expect(throwaway.addressWarnings).toEqual([expect.stringMatching(/is a throwaway address/)]);
+    const shared = await createMember(ctx, {
+      loginId: id(),
+      name: "",
+      email: "info@example.com",
+      addressExists: undefined,
+    });
+    expect(shared.addressWarnings).toEqual([expect.stringMatching(/is a shared address/)]);
+    const plain = await invitedMember(ctx);
+    expect(plain.created.addressWarnings).toEqual([]);
+  });
+
   it("lets the admin insist an address exists, and records that", async () => {
     const ctx = await adminOf();
     const created = await createMember(ctx, {
@@ -132,7 +153,8 @@ describe("activation", () => {
   it("sets the password once through the link, and the member can sign in", async () => {
     const ctx = await adminOf();
     const { loginId, created, token } = await invitedMember(ctx);
-    expect(await invitationIsUsable(ctx.tenant.id, token)).toBe(true);
+    // The page shows whose link it is, so the learner need not look for their login ID.
+    expect(await invitationLoginId(ctx.tenant.id, token)).toBe(loginId);
     await activateWithLink(ctx.tenant.id, token, "a-long-private-passphrase");
     const [member] = await db.select().from(users).where(eq(users.id, created.id));
     expect(member).toMatchObject({ status: "active", emailStatus: "ok" });
@@ -160,7 +182,7 @@ describe("activation", () => {
         email: `${loginId}@example.com`,
       }),
     );
-    expect(await invitationIsUsable(ctx.tenant.id, first)).toBe(false);
+    expect(await invitationLoginId(ctx.tenant.id, first)).toBeNull();
     await expect(
       activateWithLink(ctx.tenant.id, first, "a-long-private-passphrase"),
     ).rejects.toThrow(UserError);
@@ -261,7 +283,7 @@ describe("updateMember", () => {
       addressExists: undefined,
     });
     expect(result.invitedAddress).toBe(`${loginId}@example.org`);
-    expect(await invitationIsUsable(ctx.tenant.id, first)).toBe(false);
+    expect(await invitationLoginId(ctx.tenant.id, first)).toBeNull();
     const [after] = await db.select().from(users).where(eq(users.id, created.id));
     expect(after).toMatchObject({
       name: "Renamed",

@@ -35,14 +35,24 @@ export type CreatedMember = {
   activationCode: string | null;
   /** What will happen to the invitation, in a sentence ("on its way" only when it is). */
   invitation: string | null;
+  /**
+   * What the import would warn of, kept on purpose: a throwaway or shared address (and a typo
+   * the admin said is right), in the import's words. Empty when nothing is wrong.
+   */
+  addressWarnings: string[];
 };
 
 /**
  * Checks an address the way a careful admin would, before anything is stored: a malformed or
  * suppressed address is refused; a likely typo or a domain our DNS cannot find is refused unless the
- * admin ticked "This address exists". Disposable and shared addresses pass.
+ * admin ticked "This address exists". Disposable and shared addresses pass, with the import's
+ * warnings to show.
  */
-async function checkedAddress(tenantId: string, raw: string, insisted: boolean): Promise<string> {
+async function checkedAddress(
+  tenantId: string,
+  raw: string,
+  insisted: boolean,
+): Promise<{ address: string; warnings: string[] }> {
   const { address, problems } = await checkMemberAddress(tenantId, raw);
   const refusal = refusalOf(problems, insisted);
   if (refusal) {
@@ -51,7 +61,10 @@ async function checkedAddress(tenantId: string, raw: string, insisted: boolean):
       : refusal.message;
     throw new UserError("invalid", message, "email", refusal.suggestion);
   }
-  return address!;
+  return {
+    address: address!,
+    warnings: problems.filter((p) => p.severity === "warning").map((p) => p.message),
+  };
 }
 
 /**
@@ -63,8 +76,9 @@ export async function createMember(
   input: MemberInput,
 ): Promise<CreatedMember> {
   const insisted = input.addressExists === "on";
-  const email = input.email ? await checkedAddress(tenant.id, input.email, insisted) : null;
-  let created: Omit<CreatedMember, "invitation">;
+  const checked = input.email ? await checkedAddress(tenant.id, input.email, insisted) : null;
+  const email = checked?.address ?? null;
+  let created: Omit<CreatedMember, "invitation" | "addressWarnings">;
   try {
     created = await db.transaction(async (tx) => {
       const [taken] = await tx
@@ -138,6 +152,7 @@ export async function createMember(
   return {
     ...created,
     invitation: email ? await invitationSentence(tenant.id, email, "An invitation") : null,
+    addressWarnings: checked?.warnings ?? [],
   };
 }
 
@@ -200,7 +215,7 @@ export async function updateMember(
   const changedAddress = (input.email ?? null) !== (current.email ?? null);
   const email =
     input.email && changedAddress
-      ? await checkedAddress(tenant.id, input.email, input.addressExists === "on")
+      ? (await checkedAddress(tenant.id, input.email, input.addressExists === "on")).address
       : (input.email ?? null);
   const { invitedAddress } = await db.transaction(async (tx) => {
     await tx

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { clientIp } from "@/lib/auth/client-ip";
 import { activateWithCode, activateWithLink } from "@/lib/members/activation";
 import { tenantPublicAction } from "@/lib/web/action";
+import { signInWithPassword } from "@/lib/web/sign-in";
 
 const passwords = {
   password: z
@@ -22,13 +23,27 @@ const mismatch = {
 const LINK_GONE =
   "This link has expired or was already used. Ask your administrator to send a new invitation.";
 
+/**
+ * Signs the member in with the password just chosen, through Auth.js as the login page does (a
+ * tenant that asks for a code goes on to the code page), and so to their home. Should that be
+ * refused (an address locked out by other tries), the login page says the account is active.
+ */
+async function signedInAfterActivation(
+  slug: string,
+  loginId: string,
+  password: string,
+): Promise<never> {
+  await signInWithPassword({ scope: slug, loginId, password });
+  redirect(`/t/${slug}/login?activated=1`);
+}
+
 export const activateByLink = tenantPublicAction(
   z
     .object({ token: z.string({ error: LINK_GONE }).max(200, LINK_GONE), ...passwords })
     .refine(samePasswords, mismatch),
   async (input, tenant) => {
-    await activateWithLink(tenant.id, input.token, input.password);
-    redirect(`/t/${tenant.slug}/login?activated=1`);
+    const { loginId } = await activateWithLink(tenant.id, input.token, input.password);
+    return signedInAfterActivation(tenant.slug, loginId, input.password);
   },
 );
 
@@ -49,13 +64,13 @@ export const activateByCode = tenantPublicAction(
     })
     .refine(samePasswords, mismatch),
   async (input, tenant) => {
-    await activateWithCode({
+    const activated = await activateWithCode({
       tenantId: tenant.id,
       loginId: input.loginId,
       code: input.code,
       password: input.password,
       ip: clientIp(await headers()),
     });
-    redirect(`/t/${tenant.slug}/login?activated=1`);
+    return signedInAfterActivation(tenant.slug, activated.loginId, input.password);
   },
 );

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActivationForm } from "@/components/activation-form";
 import { Alert, Card } from "@/components/ui";
-import { invitationIsUsable } from "@/lib/members/activation";
+import { invitationLoginId } from "@/lib/members/activation";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { activateByCode, activateByLink } from "./actions";
 import { cleanParams } from "@/lib/input/control";
@@ -20,7 +20,7 @@ export default async function ActivatePage({ params, searchParams }: Props) {
   if (!tenant) notFound();
   const { token } = cleanParams(await searchParams).params;
   const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
-  const usable = link ? await invitationIsUsable(tenant.id, link) : false;
+  const loginId = link ? await invitationLoginId(tenant.id, link) : null;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
       <div>
@@ -33,7 +33,7 @@ export default async function ActivatePage({ params, searchParams }: Props) {
         </p>
       </div>
       <Card>
-        {link && !usable ? (
+        {link && !loginId ? (
           <Alert>
             This link has expired or was already used. Ask your administrator to send a new
             invitation, or{" "}
@@ -43,13 +43,27 @@ export default async function ActivatePage({ params, searchParams }: Props) {
             if you have already set your password.
           </Alert>
         ) : (
-          <ActivationForm
-            withCode={!link}
-            hidden={link ? { token: link } : undefined}
-            action={
-              link ? activateByLink.bind(null, tenant.slug) : activateByCode.bind(null, tenant.slug)
-            }
-          />
+          <>
+            {loginId && (
+              <p className="mb-4 text-sm text-slate-700">
+                Your login ID is{" "}
+                <span className="font-mono font-medium" data-testid="activation-login-id">
+                  {loginId}
+                </span>
+                . You will use it to sign in next time; this time you are signed in as soon as your
+                password is set.
+              </p>
+            )}
+            <ActivationForm
+              withCode={!link}
+              hidden={link ? { token: link } : undefined}
+              action={
+                link
+                  ? activateByLink.bind(null, tenant.slug)
+                  : activateByCode.bind(null, tenant.slug)
+              }
+            />
+          </>
         )}
       </Card>
     </main>

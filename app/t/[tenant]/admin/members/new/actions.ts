@@ -1,7 +1,9 @@
 "use server";
 
+import { z } from "zod";
 import { adminAction } from "@/lib/web/action";
 import { workbookBuffer } from "@/lib/export/xlsx";
+import { adviseOnAddress, type AddressAdvice } from "@/lib/members/address-check";
 import { codesSheet } from "@/lib/members/import/report";
 import { createMember, memberFormSchema, type CreatedMember } from "@/lib/members/members";
 
@@ -24,3 +26,14 @@ export const addMember = adminAction(memberFormSchema, async (input, ctx) => {
   const data: AddedMember = { ...created, codeSheet };
   return { ok: true, message: `${created.loginId} was added.`, data };
 });
+
+/** The address as typed, checked when the field loses focus: the same check as adding stores. */
+export const checkTypedAddress = adminAction(
+  z.object({ email: memberFormSchema.shape.email }),
+  async (input, ctx) => {
+    const data: AddressAdvice[] = input.email
+      ? await adviseOnAddress(ctx.tenant.id, input.email)
+      : [];
+    return { ok: true, data };
+  },
+);

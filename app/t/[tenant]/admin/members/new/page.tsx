@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AdminShell } from "../../admin-shell";
 import { MemberForm } from "@/components/member-form";
 import { requireAdmin } from "@/lib/web/guards";
-import { addMember } from "./actions";
+import { addMember, checkTypedAddress } from "./actions";
 
 export const metadata: Metadata = { title: "Add a member" };
 
@@ -17,7 +17,10 @@ export default async function NewMemberPage({ params }: { params: Promise<{ tena
         invitation link; without one you get an activation code to hand them.
       </p>
       <div className="mt-6 max-w-lg">
-        <MemberForm action={addMember.bind(null, tenant.slug)} />
+        <MemberForm
+          action={addMember.bind(null, tenant.slug)}
+          checkAddress={checkTypedAddress.bind(null, tenant.slug)}
+        />
       </div>
     </AdminShell>
   );
