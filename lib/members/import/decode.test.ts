@@ -49,9 +49,38 @@ describe("decodeCsvBytes", () => {
     expect(() => decodeCsvBytes(bytes)).toThrow(ImportError);
   });
 
-  it("refuses UTF-16, whose ASCII letters come with NULs", () => {
-    const utf16 = Uint8Array.from(Buffer.from("\uFEFFlogin_id,name\r\n", "utf16le"));
+  it("reads UTF-16 with its byte-order mark, as Excel's Unicode text", () => {
+    const le = Uint8Array.from(Buffer.from("\uFEFFlogin_id\tname\r\nm01\tJosé\r\n", "utf16le"));
+    expect(decodeCsvBytes(le)).toEqual({
+      text: "login_id\tname\r\nm01\tJosé\r\n",
+      encoding: "utf-16le",
+    });
+    const be = Buffer.from("\uFEFFログインID,氏名\r\n", "utf16le").swap16();
+    expect(decodeCsvBytes(Uint8Array.from(be))).toEqual({
+      text: "ログインID,氏名\r\n",
+      encoding: "utf-16be",
+    });
+  });
+
+  it("refuses UTF-16 without its mark, whose ASCII letters come with NULs", () => {
+    const utf16 = Uint8Array.from(Buffer.from("login_id,name\r\n", "utf16le"));
     expect(() => decodeCsvBytes(utf16)).toThrow(NOT_A_SPREADSHEET);
+  });
+
+  it("refuses a UTF-16 mark followed by what is not UTF-16", () => {
+    expect(() => decodeCsvBytes(Uint8Array.of(0xff, 0xfe, 0x41))).toThrow(NOT_A_SPREADSHEET);
+    expect(() => decodeCsvBytes(Uint8Array.of(0xff, 0xfe, 0, 0))).toThrow(NOT_A_SPREADSHEET);
+  });
+
+  it("reads Latin-1 (Windows-1252), which it once read as Shift_JIS", () => {
+    const latin1 = (text: string) => Uint8Array.from(Buffer.from(text, "latin1"));
+    // Not Shift_JIS at all: é before a space has no trail byte.
+    expect(decodeCsvBytes(latin1("j1,José Müller\n"))).toEqual({
+      text: "j1,José Müller\n",
+      encoding: "windows-1252",
+    });
+    // Valid Shift_JIS too ("Ren馥"), but accented letters, not common kanji.
+    expect(decodeCsvBytes(latin1("r2,Renée Çava\n")).text).toBe("r2,Renée Çava\n");
   });
 
   it("keeps a CSV with one stray invalid byte", () => {

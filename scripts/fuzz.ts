@@ -1,0 +1,51 @@
+/**
+ * `npm run fuzz`: the bad-input corpus and property tests (test/fuzz/*.test.ts, and with
+ * DATABASE_URL the authorisation suite's fuzz of every form, query parameter and body), then the
+ * count of cases tried per property and the total. FUZZ_RUNS=10 tries ten times as many cases;
+ * FUZZ_SEED replays another seed (a failure prints the one it used).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { FUZZ_SEED } from "../test/fuzz/seed";
+import { run } from "./lib/processes";
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sendwell-fuzz-"));
+  const summary = path.join(dir, "summary.tsv");
+  const env = { ...process.env, FUZZ_SUMMARY: summary };
+  const started = Date.now();
+  let code = await run("npx", ["vitest", "run", "--project", "unit", "test/fuzz/"], { env });
+  if (process.env.DATABASE_URL) {
+    const db = await run(
+      "npx",
+      ["vitest", "run", "--project", "db", "test/authorisation.db.test.ts", "-t", "fuzz"],
+      { env },
+    );
+    code ||= db;
+  } else {
+    console.log(
+      "[fuzz] no DATABASE_URL: the fuzz of forms, query parameters and bodies is skipped",
+    );
+  }
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(summary, "utf8").trim().split("\n").filter(Boolean);
+  } catch {
+    // No property finished.
+  }
+  rmSync(dir, { recursive: true, force: true });
+  let total = 0;
+  for (const line of lines) {
+    const [cases, name] = line.split("\t");
+    total += Number(cases);
+    console.log(`${String(cases).padStart(8)}  ${name}`);
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `fuzz total: ${total} cases in ${lines.length} properties, seed ${FUZZ_SEED}, ${seconds} s, ${code === 0 ? "all held" : "FAILED"}`,
+  );
+  return code;
+}
+
+main().then((code) => process.exit(code));
