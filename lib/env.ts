@@ -65,6 +65,8 @@ const schema = z.object({
   SES_CONFIGURATION_SET_BULK: z.string().min(1).optional(),
   /** Send with SES tenants (TenantName = tenant slug); the tenants must exist in SES. */
   SES_TENANTS: z.enum(["true", "false"]).default("false"),
+  /** One SES call that has not answered after this long is given up and retried with backoff. */
+  SES_TIMEOUT_MS: positiveInt(10_000),
   /** `in-app` runs the dispatcher inside the Next.js server; `off` leaves it to `npm run worker`. */
   MAIL_DISPATCHER: z.enum(["in-app", "off"]).default("in-app"),
   MAIL_BATCH_SIZE: positiveInt(MAIL_DEFAULTS.batchSize),

@@ -39,7 +39,8 @@ export type TransportConfig = Pick<
   | "SES_CONFIGURATION_SET_TRANSACTIONAL"
   | "SES_CONFIGURATION_SET_BULK"
   | "SES_TENANTS"
->;
+> &
+  Partial<Pick<Env, "SES_TIMEOUT_MS">>;
 
 const DEV_FROM = "Sendwell <no-reply@sendwell.localhost>";
 
@@ -84,6 +85,14 @@ export class SesTransport implements MailTransport {
           ? { accessKeyId: "local", secretAccessKey: "local" }
           : undefined,
       maxAttempts: 1, // the dispatcher owns retries and backoff
+      // Without these an SES that accepts the connection and never answers holds the batch forever,
+      // its lease runs out and another dispatcher sends the same mail. (The handler only warns on a
+      // request timeout unless told to throw.)
+      requestHandler: {
+        connectionTimeout: Math.min(config.SES_TIMEOUT_MS ?? 10_000, 5_000),
+        requestTimeout: config.SES_TIMEOUT_MS ?? 10_000,
+        throwOnRequestTimeout: true,
+      },
     });
   }
 
@@ -106,7 +115,8 @@ export class SesTransport implements MailTransport {
 }
 
 export type SendFailure =
-  | { kind: "retry"; reason: string }
+  /** `unanswered`: no answer at all (refused, reset, timed out), as opposed to SES saying "later". */
+  | { kind: "retry"; reason: string; unanswered?: true }
   | { kind: "pause"; reason: string }
   | { kind: "fail"; reason: string };
 
@@ -130,5 +140,5 @@ export function classifySendError(error: unknown): SendFailure {
   if (e?.$fault === "server") return { kind: "retry", reason };
   if (e?.$fault === "client") return { kind: "fail", reason };
   // No answer at all (connection refused, reset, timeout): our side or the network; try again.
-  return { kind: "retry", reason };
+  return { kind: "retry", reason, unanswered: true };
 }

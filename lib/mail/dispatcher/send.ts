@@ -27,7 +27,9 @@ export function backoffMs(attempts: number): number {
 
 /**
  * Sends what the guard allowed, at most `concurrency` at once (the limiter may be shared with the
- * process's other pipelines). Once SES says the account is paused, nothing more is tried.
+ * process's other pipelines). Once SES says the account is paused, nothing more is tried; once SES
+ * does not answer at all, the rest of the batch waits for the backoff untried (a batch of timeouts
+ * would otherwise outlast its lease, and another dispatcher would take the same mail).
  */
 export async function sendAll(
   mails: readonly ClaimedMail[],
@@ -36,11 +38,16 @@ export async function sendAll(
 ): Promise<{ outcomes: SendOutcome[]; paused: boolean }> {
   const outcomes: SendOutcome[] = [];
   let paused = false;
+  let unanswered: string | null = null;
   const limiter = options.limiter ?? new Semaphore(options.concurrency);
 
   async function sendOne(mail: ClaimedMail) {
     if (paused) {
       outcomes.push({ id: mail.id, kind: "paused", reason: "account_paused" });
+      return;
+    }
+    if (unanswered) {
+      outcomes.push({ id: mail.id, kind: "retry", reason: unanswered, attempts: mail.attempts });
       return;
     }
     const tenant = mail.tenantId ? snapshot.tenants.get(mail.tenantId) : undefined;
@@ -72,6 +79,7 @@ export async function sendAll(
           `SES paused sending (${failure.reason}); holding all mail until GetAccount says otherwise.`,
         );
       } else if (failure.kind === "retry" && mail.attempts + 1 < options.maxAttempts) {
+        if (failure.unanswered) unanswered ??= `not tried: SES did not answer (${failure.reason})`;
         outcomes.push({
           id: mail.id,
           kind: "retry",

@@ -1,0 +1,249 @@
+/**
+ * Fault injection on the wire (issue 15, item 1): the real SESv2 client talks to local SES through
+ * the fault proxy, which answers each SES error class, a bare 500, never answers, or cuts the
+ * connection. What must hold, checked in the outbox: each class ends in the state DESIGN.md names
+ * ("Dispatcher": throttling and server faults retry with backoff, a paused or suspended account holds
+ * everything and re-checks GetAccount, MessageRejected and other client faults fail with the
+ * reason), nothing reaches SES while it is failing, and mail kept back while SES is down is sent once
+ * when it is back.
+ */
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { db } from "@/db/client";
+import { accountMailState, outboundEmails } from "@/db/schema";
+import {
+  startSesFaultProxy,
+  type SesFault,
+  type SesFaultProxy,
+} from "@/scripts/lib/ses-fault-proxy";
+import { makeTenant } from "@/test/factories";
+import { dispatcherOptions, sesStore } from "@/test/mail";
+import { loadAccount, refreshAccount } from "../account";
+import { enqueueBatch } from "../outbox";
+import { SesTransport, type MailTransport } from "../transport";
+import { dispatchOnce, startDispatcher } from ".";
+
+const TIMEOUT_MS = 1_000;
+let proxy: SesFaultProxy;
+let transport: SesTransport;
+
+beforeAll(async () => {
+  proxy = await startSesFaultProxy(0, inject("sesUrl"));
+  transport = new SesTransport({
+    AWS_REGION: "us-east-1",
+    SES_ENDPOINT: proxy.url,
+    SES_FROM_ADDRESS: "Sendwell Test <no-reply@sendwell.test>",
+    SES_CONFIGURATION_SET_TRANSACTIONAL: undefined,
+    SES_CONFIGURATION_SET_BULK: undefined,
+    SES_TENANTS: "false",
+    SES_TIMEOUT_MS: TIMEOUT_MS,
+  });
+});
+afterAll(async () => {
+  proxy.setFault({ kind: "none" });
+  await new Promise<void>((resolve) => {
+    proxy.server.close(() => resolve());
+    proxy.server.closeAllConnections();
+  });
+});
+
+const marker = () => randomBytes(4).toString("hex");
+
+/** A new tenant with `n` password resets queued (transactional: no window stands in the way). */
+async function tenantWithResets(n: number) {
+  const tenant = await makeTenant();
+  const tag = marker();
+  const to = Array.from({ length: n }, (_, i) => `r${i}.${tag}@example.com`);
+  await db.transaction((tx) =>
+    enqueueBatch(
+      tx,
+      to.map((address) => ({
+        tenantId: tenant.id,
+        category: "password_reset" as const,
+        to: address,
+        params: { memberName: "A", token: `tok_${randomBytes(12).toString("hex")}` },
+      })),
+    ),
+  );
+  return { tenant, to };
+}
+
+const rowsOf = (tenantId: string) =>
+  db
+    .select()
+    .from(outboundEmails)
+    .where(eq(outboundEmails.tenantId, tenantId))
+    .orderBy(outboundEmails.id);
+
+/** Takes a finished case's waiting rows out of the queue, so its retries cannot meet a later fault. */
+const retire = (tenantId: string) =>
+  db
+    .update(outboundEmails)
+    .set({ status: "cancelled", reason: "test_case_done" })
+    .where(sql`${outboundEmails.tenantId} = ${tenantId} and status in ('queued', 'held')`);
+
+async function healthyAccount() {
+  proxy.setFault({ kind: "none" });
+  await db.update(accountMailState).set({ pausedUntil: null }).where(eq(accountMailState.id, 1));
+  expect((await refreshAccount(db, transport)).ok).toBe(true);
+}
+
+type Case = {
+  fault: SesFault;
+  /** The outbox state DESIGN.md names for it. */
+  status: "queued" | "held" | "failed";
+  reason: RegExp;
+  /** How many of the batch's three mails are put to SES before the dispatcher stops trying. */
+  tried: number;
+};
+
+const modelled = (name: string, status: number): SesFault => ({ kind: "error", name, status });
+const CASES: Case[] = [
+  {
+    fault: modelled("TooManyRequestsException", 429),
+    status: "queued",
+    reason: /^TooManyRequestsException/,
+    tried: 3,
+  },
+  {
+    fault: modelled("ThrottlingException", 400),
+    status: "queued",
+    reason: /^ThrottlingException/,
+    tried: 3,
+  },
+  {
+    fault: modelled("SendingPausedException", 400),
+    status: "held",
+    reason: /^account_paused$/,
+    tried: 1,
+  },
+  {
+    fault: modelled("AccountSuspendedException", 400),
+    status: "held",
+    reason: /^account_paused$/,
+    tried: 1,
+  },
+  {
+    fault: modelled("MessageRejected", 400),
+    status: "failed",
+    reason: /^MessageRejected/,
+    tried: 3,
+  },
+  {
+    fault: modelled("MailFromDomainNotVerifiedException", 400),
+    status: "failed",
+    reason: /^MailFromDomainNotVerifiedException/,
+    tried: 3,
+  },
+  { fault: { kind: "http500" }, status: "queued", reason: /.+/, tried: 3 },
+  // No answer: the first is given up after the timeout, the rest of the batch waits untried.
+  { fault: { kind: "hang" }, status: "queued", reason: /Timeout/i, tried: 1 },
+];
+
+describe("each SES error class on the wire ends as DESIGN.md names", () => {
+  for (const c of CASES) {
+    const label = c.fault.kind === "error" ? c.fault.name : c.fault.kind;
+    it(`${label} -> ${c.status}`, async () => {
+      await healthyAccount();
+      const { tenant, to } = await tenantWithResets(3);
+      proxy.setFault(c.fault);
+      const attemptsBefore = proxy.sendAttempts.length;
+      const started = Date.now();
+      const result = await dispatchOnce(dispatcherOptions(transport, { concurrency: 1 }));
+      const took = Date.now() - started;
+      proxy.setFault({ kind: "none" });
+
+      expect(result.claimed).toBeGreaterThanOrEqual(3);
+      expect(result.sent).toBe(0);
+      expect(proxy.sendAttempts.length - attemptsBefore, "SendEmail calls that reached SES").toBe(
+        c.tried,
+      );
+      const rows = await rowsOf(tenant.id);
+      expect(rows.map((r) => r.status)).toEqual([c.status, c.status, c.status]);
+      // The mail that met the fault carries SES's answer; any the dispatcher stopped before say so.
+      expect(rows[0]!.reason).toMatch(c.reason);
+      expect(rows.every((r) => r.leaseUntil === null)).toBe(true);
+      if (c.status === "queued") {
+        expect(rows[0]!.attempts).toBe(1);
+        // Backoff: due again later, not at once.
+        expect(rows.every((r) => r.nextAttemptAt.getTime() > Date.now())).toBe(true);
+      }
+      if (c.status === "failed") {
+        expect(rows.every((r) => r.attempts === 1 && r.resolvedAt !== null)).toBe(true);
+      }
+      if (c.status === "held") {
+        // Everything holds, and the account was checked again with GetAccount.
+        expect(rows.every((r) => r.reason === "account_paused")).toBe(true);
+        const account = await loadAccount(db);
+        expect(account.checkedAt!.getTime()).toBeGreaterThanOrEqual(started - 1);
+      }
+      if (c.fault.kind === "hang") {
+        // Given up after the transport's timeout, not waiting for ever (three times would be 3 s).
+        expect(took).toBeLessThan(TIMEOUT_MS + 2_500);
+        expect(rows.slice(1).every((r) => r.attempts === 0 && /^not tried/.test(r.reason!))).toBe(
+          true,
+        );
+      }
+      const stored = (await sesStore()).filter((e) => to.includes(e.destination.to[0]!));
+      expect(stored, "nothing reached SES while it was failing").toHaveLength(0);
+      await retire(tenant.id);
+    });
+  }
+});
+
+describe("local SES down for a while", () => {
+  it("retries with growing backoff, then sends each mail once when SES is back", async () => {
+    await healthyAccount();
+    const downForMs = Number(process.env.FAULTS_SES_DOWN_MS ?? 10_000);
+    const { tenant, to } = await tenantWithResets(1);
+    // Sees every attempt, including those the cut connection never lets reach the proxy.
+    const attempts: { at: number; ok: boolean }[] = [];
+    const watched: MailTransport = {
+      getAccount: () => transport.getAccount(),
+      send: async (mail) => {
+        const at = Date.now();
+        try {
+          const sent = await transport.send(mail);
+          attempts.push({ at, ok: true });
+          return sent;
+        } catch (error) {
+          attempts.push({ at, ok: false });
+          throw error;
+        }
+      },
+    };
+    proxy.setFault({ kind: "down" });
+    const running = startDispatcher({
+      ...dispatcherOptions(watched),
+      pollMs: 100,
+      accountCheckMs: 1_000,
+      log: () => {},
+    });
+    try {
+      await new Promise((r) => setTimeout(r, downForMs));
+      proxy.setFault({ kind: "none" });
+      const deadline = Date.now() + 40_000;
+      while (Date.now() < deadline && (await rowsOf(tenant.id))[0]!.status !== "sent") {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await running.stop();
+    }
+
+    const [row] = await rowsOf(tenant.id);
+    expect(row).toMatchObject({ status: "sent" });
+    const failed = attempts.filter((a) => !a.ok);
+    expect(failed.length, "attempts while SES was down").toBeGreaterThanOrEqual(3);
+    expect(attempts.filter((a) => a.ok)).toHaveLength(1);
+    expect(row!.attempts).toBe(attempts.length);
+    // Backoff grows: each wait at least 1.5 s (2 s less jitter), and longer than the one before.
+    const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+    expect(gaps.every((g) => g >= 1_500)).toBe(true);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]!);
+    const stored = (await sesStore()).filter((e) => e.destination.to[0] === to[0]);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.messageId).toBe(row!.sesMessageId);
+  }, 90_000);
+});
