@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { normaliseAddress } from "@/lib/address/normalise";
+import { stripControlCharacters } from "@/lib/input/control";
 
 /**
  * SES events as SNS carries them: event publishing (`eventType`) or the older feedback
@@ -35,12 +36,19 @@ const KINDS: Record<string, SesEventKind> = {
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {};
-const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
+/** A string field as it can be stored: PostgreSQL text holds no NUL (nor other controls here). */
+const str = (v: unknown): string | null => {
+  if (typeof v !== "string") return null;
+  const s = stripControlCharacters(v);
+  return s.length > 0 ? s : null;
+};
+/** PostgreSQL's timestamptz starts in 4713 BC; JavaScript's dates reach 271,821 BC. */
+const PG_MIN_TIME = Date.UTC(-4712, 0, 1);
 const date = (v: unknown): Date | null => {
   const s = str(v);
   if (!s) return null;
   const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? null : d;
+  return Number.isNaN(d.getTime()) || d.getTime() < PG_MIN_TIME ? null : d;
 };
 
 function addresses(list: unknown, key?: string): string[] {
@@ -60,7 +68,11 @@ function tagsOf(mail: Json): Record<string, string[]> {
 }
 
 /** What an event type means here, for `eventType` and `notificationType` alike. */
-export const kindOf = (type: string): SesEventKind => KINDS[type.toLowerCase()] ?? "other";
+export const kindOf = (type: string): SesEventKind => {
+  const key = type.toLowerCase();
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's.
+  return Object.hasOwn(KINDS, key) ? KINDS[key]! : "other";
+};
 
 /**
  * The SES event's own identity, whichever SNS message carried it: its kind, SES message id,
@@ -143,4 +155,27 @@ export function parseSesEvent(
       event.recipients = addresses(mail.destination);
   }
   return { ok: true, event, payload };
+}
+
+// jsonb refuses what JSON allows: the escape \u0000 and an escaped lone surrogate (22P05).
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The SES message as jsonb can store it: unchanged, unless it escapes a NUL or a lone surrogate,
+ * which are then dropped and replaced by U+FFFD (in keys too). Otherwise a signed event would be
+ * refused with a 500 at every SNS retry and lost. Expects text that JSON.parse accepts.
+ */
+export function storableJson(text: string): string {
+  if (!UNSTORABLE_ESCAPE.test(text)) return text;
+  const clean = (s: string) => s.replaceAll("\u0000", "").replace(LONE_SURROGATE, "\uFFFD");
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return clean(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), walk(v)]));
+    }
+    return value;
+  };
+  return JSON.stringify(walk(JSON.parse(text)));
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { eventKey, type ParsedSesEvent } from "./events";
+import { eventKey, storableJson, type ParsedSesEvent } from "./events";
 
 /** The channel the webhook notifies and every feedback applier listens on. */
 export const FEEDBACK_CHANNEL = "sendwell_feedback";
@@ -23,7 +23,7 @@ export async function receiveSesEvent(
                             bounce_type, bounce_sub_type, occurred_at, payload, event_key)
     values (${input.snsMessageId}, ${input.topicArn}, ${event.type}, ${event.sesMessageId},
             ${sql.param(event.recipients)}::text[], ${event.bounceType}, ${event.bounceSubType},
-            ${event.occurredAt?.toISOString() ?? null}, ${input.message}::jsonb,
+            ${event.occurredAt?.toISOString() ?? null}, ${storableJson(input.message)}::jsonb,
             ${eventKey(event, input.snsMessageId)})
     on conflict (event_key) do update
        set duplicate_sns_ids = ses_events.duplicate_sns_ids || excluded.sns_message_id
