@@ -74,6 +74,7 @@ const schema = z.object({
   MAIL_PIPELINES: positiveInt(MAIL_DEFAULTS.pipelines),
   MAIL_POLL_MS: positiveInt(MAIL_DEFAULTS.pollMs),
   MAIL_MIN_VOLUME: positiveInt(MAIL_DEFAULTS.minVolume),
+  MAIL_LEASE_MS: positiveInt(MAIL_DEFAULTS.leaseMs),
   /** `in-app` applies SES feedback inside the Next.js server; `off` leaves it to `npm run worker`. */
   FEEDBACK_APPLIER: z.enum(["in-app", "off"]).default("in-app"),
   FEEDBACK_BATCH_SIZE: positiveInt(APPLIER_DEFAULTS.batchSize),

@@ -34,6 +34,7 @@ export function startMailRuntime(
     pipelines: config.MAIL_PIPELINES,
     pollMs: config.MAIL_POLL_MS,
     minVolume: config.MAIL_MIN_VOLUME,
+    leaseMs: config.MAIL_LEASE_MS,
     thresholds: guardThresholds(config),
     log,
   });

@@ -8,7 +8,8 @@
  *   with its HTTP status, as restJson1 carries it (the type in `x-amzn-ErrorType`);
  * - `http500`: a bare 500 with no modelled type (a server fault);
  * - `hang`: the request is read and never answered (a timeout);
- * - `down`: every connection is cut as it opens (SES unreachable), GetAccount included.
+ * - `down`: every connection is cut as it opens (SES unreachable), GetAccount included;
+ * - `slow`: SendEmail is forwarded after `ms` (a dispatcher can be caught mid-batch).
  * `POST /_fault` with `{"paused": true|false}` or `{"fault": {...}}` flips it. Tooling only.
  */
 import http, { type Server } from "node:http";
@@ -20,7 +21,8 @@ export type SesFault =
   | { kind: "error"; name: string; status: number; message?: string }
   | { kind: "http500" }
   | { kind: "hang" }
-  | { kind: "down" };
+  | { kind: "down" }
+  | { kind: "slow"; ms: number };
 
 export type SesFaultProxy = {
   url: string;
@@ -83,7 +85,7 @@ export async function startSesFaultProxy(port: number, target: string): Promise<
       }
       const isSend = path === SEND_PATH && req.method === "POST";
       if (isSend) sendAttempts.push({ at: Date.now(), fault: fault.kind });
-      if (isSend && fault.kind !== "none") {
+      if (isSend && fault.kind !== "none" && fault.kind !== "slow") {
         if (fault.kind === "hang") {
           hanging.add(res);
           res.on("close", () => hanging.delete(res));
@@ -102,31 +104,35 @@ export async function startSesFaultProxy(port: number, target: string): Promise<
         res.end(JSON.stringify({ message }));
         return;
       }
-      const upstream = http.request(
-        `${target}${req.url ?? "/"}`,
-        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
-        (answer) => {
-          if (fault.kind === "paused" && path === ACCOUNT_PATH && req.method === "GET") {
-            const parts: Buffer[] = [];
-            answer.on("data", (c: Buffer) => parts.push(c));
-            answer.on("end", () => {
-              const account = JSON.parse(Buffer.concat(parts).toString()) as Record<
-                string,
-                unknown
-              >;
-              res.writeHead(200, { "content-type": "application/json" });
-              res.end(JSON.stringify({ ...account, SendingEnabled: false }));
-            });
-            return;
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on("error", (error) => {
-        res.writeHead(502).end(String(error));
-      });
-      upstream.end(body);
+      const forward = () => {
+        const upstream = http.request(
+          `${target}${req.url ?? "/"}`,
+          { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+          (answer) => {
+            if (fault.kind === "paused" && path === ACCOUNT_PATH && req.method === "GET") {
+              const parts: Buffer[] = [];
+              answer.on("data", (c: Buffer) => parts.push(c));
+              answer.on("end", () => {
+                const account = JSON.parse(Buffer.concat(parts).toString()) as Record<
+                  string,
+                  unknown
+                >;
+                res.writeHead(200, { "content-type": "application/json" });
+                res.end(JSON.stringify({ ...account, SendingEnabled: false }));
+              });
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on("error", (error) => {
+          res.writeHead(502).end(String(error));
+        });
+        upstream.end(body);
+      };
+      if (isSend && fault.kind === "slow") setTimeout(forward, fault.ms);
+      else forward();
     });
   });
   // "Down" cuts connections as they open.
