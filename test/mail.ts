@@ -59,6 +59,8 @@ export type StoredEmail = {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** When local SES took it, in whole seconds. */
+  at: number;
 };
 
 export async function sesStore(): Promise<StoredEmail[]> {
