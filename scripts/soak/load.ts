@@ -9,6 +9,8 @@ export type Answer = { status: number; body: string };
 
 export type KindStats = {
   kind: string;
+  /** Requests a second the load offered. */
+  offered: number;
   started: number;
   answered: number;
   behind: number;
@@ -74,6 +76,7 @@ export function paced(
 ) {
   const stats: KindStats = {
     kind,
+    offered: perSecond,
     started: 0,
     answered: 0,
     behind: 0,

@@ -37,6 +37,7 @@ import { client, paced, type Answer, type KindStats } from "./load";
 import {
   checkAgainstSes,
   checkFeedOutcome,
+  lostOf,
   pendingMail,
   stuckSending,
   tallyEvents,
@@ -331,8 +332,7 @@ async function main() {
     const feed = await checkFeedOutcome(sql, seeded.feedId, seeded.sent, traffic.reported);
     const againstSes = await checkAgainstSes(sql, ses.url, seeded.schoolId);
     const stuck = await stuckSending(sql);
-    const missingMail = mail.reduce((n, t) => n + Math.max(0, t.expected - t.rows), 0);
-    const lost = missingMail + events.missing + againstSes.notInSes;
+    const lost = lostOf(mail, events, againstSes);
 
     const stats = (s: KindStats) => {
       const sorted = [...s.latencies].sort((a, b) => a - b);
@@ -340,6 +340,7 @@ async function main() {
         sorted.length ? Math.round(percentile(sorted, p) * 10) / 10 : null;
       return {
         n: s.answered,
+        offered_per_s: s.offered,
         per_s: Math.round((s.answered / loadSeconds) * 10) / 10,
         p50: ms(0.5),
         p95: ms(0.95),
@@ -352,7 +353,7 @@ async function main() {
     const latency = Object.fromEntries(steady.map((s) => [s.kind, stats(s)]));
     for (const [kind, s] of Object.entries(latency))
       log(
-        `${kind}: ${s.n} answered (${s.per_s}/s), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.errors} not 200 ${JSON.stringify(s.statuses)}, ${s.behind} not started (at the in-flight bound)`,
+        `${kind}: ${s.n} answered (${s.per_s}/s of ${s.offered_per_s}/s offered), p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.errors} not 200 ${JSON.stringify(s.statuses)}, ${s.behind} not started (at the in-flight bound)`,
       );
     for (const [kind, ms] of oneOff) log(`${kind}: ${(ms / 1000).toFixed(2)} s`);
     log(`server RSS (MB every 5 s): ${rss.samples.map((s) => s.mb).join(" ")}`);
