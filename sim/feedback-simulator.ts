@@ -171,6 +171,8 @@ export type SimulatorOptions = FateRules & {
   since?: number;
   /** Only these recipients are reported (tests share one local SES). */
   only?: (to: string) => boolean;
+  /** Notifications posted at once (SNS delivers in parallel); one at a time unless set. */
+  concurrency?: number;
   log?: (message: string) => void;
 };
 
@@ -188,6 +190,7 @@ export class FeedbackSimulator {
   private timer: NodeJS.Timeout | undefined;
   private version: "1" | "2" = "1";
   private running: Promise<number> | undefined;
+  private inFlight = new Set<Promise<void>>();
   posted = 0;
   failed = 0;
 
@@ -269,22 +272,36 @@ export class FeedbackSimulator {
           subject: email.subject,
           sentAt: new Date(email.at * 1000),
         };
-        for (const fate of fatesOf(to, this.options)) {
-          const status = await this.post(
-            this.envelope(sesEventJson(fate, mail, new Date(), this.options.format ?? "event")),
-          );
-          if (status === 200) this.posted++;
-          else {
-            this.failed++;
-            this.options.log?.(
-              `webhook answered ${status || "nothing"} for ${fate.kind} of ${email.messageId}`,
+        // A recipient's events go in order (a delivery before its complaint); recipients in parallel.
+        const fates = fatesOf(to, this.options);
+        await this.slot(async () => {
+          for (const fate of fates) {
+            const status = await this.post(
+              this.envelope(sesEventJson(fate, mail, new Date(), this.options.format ?? "event")),
             );
+            if (status === 200) this.posted++;
+            else {
+              this.failed++;
+              this.options.log?.(
+                `webhook answered ${status || "nothing"} for ${fate.kind} of ${email.messageId}`,
+              );
+            }
           }
-          count++;
-        }
+        });
+        count += fates.length;
       }
     }
+    await Promise.all(this.inFlight);
     return count;
+  }
+
+  /** Runs `work` once fewer than `concurrency` posts are in flight; waits for it when that is 1. */
+  private async slot(work: () => Promise<void>): Promise<void> {
+    const limit = Math.max(1, this.options.concurrency ?? 1);
+    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    const p = work().finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    if (limit === 1) await p;
   }
 
   start(intervalMs = 1_000): void {

@@ -132,6 +132,8 @@ async function main() {
       deadMailboxes: new Set(),
       deadMailboxDomains: new Set([DEAD_MAILBOX_DOMAIN]),
       delayMs: 1_000,
+      // SNS posts in parallel; one at a time, the feedback would queue behind the soak's webhooks.
+      concurrency: 16,
       log: (m) => log(`feedback simulator: ${m}`),
     });
     simulator.start(500);
