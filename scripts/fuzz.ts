@@ -1,7 +1,9 @@
 /**
  * `npm run fuzz`: the bad-input corpus and property tests (test/fuzz/*.test.ts, and with
- * DATABASE_URL test/fuzz/*.db.test.ts), then the count of cases tried per property and the total. FUZZ_RUNS=10 tries ten times as many cases;
- * FUZZ_SEED replays another seed (a failure prints the one it used).
+ * DATABASE_URL test/fuzz/*.db.test.ts and the authorisation suite's fuzz of every form field, query
+ * parameter, route id and body limit), then the count of cases tried per property and the total.
+ * FUZZ_RUNS=10 tries ten times as many cases; FUZZ_SEED replays another seed (a failure prints the
+ * one it used).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -14,13 +16,17 @@ async function main(): Promise<number> {
   const summary = path.join(dir, "summary.tsv");
   const env = { ...process.env, FUZZ_SUMMARY: summary };
   const started = Date.now();
-  let code = await run("npx", ["vitest", "run", "--project", "unit", "test/fuzz/"], { env });
-  if (process.env.DATABASE_URL) {
-    const db = await run("npx", ["vitest", "run", "--project", "db", "test/fuzz/"], { env });
-    code ||= db;
-  } else {
-    console.log("[fuzz] no DATABASE_URL: the database fuzz (the webhook) is skipped");
+  // One vitest run for both projects; of the authorisation suite only its fuzz ("fuzz:" in the
+  // name), after the world it signs in with is made.
+  const files = ["test/fuzz/"];
+  if (process.env.DATABASE_URL) files.push("test/authorisation.db.test.ts");
+  else {
+    console.log(
+      "[fuzz] no DATABASE_URL: the database fuzz (webhook, forms, query parameters, ids, body limits) is skipped",
+    );
   }
+  const projects = process.env.DATABASE_URL ? [] : ["--project", "unit"];
+  const code = await run("npx", ["vitest", "run", ...projects, ...files, "-t", "fuzz:"], { env });
   let lines: string[] = [];
   try {
     lines = readFileSync(summary, "utf8").trim().split("\n").filter(Boolean);

@@ -75,8 +75,49 @@ export const POISON = "\u0000\u0001\u0007\u000b\u001b\u007f\u0085";
  */
 export const poisoning: { on: boolean; only?: number; fields: number } = { on: false, fields: 0 };
 
+/** What the fuzz does to one form field, query parameter or route id. */
+export type Mutation =
+  | { kind: "keep" }
+  /** Replaced by this text. */
+  | { kind: "text"; value: string }
+  /** Left out. */
+  | { kind: "drop" }
+  /** Sent twice: as it was, then this. */
+  | { kind: "twice"; value: string }
+  /** A file where text is expected. */
+  | { kind: "file"; value: string };
+
+/**
+ * While `mutations` is set, every form field, query parameter and route id (not the tenant) takes
+ * the next mutation in turn, round the list: the registry's fuzz (authorisation suite).
+ */
+export const fuzzing: { mutations: Mutation[] | null; used: number } = {
+  mutations: null,
+  used: 0,
+};
+
+function nextMutation(): Mutation {
+  const list = fuzzing.mutations;
+  if (!list || list.length === 0) return { kind: "keep" };
+  return list[fuzzing.used++ % list.length]!;
+}
+
+function appendMutated(data: FormData, key: string, value: string): void {
+  const m = nextMutation();
+  if (m.kind === "keep") data.append(key, value);
+  else if (m.kind === "text") data.append(key, m.value);
+  else if (m.kind === "twice") {
+    data.append(key, value);
+    data.append(key, m.value);
+  } else if (m.kind === "file") data.append(key, new File([m.value], "fuzz.bin"));
+}
+
 export function form(fields: Record<string, string | number>): FormData {
   const data = new FormData();
+  if (fuzzing.mutations) {
+    for (const [k, v] of Object.entries(fields)) appendMutated(data, k, String(v));
+    return data;
+  }
   for (const [k, v] of Object.entries(fields)) {
     const index = poisoning.fields++;
     const poisoned = poisoning.on && (poisoning.only === undefined || poisoning.only === index);
@@ -109,6 +150,23 @@ export function request(
   path: string,
   init: { method?: string; body?: BodyInit; headers?: Record<string, string> } = {},
 ): Request {
+  if (fuzzing.mutations) {
+    // Every parameter the URL has, and the ones pages commonly read, mutated in turn.
+    const url = new URL(`${ORIGIN}${path}`);
+    for (const key of new Set([...url.searchParams.keys(), "q", "page", "cursor"])) {
+      const m = nextMutation();
+      const value = url.searchParams.get(key);
+      if (m.kind === "drop") url.searchParams.delete(key);
+      else if (m.kind === "twice") url.searchParams.append(key, m.value);
+      else if (m.kind !== "keep") url.searchParams.set(key, m.value);
+      else if (value === null) url.searchParams.delete(key);
+    }
+    return new Request(url, {
+      method: init.method ?? "GET",
+      body: init.body,
+      headers: { origin: ORIGIN, host: "localhost:3000", ...init.headers },
+    });
+  }
   if (!poisoning.on) {
     return new Request(`${ORIGIN}${path}`, {
       method: init.method ?? "GET",
@@ -130,6 +188,15 @@ export function request(
   });
 }
 
-export const params = <T extends Record<string, string>>(value: T) => ({
-  params: Promise.resolve(value),
-});
+/** A route's dynamic segments; while fuzzing, every id but the tenant's takes a mutation's text. */
+export const params = <T extends Record<string, string>>(value: T) => {
+  if (!fuzzing.mutations) return { params: Promise.resolve(value) };
+  const mutated: Record<string, string> = { ...value };
+  for (const key of Object.keys(value)) {
+    if (key === "tenant") continue;
+    const m = nextMutation();
+    // A segment is always there and always text: Next.js never hands a route a missing one.
+    if (m.kind !== "keep" && m.kind !== "drop") mutated[key] = m.value;
+  }
+  return { params: Promise.resolve(mutated as T) };
+};

@@ -27,9 +27,12 @@ import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { signSnsMessage } from "@/sim/sns-signing";
 import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
 import { eventDelivery } from "@/test/fixtures/ses";
+import fc from "fast-check";
 import {
   answerOf,
   form,
+  fuzzing,
+  type Mutation,
   params,
   poisoning,
   request,
@@ -41,6 +44,8 @@ import {
 import { GENERIC_FAILURE } from "@/lib/errors";
 import { makeTenant, makeUser } from "./factories";
 import { sourceFiles } from "./import-graph";
+import { expectSentence, fuzz } from "./fuzz/fuzz";
+import { STRANGE_TEXT } from "./fuzz/arbitraries";
 
 // The webhook trusts the simulator's certificate, as in the demo: configured before anything reads env().
 const keys = await makeSigningCertificate();
@@ -1576,28 +1581,32 @@ describe("the public endpoints outside a tenant", () => {
   }
 });
 
-describe("control characters in every form field and query parameter", () => {
-  /** No server error: an answer, a refusal with a sentence, a redirect or a 404, never a 5xx. */
-  const noServerError = (answer: Answer) =>
-    answer.kind === "result"
-      ? answer.value.ok || (answer.value.message ?? "") !== GENERIC_FAILURE
-      : answer.kind === "response"
-        ? answer.status < 500 && !answer.body.includes(GENERIC_FAILURE)
-        : true;
+/** No server error: an answer, a refusal with a sentence, a redirect or a 404, never a 5xx. */
+const noServerError = (answer: Answer) =>
+  answer.kind === "result"
+    ? answer.value.ok || (answer.value.message ?? "") !== GENERIC_FAILURE
+    : answer.kind === "response"
+      ? answer.status < 500 && !answer.body.includes(GENERIC_FAILURE)
+      : true;
 
-  it.each(
-    REGISTRY.filter((e) => e.who !== "signed" && !e.file.startsWith("api/auth/")).map(
-      (e) => [`${e.file} ${e.name}`, e] as const,
-    ),
-  )("%s answers with a sentence", async (_label, entry) => {
-    const right =
-      entry.who === "operator"
-        ? w.operator.caller
-        : entry.who === "admin"
-          ? w.adminA.caller
-          : ["learner", "password_changer"].includes(entry.who)
-            ? w.learnerA.caller
-            : anonymous;
+/** The entries a form or a query reaches (not the signed webhook, not Auth.js's own routes). */
+const FORM_ENTRIES = REGISTRY.filter(
+  (e) => e.who !== "signed" && !e.file.startsWith("api/auth/"),
+).map((e) => [`${e.file} ${e.name}`, e] as const);
+
+/** The user an entry lets through (null: anyone, signed out). */
+const rightUserOf = (entry: Entry) =>
+  entry.who === "operator"
+    ? w.operator
+    : entry.who === "admin"
+      ? w.adminA
+      : ["learner", "password_changer"].includes(entry.who)
+        ? w.learnerA
+        : null;
+
+describe("control characters in every form field and query parameter", () => {
+  it.each(FORM_ENTRIES)("%s answers with a sentence", async (_label, entry) => {
+    const right = rightUserOf(entry)?.caller ?? anonymous;
     if (entry.who === "password_changer") {
       await db.update(users).set({ mustChangePassword: true }).where(eq(users.id, w.learnerA.id));
     }
@@ -1628,4 +1637,148 @@ describe("control characters in every form field and query parameter", () => {
       await db.update(users).set({ mustChangePassword: false }).where(eq(users.id, w.learnerA.id));
     }
   });
+});
+
+/** The sentence (or sentences) an answer carries for the person who sent the request. */
+function expectSentences(answer: Answer, context: string): void {
+  if (answer.kind === "result" && !answer.value.ok) {
+    expectSentence(answer.value.message, context);
+    const fieldErrors = (answer.value.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+    for (const messages of Object.values(fieldErrors)) {
+      for (const message of messages ?? []) expectSentence(message, context);
+    }
+  }
+  if (answer.kind !== "response") return;
+  if (answer.status >= 400) {
+    const body = JSON.parse(answer.body) as { message?: string; error?: string };
+    expectSentence(body.message ?? body.error, context);
+  } else if (answer.body.includes('"type":"error"')) {
+    const last = JSON.parse(answer.body.trim().split("\n").at(-1)!) as { message?: string };
+    expectSentence(last.message, context);
+  }
+}
+
+describe("fuzz: every form field, query parameter and route id", () => {
+  /** Text a person or a script might send: controls left to the test above, so the work is reached. */
+  const text = STRANGE_TEXT;
+  const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+    { weight: 3, arbitrary: fc.constant<Mutation>({ kind: "keep" }) },
+    { weight: 5, arbitrary: text.map((value): Mutation => ({ kind: "text", value })) },
+    { weight: 1, arbitrary: fc.constant<Mutation>({ kind: "drop" }) },
+    { weight: 1, arbitrary: text.map((value): Mutation => ({ kind: "twice", value })) },
+    { weight: 1, arbitrary: text.map((value): Mutation => ({ kind: "file", value })) },
+  );
+  const HUGE = "x".repeat(1_000_000);
+  const cases = fc.record({
+    mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }),
+    foreignSlug: fc.option(text, { freq: 6 }),
+  });
+  const everyField = (m: Mutation) => ({ mutations: [m], foreignSlug: null });
+
+  it("refuses a body over its limit with 413 and a sentence, declared or streamed", async () => {
+    const { env } = await import("@/lib/env");
+    const { MAX_BODY_BYTES } = await import("@/lib/feedback/webhook");
+    const limits = {
+      upload: env().IMPORT_MAX_BYTES,
+      webhook: MAX_BODY_BYTES,
+    };
+    const oversized = fc.record({
+      target: fc.constantFrom("upload" as const, "webhook" as const),
+      over: fc.integer({ min: 1, max: 512 * 1024 }),
+      declared: fc.boolean(),
+    });
+    await fuzz(
+      "registry: bodies over their limit",
+      oversized,
+      async ({ target, over, declared }) => {
+        const size = limits[target] + over;
+        const body = new Uint8Array(size).fill(0x61);
+        const headers: Record<string, string> = declared ? { "content-length": String(size) } : {};
+        await signInAs(target === "upload" ? w.adminA.caller : anonymous);
+        // A stream, so the declared length (if any) is all the handler knows up front.
+        const post = (url: string, more: Record<string, string> = {}) =>
+          new Request(url, {
+            method: "POST",
+            body: new Blob([body]).stream(),
+            headers: { ...headers, ...more },
+            duplex: "half",
+          } as RequestInit);
+        const answer = await answerOf(() =>
+          target === "upload"
+            ? route("t/[tenant]/admin/members/import/upload/route.ts", "POST")(
+                post(`http://localhost:3000/t/${w.a.slug}/admin/members/import/upload`, {
+                  origin: "http://localhost:3000",
+                  host: "localhost:3000",
+                  "x-file-name": "big.csv",
+                }),
+                params({ tenant: w.a.slug }),
+              )
+            : route("api/webhooks/ses/route.ts", "POST")(post("http://localhost/api/webhooks/ses")),
+        );
+        expect(answer).toMatchObject({ kind: "response", status: 413 });
+        if (target === "upload") expectSentences(answer, `${target} ${size}`);
+      },
+      { runs: 3, examples: [{ target: "upload", over: 1, declared: false }] },
+    );
+  });
+
+  it.each(FORM_ENTRIES)(
+    "%s: any input gets an answer or a sentence, never a server error",
+    async (label, entry) => {
+      const right = rightUserOf(entry);
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      try {
+        await fuzz(
+          `registry: ${label}`,
+          cases,
+          async ({ mutations, foreignSlug }) => {
+            if (right) {
+              // A case may have changed the password (and so the session version): sign in afresh.
+              const [row] = await db
+                .select({ v: users.sessionVersion })
+                .from(users)
+                .where(eq(users.id, right.id));
+              right.caller.user!.sessionVersion = row!.v;
+              if (entry.who === "password_changer") {
+                await db
+                  .update(users)
+                  .set({ mustChangePassword: true })
+                  .where(eq(users.id, right.id));
+              }
+            }
+            await signInAs(right?.caller ?? anonymous);
+            Object.assign(fuzzing, { mutations, used: 0 });
+            let answer: Answer;
+            try {
+              answer = await answerOf(() => entry.call(w, foreignSlug ?? w.a.slug));
+            } finally {
+              fuzzing.mutations = null;
+            }
+            const context = `${label} ${JSON.stringify({ mutations, foreignSlug }).slice(0, 300)}: ${JSON.stringify(answer).slice(0, 300)}`;
+            expect(noServerError(answer), context).toBe(true);
+            expect(errors, `nothing logged as a server error: ${context}`).not.toHaveBeenCalled();
+            expectSentences(answer, context);
+          },
+          {
+            runs: 2,
+            examples: [
+              everyField({ kind: "drop" }),
+              everyField({ kind: "text", value: HUGE }),
+              everyField({ kind: "file", value: "%PDF-1.7" }),
+              everyField({ kind: "twice", value: "" }),
+            ],
+          },
+        );
+      } finally {
+        errors.mockRestore();
+        if (entry.who === "password_changer" && right) {
+          const { hashPassword } = await import("@/lib/auth/password");
+          await db
+            .update(users)
+            .set({ passwordHash: await hashPassword(PASSWORD), mustChangePassword: false })
+            .where(eq(users.id, right.id));
+        }
+      }
+    },
+  );
 });

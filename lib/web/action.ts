@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { Actor, TenantActor } from "@/lib/auth/actor";
 import { cleanForm, CONTROL_FIELD_MESSAGE, CONTROL_FORM_MESSAGE } from "@/lib/input/control";
+import { sentenceForIssue } from "@/lib/input/issues";
 import { findTenantBySlug, type TenantRef } from "@/lib/tenants/tenants";
 import type { ActionFailure, ActionResult } from "./action-result";
 import { failureOf } from "./errors";
@@ -29,7 +30,7 @@ function parseForm<S extends z.ZodType>(
   schema: S,
   formData: FormData,
 ): { ok: true; data: z.infer<S> } | { ok: false; failure: ActionFailure } {
-  const parsed = schema.safeParse(Object.fromEntries(formData));
+  const parsed = schema.safeParse(Object.fromEntries(formData), { error: sentenceForIssue });
   if (parsed.success) return { ok: true, data: parsed.data };
   return {
     ok: false,

@@ -77,3 +77,48 @@ export const sesLike = fc
     }
     return event;
   });
+
+/**
+ * Text as a person or a script sends it in a form field, a query parameter or an id: any Unicode
+ * without control characters (another test sends those), edge values, injections, and strings from
+ * 70 KB to 2 MB.
+ */
+export const STRANGE_TEXT: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: "binary", maxLength: 40 }).map(withoutControls) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "",
+      " ",
+      "0",
+      "-1",
+      "1e309",
+      "NaN",
+      "null",
+      "true",
+      "[]",
+      "{}",
+      "__proto__",
+      "constructor",
+      "00000000-0000-0000-0000-000000000000",
+      "99999999999999999999999999",
+      "2147483648",
+      "'; drop table users; --",
+      "<script>alert(1)</script>",
+      "../../../etc/passwd",
+      "%00",
+      "a@b",
+      "ログインID",
+      "😀".repeat(50),
+      "x".repeat(70_000),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 100_000, max: 2_000_000 }).map((n) => "y".repeat(n)),
+  },
+);
+
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "");
+}

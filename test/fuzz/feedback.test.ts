@@ -31,7 +31,7 @@ function expectStorable(value: string | null, what: string) {
   if (value !== null) expect(value.includes("\u0000"), `${what} holds a NUL`).toBe(false);
 }
 
-describe("the SES event parser", () => {
+describe("fuzz: the SES event parser", () => {
   it("parses any message into a storable event of one of our kinds, or refuses it with a sentence", async () => {
     const text = fc.oneof(
       { weight: 4, arbitrary: sesLike.map((e) => JSON.stringify(e)) },
@@ -91,7 +91,7 @@ describe("the SES event parser", () => {
   });
 });
 
-describe("the SNS envelope", () => {
+describe("fuzz: the SNS envelope", () => {
   let keys: { privateKeyPem: string; certPem: string };
   let verifier: SnsVerifier;
   let signed: SnsMessage;

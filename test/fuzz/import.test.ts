@@ -34,7 +34,7 @@ const MAGIC: Record<string, number[]> = {
   "utf-16be mark": [0xfe, 0xff],
 };
 
-describe("the upload parser on bad input", () => {
+describe("fuzz: the upload parser on bad input", () => {
   it("reads or refuses random bytes behind every format's magic number", async () => {
     const arbitrary = fc.record({
       magic: fc.constantFrom(...Object.keys(MAGIC)),
@@ -268,7 +268,7 @@ const csvField = (value: string, delimiter: string) =>
 /** What the parser promises for a cell: controls removed, then trimmed. */
 const expectedCell = (value: string) => stripControlCharacters(value).trim();
 
-describe("the upload parser in every encoding", () => {
+describe("fuzz: the upload parser in every encoding", () => {
   it.each(Object.keys(ENCODINGS) as EncodingName[])(
     "reads a member list in %s back cell for cell",
     async (name) => {
