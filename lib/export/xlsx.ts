@@ -11,9 +11,16 @@ export type SheetSpec = {
   rows: Iterable<readonly CellValue[]> | AsyncIterable<readonly CellValue[]>;
   /** An auto-filter on the header row. */
   autoFilter?: boolean;
+  /** Called once the writing ends, however it ends: frees what `rows` holds (a cursor). */
+  release?: () => Promise<void>;
 };
 
+/** The sheets, or the sheets to come: the workbook's first parts are written while they are made. */
+export type Sheets = readonly SheetSpec[] | Promise<readonly SheetSpec[]>;
+
 const DATE_FORMAT = "yyyy-mm-dd hh:mm";
+const DATE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: DATE_FORMAT });
+const PLAIN: Partial<ExcelJS.Style> = Object.freeze({});
 
 /** A1-style name of a 1-based column number. */
 function columnLetter(n: number): string {
@@ -45,12 +52,28 @@ async function drained(stream: PassThrough): Promise<void> {
   if (stream.destroyed) throw new Error("The download was cancelled.");
 }
 
-async function write(sheets: readonly SheetSpec[], stream: PassThrough): Promise<void> {
+async function write(sheets: Sheets, stream: PassThrough): Promise<void> {
+  // The writer puts the workbook's theme and relations into the zip at once: the download starts.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream,
     useStyles: true,
     useSharedStrings: false,
   });
+  let specs: readonly SheetSpec[] = [];
+  try {
+    specs = await sheets;
+    await writeSheets(workbook, specs, stream);
+    await workbook.commit();
+  } finally {
+    for (const spec of specs) await spec.release?.();
+  }
+}
+
+async function writeSheets(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheets: readonly SheetSpec[],
+  stream: PassThrough,
+): Promise<void> {
   for (const spec of sheets) {
     const sheet = workbook.addWorksheet(spec.name.slice(0, 31), {
       views: [{ state: "frozen", ySplit: 1 }],
@@ -64,30 +87,33 @@ async function write(sheets: readonly SheetSpec[], stream: PassThrough): Promise
     }));
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
-    const dateColumns = spec.columns.flatMap((c, i) => (c.date ? [i + 1] : []));
+    const dateColumn = spec.columns.map((c) => !!c.date);
     let written = 0;
     for await (const values of spec.rows) {
       const row = sheet.addRow(values.map(neutralise));
-      for (const i of dateColumns)
-        if (values[i - 1] instanceof Date) row.getCell(i).numFmt = DATE_FORMAT;
+      // Shared style objects: exceljs renders a style once per object it has not seen, and a cell's
+      // own fresh style would be rendered for every cell (half the writing time at 100,000 rows).
+      // (The row's own style is rendered too; exceljs's typings leave it out.)
+      (row as unknown as { style: Partial<ExcelJS.Style> }).style = PLAIN;
+      for (let i = 0; i < values.length; i++)
+        row.getCell(i + 1).style = dateColumn[i] && values[i] instanceof Date ? DATE : PLAIN;
       row.commit();
       // Honour the reader's pace: a slow download must not pile the whole file up in memory.
       if (++written % 500 === 0 && stream.writableNeedDrain) await drained(stream);
     }
     sheet.commit();
   }
-  await workbook.commit();
 }
 
 /** A workbook streamed as it is written: one row at a time, never the whole file in memory. */
-export function workbookStream(sheets: readonly SheetSpec[]): ReadableStream<Uint8Array> {
+export function workbookStream(sheets: Sheets): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   write(sheets, out).catch((error: unknown) => out.destroy(error as Error));
   return Readable.toWeb(out) as ReadableStream<Uint8Array>;
 }
 
 /** The same workbook as bytes (small sheets handed over in one piece). */
-export async function workbookBuffer(sheets: readonly SheetSpec[]): Promise<Buffer> {
+export async function workbookBuffer(sheets: Sheets): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,7 +1,7 @@
 /**
  * The ledger as a workbook (DESIGN.md: a summary sheet and one sheet per case, streamed): the
- * summary's counts are read first, then one cursor over the ledger in case order feeds the case
- * sheets one after another, a row at a time. Times are real Excel dates, as wall-clock time in the
+ * summary's counts are read first (an aggregate), then a cursor per case feeds its sheet a row at a
+ * time, the next case's query running while a sheet is written. Times are real Excel dates, as wall-clock time in the
  * tenant's zone (UTC for the all-tenants workbook, whose tenants may be anywhere).
  */
 import { eq } from "drizzle-orm";
@@ -18,9 +18,10 @@ import {
   type UnsentCase,
 } from "./cases";
 import {
-  emptyCounts,
+  ledgerCounts,
   ledgerCursor,
   safeTimeZone,
+  type LedgerCounts,
   type LedgerFilter,
   type LedgerRow,
   type LedgerScope,
@@ -49,35 +50,52 @@ export function ledgerFileName(slug: string | null, now: Date, timeZone: string)
   return `unsent-${slug ?? "all-tenants"}-${dayStamp(now, timeZone)}.xlsx`;
 }
 
-/** Pulls rows of one case at a time off one ordered stream. */
-class CaseStream {
-  private next: LedgerRow | null | undefined;
-  constructor(private readonly source: AsyncIterator<LedgerRow>) {}
+/**
+ * One cursor per case, in case order: when a case's sheet starts, the next case's query starts too,
+ * so the database works out the next sheet's rows while this one is written. At most two cursors
+ * (two connections) are open at a time.
+ */
+class CaseCursors {
+  private readonly opened = new Map<
+    UnsentCase,
+    { rows: AsyncGenerator<LedgerRow>; first: Promise<IteratorResult<LedgerRow>> }
+  >();
+  constructor(private readonly open: (c: UnsentCase) => AsyncGenerator<LedgerRow>) {}
 
-  private async peek(): Promise<LedgerRow | null> {
-    if (this.next === undefined) {
-      const step = await this.source.next();
-      this.next = step.done ? null : step.value;
+  /** Opens the case's cursor (its query starts), if it is not open yet. */
+  start(c: UnsentCase) {
+    let cursor = this.opened.get(c);
+    if (!cursor) {
+      const rows = this.open(c);
+      cursor = { rows, first: rows.next() };
+      // Awaited in `of`; a failure here must not go unhandled if the download stops before.
+      cursor.first.catch(() => {});
+      this.opened.set(c, cursor);
     }
-    return this.next;
-  }
-
-  /** Reads the first row (and with it the totals) before anything is written. */
-  async start(): Promise<void> {
-    await this.peek();
+    return cursor;
   }
 
   async *of(unsentCase: UnsentCase): AsyncGenerator<LedgerRow> {
-    for (;;) {
-      const row = await this.peek();
-      if (!row || row.unsentCase !== unsentCase) return;
-      this.next = undefined;
-      yield row;
+    const cursor = this.start(unsentCase);
+    const after = UNSENT_CASES[UNSENT_CASES.indexOf(unsentCase) + 1];
+    if (after) this.start(after);
+    try {
+      for (let step = await cursor.first; !step.done; step = await cursor.rows.next())
+        yield step.value;
+    } finally {
+      this.opened.delete(unsentCase);
+      await cursor.rows.return(undefined);
     }
   }
 
+  /** Ends every open cursor (a download that stopped part-way). */
   async close(): Promise<void> {
-    await this.source.return?.(undefined);
+    const open = [...this.opened.values()];
+    this.opened.clear();
+    for (const cursor of open) {
+      await cursor.first.catch(() => {});
+      await cursor.rows.return(undefined);
+    }
   }
 }
 
@@ -86,6 +104,17 @@ const STATUS_WORD = (r: LedgerRow) =>
 
 export type LedgerWorkbook = { sheets: SheetSpec[]; fileName: string; empty: boolean };
 
+type About = { tenantName: string | null; slug: string | null; periodLabel: string; now?: Date };
+
+const isEmpty = (counts: LedgerCounts, state: LedgerFilter["state"]) =>
+  UNSENT_CASES.every((c) =>
+    state === "open"
+      ? counts[c].open === 0
+      : state === "resolved"
+        ? counts[c].resolved === 0
+        : counts[c].open + counts[c].resolved === 0,
+  );
+
 /**
  * The workbook of one tenant's ledger (`scope.tenantId`) or of all tenants, for the filter: the
  * summary, then a sheet per case. Nothing is read for the case sheets until they are written.
@@ -93,57 +122,73 @@ export type LedgerWorkbook = { sheets: SheetSpec[]; fileName: string; empty: boo
 export async function ledgerWorkbook(
   scope: LedgerScope,
   filter: Omit<LedgerFilter, "case" | "mailIds">,
-  about: { tenantName: string | null; slug: string | null; periodLabel: string; now?: Date },
+  about: About,
 ): Promise<LedgerWorkbook> {
+  const zone = await zoneOf(scope);
+  const counts = ledgerCounts(scope, filter);
+  return {
+    sheets: workbookSheets(scope, filter, about, zone, counts),
+    fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
+    empty: isEmpty(await counts, filter.state),
+  };
+}
+
+/**
+ * The same workbook for a download that starts at once: the sheets come when the counts are in
+ * (the workbook's first parts go out meanwhile), and the first case's rows are asked for alongside
+ * the counts.
+ */
+export async function ledgerDownload(
+  scope: LedgerScope,
+  filter: Omit<LedgerFilter, "case" | "mailIds">,
+  about: About,
+): Promise<{ sheets: Promise<SheetSpec[]>; fileName: string }> {
+  const zone = await zoneOf(scope);
+  const counts = ledgerCounts(scope, filter);
+  const sheets = workbookSheets(scope, filter, about, zone, counts);
+  return {
+    // The summary's rows wait for the counts themselves; this only makes a failed count fail early.
+    sheets: counts.then(() => sheets),
+    fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
+  };
+}
+
+const zoneOf = (scope: LedgerScope) =>
+  "tenantId" in scope ? tenantTimeZone(scope.tenantId) : Promise.resolve("UTC");
+
+function workbookSheets(
+  scope: LedgerScope,
+  filter: Omit<LedgerFilter, "case" | "mailIds">,
+  about: About,
+  zone: string,
+  countsRead: Promise<LedgerCounts>,
+): SheetSpec[] {
   const now = about.now ?? new Date();
   const allTenants = !("tenantId" in scope);
-  const zone = allTenants ? "UTC" : await tenantTimeZone(scope.tenantId);
-  // One pass: the cursor's first row carries the counts per case the summary needs.
-  let counts = emptyCounts();
-  const stream = new CaseStream(
-    ledgerCursor(scope, filter, zone, (totals) => (counts = totals))[Symbol.asyncIterator](),
-  );
-  await stream.start();
-  const state = filter.state ?? "all";
-  const shown = (c: UnsentCase) =>
-    state === "open"
-      ? counts[c].open
-      : state === "resolved"
-        ? counts[c].resolved
-        : counts[c].open + counts[c].resolved;
-  const empty = UNSENT_CASES.every((c) => shown(c) === 0);
+  const cursors = new CaseCursors((c) => ledgerCursor(scope, { ...filter, case: c }, zone));
 
-  const summaryRows: CellValue[][] = [
-    [
-      `Mail that did not reach members: ${about.tenantName ?? "all organisations"}`,
-      null,
-      null,
-      null,
-      null,
-    ],
-    [`Period: ${about.periodLabel}`, null, null, null, null],
-    [
-      `Made ${now.toISOString().slice(0, 16).replace("T", " ")} UTC; times in ${zone}`,
-      null,
-      null,
-      null,
-      null,
-    ],
-    [null, null, null, null, null],
-    ...UNSENT_CASES.map((c) => [
-      CASE_TEXT[c].short,
-      counts[c].open,
-      counts[c].resolved,
-      CASE_TEXT[c].meaning,
-      CASE_TEXT[c].remedy,
-    ]),
-  ];
-  if (empty) {
-    summaryRows.push(
-      [null, null, null, null, null],
-      ["Nothing to do: no mail failed to reach a member in this period.", null, null, null, null],
-    );
-  }
+  const summaryRows = async function* (): AsyncGenerator<CellValue[]> {
+    // The first case's query runs while the counts are read: one is as slow as the other.
+    cursors.start(UNSENT_CASES[0]);
+    const counts = await countsRead;
+    const line = (text: string | null): CellValue[] => [text, null, null, null, null];
+    yield line(`Mail that did not reach members: ${about.tenantName ?? "all organisations"}`);
+    yield line(`Period: ${about.periodLabel}`);
+    yield line(`Made ${now.toISOString().slice(0, 16).replace("T", " ")} UTC; times in ${zone}`);
+    yield line(null);
+    for (const c of UNSENT_CASES)
+      yield [
+        CASE_TEXT[c].short,
+        counts[c].open,
+        counts[c].resolved,
+        CASE_TEXT[c].meaning,
+        CASE_TEXT[c].remedy,
+      ];
+    if (isEmpty(counts, filter.state)) {
+      yield line(null);
+      yield line("Nothing to do: no mail failed to reach a member in this period.");
+    }
+  };
   const summary: SheetSpec = {
     name: "Summary",
     columns: [
@@ -153,28 +198,33 @@ export async function ledgerWorkbook(
       { header: "What it means", width: 60 },
       { header: "What to do", width: 70 },
     ],
-    rows: summaryRows,
+    rows: summaryRows(),
   };
 
   const caseRows = async function* (c: UnsentCase): AsyncGenerator<CellValue[]> {
-    for await (const r of stream.of(c)) {
-      yield [
-        ...(allTenants ? [r.tenantSlug] : []),
-        r.loginId,
-        r.name,
-        r.address,
-        CASE_TEXT[r.unsentCase].short,
-        STATUS_WORD(r),
-        r.attempts,
-        r.firstLocal,
-        r.lastLocal,
-        MEMBER_STATUS_TEXT[r.memberStatus],
-        r.resolvedBy ? `Resolved: ${RESOLUTION_TEXT[r.resolvedBy]}` : "To do",
-        whatToDo(r),
-      ];
+    let finished = false;
+    try {
+      for await (const r of cursors.of(c)) {
+        yield [
+          ...(allTenants ? [r.tenantSlug] : []),
+          r.loginId,
+          r.name,
+          r.address,
+          CASE_TEXT[r.unsentCase].short,
+          STATUS_WORD(r),
+          r.attempts,
+          r.firstLocal,
+          r.lastLocal,
+          MEMBER_STATUS_TEXT[r.memberStatus],
+          r.resolvedBy ? `Resolved: ${RESOLUTION_TEXT[r.resolvedBy]}` : "To do",
+          whatToDo(r),
+        ];
+      }
+      finished = true;
+    } finally {
+      // A download that stops part-way ends the next case's cursor too (its connection goes back).
+      if (!finished) await cursors.close();
     }
-    // The last sheet closes the cursor (it is also closed if the download stops early).
-    if (c === UNSENT_CASES.at(-1)) await stream.close();
   };
   const columns = [
     ...(allTenants ? [{ header: "Organisation", width: 18 }] : []),
@@ -190,17 +240,15 @@ export async function ledgerWorkbook(
     { header: "State", width: 30 },
     { header: "What to do", width: 60 },
   ];
-  return {
-    sheets: [
-      summary,
-      ...UNSENT_CASES.map((c) => ({
-        name: CASE_TEXT[c].short,
-        columns,
-        rows: caseRows(c),
-        autoFilter: true,
-      })),
-    ],
-    fileName: ledgerFileName(about.slug, now, zone),
-    empty,
-  };
+  return [
+    summary,
+    ...UNSENT_CASES.map((c) => ({
+      name: CASE_TEXT[c].short,
+      columns,
+      rows: caseRows(c),
+      autoFilter: true,
+      // However the writing ends, no cursor stays open.
+      release: () => cursors.close(),
+    })),
+  ];
 }

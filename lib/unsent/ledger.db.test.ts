@@ -17,6 +17,7 @@ import {
   ledgerCounts,
   ledgerCountsByTenant,
   ledgerCursor,
+  ledgerPageRows,
   ledgerReasons,
   ledgerRows,
 } from "./ledger";
@@ -234,6 +235,22 @@ describe("a member reached since is resolved, not a problem", () => {
     await mail(tenant, member, "message_notice", "failed", { messageId: "m-9" });
     expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBeNull();
   });
+
+  it("an older handling still covers the row when a newer one (made under a filter) covers less", async () => {
+    const member = await active(tenant);
+    const first = await mail(tenant, member, "password_reset", "bounced");
+    const second = await mail(tenant, member, "password_reset", "failed");
+    const handling = {
+      tenantId: tenant.id,
+      memberId: member.id,
+      category: "password_reset" as const,
+    };
+    await db
+      .insert(unsentHandlings)
+      .values({ ...handling, upToMailId: second, kind: "temporary_password" });
+    await db.insert(unsentHandlings).values({ ...handling, upToMailId: first, kind: "handled" });
+    expect((await ledgerRows({ tenantId: tenant.id }))[0]!.resolvedBy).toBe("temporary_password");
+  });
 });
 
 describe("counts and filters", () => {
@@ -281,6 +298,58 @@ describe("counts and filters", () => {
       { reason: "bounce:NoEmail", n: 1 },
     ]);
     expect((await ledgerCounts({ tenantId: tenant.id }, { since })).total.open).toBe(2);
+  });
+
+  it("the page's one statement gives the counts, the reasons and the first rows of each case", async () => {
+    for (let i = 0; i < 3; i++)
+      await mail(tenant, await invited(tenant), "invitation", "bounced", {
+        reason: "bounce:NoEmail",
+      });
+    await mail(tenant, await invited(tenant), "invitation", "held", { reason: "account_paused" });
+    await mail(tenant, await active(tenant), "message_notice", "failed", {
+      reason: "MessageRejected: Email address is not verified.",
+    });
+    const reached = await active(tenant);
+    await mail(tenant, reached, "login_code", "expired", { reason: "account_paused" });
+    await mail(tenant, reached, "login_code", "sent");
+    const scope = { tenantId: tenant.id };
+    for (const state of ["open", "resolved", "all"] as const) {
+      for (const reason of [null, "account_paused"]) {
+        const page = await ledgerPageRows(
+          scope,
+          { state, reason },
+          { perCase: 2, timeZone: "Asia/Tokyo" },
+        );
+        expect(page.counts).toEqual(await ledgerCounts(scope, { reason }));
+        expect(page.reasons).toEqual(await ledgerReasons(scope));
+        const expected = [];
+        for (const c of [
+          "invitation_new",
+          "invitation_active",
+          "message_notice",
+          "password_reset",
+          "login_code",
+        ] as const)
+          expected.push(
+            ...(await ledgerRows(
+              scope,
+              { state, reason, case: c },
+              { limit: 2, timeZone: "Asia/Tokyo" },
+            )),
+          );
+        expect(page.rows).toEqual(expected);
+      }
+    }
+    const empty = await ledgerPageRows(
+      { tenantId: (await makeTenant("Empty")).id },
+      {},
+      { perCase: 5 },
+    );
+    expect(empty).toEqual({
+      counts: await ledgerCounts({ tenantId: randomUUID() }),
+      reasons: [],
+      rows: [],
+    });
   });
 
   it("the cursor reads the same rows, in the same order, with times in the zone asked for", async () => {

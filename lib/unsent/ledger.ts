@@ -74,116 +74,158 @@ export function safeTimeZone(zone: string | null | undefined): string {
 const local = (column: SQL, zone: string) =>
   sql`to_char(${column} at time zone ${zone}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The ledger's rows as one SELECT (every column of LedgerRow, times as text). */
-export function ledgerSelect(
-  scope: LedgerScope,
-  filter: LedgerFilter = {},
-  timeZone = "UTC",
-  options: { totals?: boolean } = {},
-): SQL {
-  const zone = safeTimeZone(timeZone);
-  const tenantWhere =
-    "tenantId" in scope ? sql`o.tenant_id = ${scope.tenantId}` : sql`o.tenant_id is not null`;
-  const state = filter.state ?? "all";
+/** The categories a case is made of (the two invitation cases part on the member, later). */
+const CASE_CATEGORY: Record<UnsentCase, (typeof UNSENT_CATEGORIES)[number]> = {
+  invitation_new: "invitation",
+  invitation_active: "invitation",
+  message_notice: "message_notice",
+  password_reset: "password_reset",
+  login_code: "login_code",
+};
+
+const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/** The rows' order on the page, in the cursor and in the workbook. */
+const ORDER = sql`array_position(${sql.param([...UNSENT_CASES])}::text[], l.unsent_case),
+              l.tenant_slug, l.resolved_by nulls first, l.last_at desc, l.mail_id desc`;
+
+// The code's own constants, written into the SQL: tested in place per row, where a list parameter
+// is planned as a hash join.
+const literals = (values: readonly string[]) =>
+  sql.raw(values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", "));
+const UNSENT_STATUS_LIST = literals(UNSENT_STATUSES);
+const UNSENT_CATEGORY_LIST = literals(UNSENT_CATEGORIES);
+
+/** The unsent mail of the scope and period (`o`): what the ledger is made of. */
+function problemWhere(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
+  return sql`${"tenantId" in scope ? sql`o.tenant_id = ${scope.tenantId}` : sql`o.tenant_id is not null`}
+         and o.status in (${UNSENT_STATUS_LIST})
+         and o.category in (${UNSENT_CATEGORY_LIST})
+         and o.member_id is not null
+         ${filter.since ? sql`and o.updated_at >= ${filter.since.toISOString()}::timestamptz` : sql``}`;
+}
+
+/**
+ * The ledger as CTEs ending in `ledger`: one row per member and kind of mail (per message for
+ * notices) with its case and why it is resolved, if it is. Set-based throughout: the unsent mail is
+ * grouped once, and everything that can resolve a row (a later mail of the same kind on its way or
+ * through, a handling, the message read, the reset used, a sign-in) is read in one pass each and
+ * joined, never probed row by row. `wide` adds what the rows show (addresses, names, reasons).
+ */
+function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boolean): SQL {
+  const tenantOf = (alias: string) =>
+    "tenantId" in scope
+      ? sql`${sql.raw(alias)}.tenant_id = ${scope.tenantId}`
+      : sql`${sql.raw(alias)}.tenant_id is not null`;
   return sql`
-    with problem as materialized (
+    problem as ${sql.raw(wide ? "materialized" : "not materialized")} (
       select o.id, o.tenant_id, o.member_id, o.category, o.created_at, o.updated_at,
              case when o.category = 'message_notice' then coalesce(o.params->>'messageId', '') else '' end as subject_key
+             ${wide ? sql`, o.status, o.reason, o.to_address, o.params->>'subject' as subject` : sql``}
         from outbound_emails o
-       where ${tenantWhere}
-         and o.status in (${listValues(UNSENT_STATUSES, "mail_status")})
-         and o.category::text in (${listValues(UNSENT_CATEGORIES, "text")})
-         and o.member_id is not null
-         ${filter.since ? sql`and o.updated_at >= ${filter.since.toISOString()}::timestamptz` : sql``}
+       where ${problemWhere(scope, filter)}
+         ${filter.case ? sql`and o.category = ${CASE_CATEGORY[filter.case]}` : sql``}
          ${filter.reason ? sql`and o.reason = ${filter.reason}` : sql``}
-    ), grouped as (
+    ), grouped as materialized (
       select tenant_id, member_id, category, subject_key, max(id) as mail_id, count(*)::int as attempts,
-             min(created_at) as first_at, max(updated_at) as last_at
+             min(created_at) as first_at, max(updated_at) as last_at,
+             case when subject_key ~ ${UUID} then subject_key::uuid end as message_id
         from problem
        group by tenant_id, member_id, category, subject_key
-    -- Materialised: each row's resolution is worked out once, however often it is read below.
-    ), rows as materialized (
-      select g.tenant_id, g.member_id, g.category, g.subject_key, g.mail_id, g.attempts, g.first_at, g.last_at,
-             o.status, o.reason, o.to_address, o.params->>'subject' as subject,
-             u.login_id, u.name, u.email as current_email, u.status as member_status,
+    -- Later mail of the same kind to the same members: the newest on its way and the newest that got
+    -- through (a row is resolved by one newer than its own newest unsent mail).
+    ), later as (
+      select l.tenant_id, l.member_id, l.category,
+             case when l.category = 'message_notice' then l.params->>'messageId' else '' end as subject_key,
+             max(l.id) filter (where l.status in ('queued', 'sending')) as pending_id,
+             max(l.id) filter (where l.status in ('sent', 'delivered')) as reached_id
+        from outbound_emails l
+       where ${tenantOf("l")}
+         and l.status in ('queued', 'sending', 'sent', 'delivered')
+         and l.category in (${UNSENT_CATEGORY_LIST})
+         and l.member_id in (select member_id from grouped)
+       group by 1, 2, 3, 4
+    -- Each row's handlings, newest first (few: one per click), joined by hash; the row is handled
+    -- by the newest one that covers its newest unsent mail.
+    ), handled as (
+      select h.tenant_id, h.member_id, h.category, h.subject_key,
+             array_agg(h.up_to_mail_id order by h.id desc) as up_to, array_agg(h.kind order by h.id desc) as kinds
+        from unsent_handlings h
+       where ${tenantOf("h")}
+       group by 1, 2, 3, 4
+    ), resets_used as (
+      select t.tenant_id, t.user_id, max(t.used_at) as used_at
+        from member_tokens t
+       where ${tenantOf("t")} and t.kind = 'password_reset' and t.used_at is not null
+         and t.user_id in (select member_id from grouped where category = 'password_reset')
+       group by 1, 2
+    ), ledger as (
+      select g.tenant_id, t.slug as tenant_slug, g.member_id, g.category, g.subject_key, g.mail_id,
+             g.attempts, g.first_at, g.last_at,
+             ${wide ? sql`p.status, p.reason, p.to_address, p.subject, u.login_id, u.name, u.email as current_email, u.status as member_status,` : sql``}
              case when g.category = 'invitation'
                   then case when u.password_hash is null then 'invitation_new' else 'invitation_active' end
                   else g.category::text end as unsent_case,
-             case
-               when h.kind is not null then h.kind
-               when exists (
-                      select 1 from outbound_emails l
-                       where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = g.category
-                         and l.id > g.mail_id and l.status in ('queued', 'sending')
-                         and (g.category <> 'message_notice' or l.params->>'messageId' = g.subject_key)
-                     ) then 'on_its_way'
-               when g.category = 'message_notice' and exists (
-                      select 1 from message_recipients r
-                       where r.message_id = case when g.subject_key ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                                                 then g.subject_key::uuid end
-                         and r.member_id = g.member_id and r.read_at is not null) then 'read'
-               when g.category = 'invitation' and u.password_hash is null and exists (
-                      select 1 from outbound_emails l
-                       where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = 'invitation'
-                         and l.id > g.mail_id and l.status in ('sent', 'delivered')) then 'delivered_later'
-               when g.category = 'message_notice' and exists (
-                      select 1 from outbound_emails l
-                       where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = 'message_notice'
-                         and l.id > g.mail_id and l.status in ('sent', 'delivered')
-                         and l.params->>'messageId' = g.subject_key) then 'delivered_later'
-               when g.category = 'password_reset' and exists (
-                      select 1 from member_tokens t
-                       where t.user_id = g.member_id and t.tenant_id = g.tenant_id and t.kind = 'password_reset'
-                         and t.used_at > g.first_at) then 'reset_used'
-               when g.category in ('password_reset', 'login_code') and u.last_login_at > g.first_at then 'signed_in'
-               when g.category in ('password_reset', 'login_code') and exists (
-                      select 1 from outbound_emails l
-                       where l.member_id = g.member_id and l.tenant_id = g.tenant_id and l.category = g.category
-                         and l.id > g.mail_id and l.status in ('sent', 'delivered')) then 'delivered_later'
-             end as resolved_by
+             coalesce(
+               case
+                 when h.up_to[1] >= g.mail_id then h.kinds[1]
+                 -- An older handling can cover more when a filter made the newer one cover less.
+                 when cardinality(h.up_to) > 1
+                   then (select x.kind from unnest(h.up_to, h.kinds) x(up_to, kind) where x.up_to >= g.mail_id limit 1)
+               end,
+               case
+                 when later.pending_id > g.mail_id then 'on_its_way'
+                 when r.read_at is not null then 'read'
+                 when g.category = 'invitation' and u.password_hash is null and later.reached_id > g.mail_id then 'delivered_later'
+                 when g.category = 'message_notice' and later.reached_id > g.mail_id then 'delivered_later'
+                 when g.category = 'password_reset' and ru.used_at > g.first_at then 'reset_used'
+                 when g.category in ('password_reset', 'login_code') and u.last_login_at > g.first_at then 'signed_in'
+                 when g.category in ('password_reset', 'login_code') and later.reached_id > g.mail_id then 'delivered_later'
+               end) as resolved_by
         from grouped g
-        join outbound_emails o on o.id = g.mail_id
         join users u on u.id = g.member_id and u.tenant_id = g.tenant_id
-        left join lateral (
-          select h.kind from unsent_handlings h
-           where h.tenant_id = g.tenant_id and h.member_id = g.member_id and h.category = g.category
-             and h.subject_key = g.subject_key and h.up_to_mail_id >= g.mail_id
-           order by h.id desc limit 1
-        ) h on true
-    )
-    select r.tenant_id as "tenantId", t.slug as "tenantSlug", r.mail_id as "mailId", r.member_id as "memberId",
-           r.login_id as "loginId", r.name, r.to_address as address, r.current_email as "currentEmail",
-           r.member_status as "memberStatus", r.unsent_case as "unsentCase", r.category, r.subject_key as "subjectKey",
-           r.subject, r.status, r.reason, r.attempts, r.first_at as "firstAt", r.last_at as "lastAt",
-           ${local(sql`r.first_at`, zone)} as "firstLocal", ${local(sql`r.last_at`, zone)} as "lastLocal",
-           r.resolved_by as "resolvedBy"
-           ${options.totals ? totalsColumns : sql``}
-      from rows r
-      join tenants t on t.id = r.tenant_id
-     where true
-       ${filter.case ? sql`and r.unsent_case = ${filter.case}` : sql``}
-       ${state === "open" ? sql`and r.resolved_by is null` : state === "resolved" ? sql`and r.resolved_by is not null` : sql``}
-       ${filter.mailIds ? sql`and r.mail_id in (${listValues(filter.mailIds, "bigint")})` : sql``}
-     order by array_position(${sql.param([...UNSENT_CASES])}::text[], r.unsent_case),
-              t.slug, r.resolved_by nulls first, r.last_at desc, r.mail_id desc`;
+        join tenants t on t.id = g.tenant_id
+        ${wide ? sql`join problem p on p.id = g.mail_id` : sql``}
+        left join later
+          on later.tenant_id = g.tenant_id and later.member_id = g.member_id
+         and later.category = g.category and later.subject_key = g.subject_key
+        left join handled h
+          on h.tenant_id = g.tenant_id and h.member_id = g.member_id
+         and h.category = g.category and h.subject_key = g.subject_key
+        left join message_recipients r
+          on g.category = 'message_notice' and r.message_id = g.message_id and r.member_id = g.member_id
+         and r.read_at is not null
+        left join resets_used ru
+          on g.category = 'password_reset' and ru.tenant_id = g.tenant_id and ru.user_id = g.member_id
+    )`;
 }
 
-/** Every row also carries the counts per case of all the rows, so one pass yields both. */
-const totalsColumns = sql.raw(
-  UNSENT_CASES.flatMap((c) => [
-    `, count(*) filter (where r.unsent_case = '${c}' and r.resolved_by is null) over () as "open:${c}"`,
-    `, count(*) filter (where r.unsent_case = '${c}' and r.resolved_by is not null) over () as "resolved:${c}"`,
-  ]).join(""),
-);
+/** Which rows of `ledger` the filter keeps beyond what `ledgerCtes` already narrowed. */
+function ledgerWhere(filter: LedgerFilter): SQL {
+  const state = filter.state ?? "all";
+  return sql`true
+       ${filter.case ? sql`and l.unsent_case = ${filter.case}` : sql``}
+       ${state === "open" ? sql`and l.resolved_by is null` : state === "resolved" ? sql`and l.resolved_by is not null` : sql``}
+       ${filter.mailIds ? sql`and l.mail_id in (${listValues(filter.mailIds, "bigint")})` : sql``}`;
+}
 
-function totalsOf(raw: Record<string, unknown>): LedgerCounts {
-  const counts = emptyCounts();
-  for (const c of UNSENT_CASES) {
-    counts[c] = { open: Number(raw[`open:${c}`]), resolved: Number(raw[`resolved:${c}`]) };
-    counts.total.open += counts[c].open;
-    counts.total.resolved += counts[c].resolved;
-  }
-  return counts;
+/** Every column of LedgerRow from `ledger l` (times as text). */
+const rowColumns = (zone: string) => sql`
+  l.tenant_id as "tenantId", l.tenant_slug as "tenantSlug", l.mail_id as "mailId", l.member_id as "memberId",
+  l.login_id as "loginId", l.name, l.to_address as address, l.current_email as "currentEmail",
+  l.member_status as "memberStatus", l.unsent_case as "unsentCase", l.category, l.subject_key as "subjectKey",
+  l.subject, l.status, l.reason, l.attempts, l.first_at as "firstAt", l.last_at as "lastAt",
+  ${local(sql`l.first_at`, zone)} as "firstLocal", ${local(sql`l.last_at`, zone)} as "lastLocal",
+  l.resolved_by as "resolvedBy"`;
+
+/** The ledger's rows as one SELECT (every column of LedgerRow, times as text), in the ledger's order. */
+export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, timeZone = "UTC"): SQL {
+  return sql`
+    with ${ledgerCtes(scope, filter, true)}
+    select ${rowColumns(safeTimeZone(timeZone))}
+      from ledger l
+     where ${ledgerWhere(filter)}
+     order by ${ORDER}`;
 }
 
 type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "lastLocal"> & {
@@ -194,19 +236,50 @@ type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "
   lastLocal: string;
 };
 
-function toRow(raw: RawRow): LedgerRow {
-  const r = Object.fromEntries(
-    Object.entries(raw).filter(([k]) => !k.includes(":")),
-  ) as unknown as RawRow;
+function toRow(r: RawRow): LedgerRow {
   return {
-    ...r,
+    tenantId: r.tenantId,
+    tenantSlug: r.tenantSlug,
     mailId: Number(r.mailId),
+    memberId: r.memberId,
+    loginId: r.loginId,
+    name: r.name,
+    address: r.address,
+    currentEmail: r.currentEmail,
+    memberStatus: r.memberStatus,
+    unsentCase: r.unsentCase,
+    category: r.category,
+    subjectKey: r.subjectKey,
+    subject: r.subject,
+    status: r.status,
+    reason: r.reason,
     attempts: Number(r.attempts),
     firstAt: new Date(r.firstAt),
     lastAt: new Date(r.lastAt),
     firstLocal: new Date(r.firstLocal),
     lastLocal: new Date(r.lastLocal),
+    resolvedBy: r.resolvedBy,
   };
+}
+
+/**
+ * The ledger's sorts and hashes are over every row of a tenant's ledger (100,000 after a bad
+ * incident): with PostgreSQL's default 4 MB they spill to disk. This much is held per sort or hash,
+ * for the duration of one ledger query only.
+ */
+const LEDGER_WORK_MEM = "64MB";
+
+/** Runs `read` in a transaction whose sorts and hashes may use LEDGER_WORK_MEM. */
+async function withWorkMem<T>(
+  executor: Executor | undefined,
+  read: (tx: Executor) => Promise<T>,
+): Promise<T> {
+  const run = async (tx: Executor) => {
+    await tx.execute(sql`set local work_mem = ${sql.raw(`'${LEDGER_WORK_MEM}'`)}`);
+    return read(tx);
+  };
+  // Inside a caller's transaction a savepoint would not scope SET LOCAL: it holds to that commit.
+  return executor && executor !== db ? run(executor) : db.transaction(run);
 }
 
 /** One page of the ledger. */
@@ -215,8 +288,10 @@ export async function ledgerRows(
   filter: LedgerFilter = {},
   options: { limit?: number; offset?: number; timeZone?: string; executor?: Executor } = {},
 ): Promise<LedgerRow[]> {
-  const rows = await (options.executor ?? db).execute<RawRow>(
-    sql`${ledgerSelect(scope, filter, options.timeZone)} limit ${options.limit ?? 200} offset ${options.offset ?? 0}`,
+  const rows = await withWorkMem(options.executor, (tx) =>
+    tx.execute<RawRow>(
+      sql`${ledgerSelect(scope, filter, options.timeZone)} limit ${options.limit ?? 200} offset ${options.offset ?? 0}`,
+    ),
   );
   return rows.map(toRow);
 }
@@ -224,29 +299,49 @@ export async function ledgerRows(
 const dialect = new PgDialect();
 
 /**
- * Every row of the ledger in its order, read with a cursor a thousand at a time: the download
- * streams rows as the database gives them, never the whole ledger in memory.
+ * Every row of the ledger in its order, read with a cursor a thousand at a time on a connection of
+ * its own: the download streams rows as the database gives them, never the whole ledger in memory.
  */
 export async function* ledgerCursor(
   scope: LedgerScope,
   filter: LedgerFilter = {},
   timeZone = "UTC",
-  /** Called once, before the first row, with the counts per case of all the rows. */
-  onTotals?: (counts: LedgerCounts) => void,
 ): AsyncGenerator<LedgerRow> {
-  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone, { totals: !!onTotals }));
-  const cursor = rawSql()
-    .unsafe<RawRow[]>(query.sql, query.params as never[])
-    .cursor(1_000);
-  let first = true;
-  for await (const batch of cursor) {
-    for (const row of batch) {
-      if (first && onTotals) onTotals(totalsOf(row as unknown as Record<string, unknown>));
-      first = false;
-      yield toRow(row);
+  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone));
+  const connection = await rawSql().reserve();
+  let open = false;
+  try {
+    await connection.unsafe("begin read only");
+    open = true;
+    await connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
+    const batches = connection
+      .unsafe<RawRow[]>(query.sql, query.params as never[])
+      .cursor(1_000)
+      [Symbol.asyncIterator]();
+    // One batch ahead: the database sends the next thousand rows while these are written.
+    let ahead: Promise<IteratorResult<RawRow[]>> | null = batches.next();
+    try {
+      for (;;) {
+        const step: IteratorResult<RawRow[]> = await ahead;
+        ahead = null;
+        if (step.done) break;
+        ahead = batches.next();
+        for (const row of step.value) yield toRow(row);
+      }
+    } finally {
+      // Stopped part-way: let the batch on its way arrive, then close the cursor.
+      if (ahead) {
+        await ahead.catch(() => {});
+        await batches.return?.();
+      }
     }
+    await connection.unsafe("commit");
+    open = false;
+  } finally {
+    // A download stopped part-way ends here too: the read is rolled back, the connection returned.
+    if (open) await connection.unsafe("rollback").catch(() => {});
+    connection.release();
   }
-  if (first && onTotals) onTotals(emptyCounts());
 }
 
 export type CaseCount = { open: number; resolved: number };
@@ -267,22 +362,12 @@ export function emptyCounts(): LedgerCounts {
   return counts;
 }
 
-/** Counts per tenant (and "*" for all of them together). */
-export async function ledgerCountsByTenant(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
-): Promise<Map<string, LedgerCounts>> {
-  const rows = await db.execute<{
-    tenantId: string;
-    c: UnsentCase;
-    open: number;
-    resolved: number;
-  }>(sql`
-    select l."tenantId", l."unsentCase" as c,
-           count(*) filter (where l."resolvedBy" is null)::int as open,
-           count(*) filter (where l."resolvedBy" is not null)::int as resolved
-      from (${ledgerSelect(scope, filter)}) l
-     group by 1, 2`);
+const countColumns = sql`count(*) filter (where l.resolved_by is null)::int as open,
+           count(*) filter (where l.resolved_by is not null)::int as resolved`;
+
+function countsOf(
+  rows: readonly { tenantId: string; c: UnsentCase; open: number; resolved: number }[],
+) {
   const out = new Map<string, LedgerCounts>();
   const add = (key: string, c: UnsentCase, open: number, resolved: number) => {
     const counts = out.get(key) ?? emptyCounts();
@@ -299,13 +384,119 @@ export async function ledgerCountsByTenant(
   return out;
 }
 
+/** Open and resolved rows per tenant and case: one aggregate over the narrow ledger. */
+export function ledgerCountsSelect(
+  scope: LedgerScope,
+  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
+): SQL {
+  return sql`
+    with ${ledgerCtes(scope, filter, false)}
+    select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
+      from ledger l
+     group by 1, 2`;
+}
+
+/** Counts per tenant (and "*" for all of them together). */
+export async function ledgerCountsByTenant(
+  scope: LedgerScope,
+  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
+): Promise<Map<string, LedgerCounts>> {
+  const rows = await withWorkMem(undefined, (tx) =>
+    tx.execute<{ tenantId: string; c: UnsentCase; open: number; resolved: number }>(
+      ledgerCountsSelect(scope, filter),
+    ),
+  );
+  return countsOf(rows);
+}
+
+/**
+ * The reasons to filter by: each row's newest unsent mail's reason, counted, for the period (never
+ * narrowed by the reason filter itself).
+ */
+function reasonsCte(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
+  return sql`
+    reasons as (
+      select x.reason, count(*)::int as n
+        from (select distinct on (o.tenant_id, o.member_id, o.category, subject_key) o.reason
+                from (select o.*, case when o.category = 'message_notice'
+                                       then coalesce(o.params->>'messageId', '') else '' end as subject_key
+                        from outbound_emails o
+                       where ${problemWhere(scope, filter)}) o
+               order by o.tenant_id, o.member_id, o.category, subject_key, o.id desc) x
+       where x.reason is not null
+       group by 1
+    )`;
+}
+
 /** The reasons in the ledger with how many rows' newest mail has each (the reason filter's choices). */
 export async function ledgerReasons(
   scope: LedgerScope,
   filter: Pick<LedgerFilter, "since"> = {},
 ): Promise<{ reason: string; n: number }[]> {
-  const rows = await db.execute<{ reason: string; n: number }>(sql`
-    select l.reason, count(*)::int as n from (${ledgerSelect(scope, filter)}) l
-     where l.reason is not null group by 1 order by 2 desc, 1`);
+  const rows = await withWorkMem(undefined, (tx) =>
+    tx.execute<{ reason: string; n: number }>(sql`
+      with ${reasonsCte(scope, filter)}
+      select reason, n from reasons order by n desc, reason`),
+  );
   return rows.map((r) => ({ reason: r.reason, n: Number(r.n) }));
+}
+
+export type LedgerPageRows = {
+  counts: LedgerCounts;
+  reasons: { reason: string; n: number }[];
+  /** Up to `perCase` rows of each case that the filter's state shows, in the ledger's order. */
+  rows: LedgerRow[];
+};
+
+/**
+ * What the ledger page shows, in one statement: the counts per case, the reasons to filter by, and
+ * the first `perCase` rows of each case.
+ */
+export async function ledgerPageRows(
+  scope: LedgerScope,
+  filter: Omit<LedgerFilter, "case" | "mailIds">,
+  options: { perCase: number; timeZone?: string },
+): Promise<LedgerPageRows> {
+  const zone = safeTimeZone(options.timeZone);
+  const state = filter.state ?? "all";
+  const shown =
+    state === "open"
+      ? sql`l.resolved_by is null`
+      : state === "resolved"
+        ? sql`l.resolved_by is not null`
+        : sql`true`;
+  type PageRaw = RawRow & { counts: string | null; reasons: string | null; k: number | null };
+  const raw = await withWorkMem(undefined, (tx) =>
+    tx.execute<PageRaw>(sql`
+      with ${ledgerCtes(scope, filter, true)}, ${reasonsCte(scope, filter)},
+      page as (
+        select * from (
+          select l.*, row_number() over (partition by l.unsent_case order by ${ORDER}) as n
+            from ledger l where ${shown}) l
+         where l.n <= ${options.perCase}
+      ), summary as (
+        select (select json_agg(json_build_object('tenantId', c."tenantId", 'c', c.c, 'open', c.open, 'resolved', c.resolved))
+                  from (select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
+                          from ledger l group by 1, 2) c) as counts,
+               (select json_agg(json_build_object('reason', r.reason, 'n', r.n) order by r.n desc, r.reason)
+                  from reasons r) as reasons
+      )
+      select case when l.k is null or l.k = 1 then s.counts end as counts,
+             case when l.k is null or l.k = 1 then s.reasons end as reasons,
+             l.k, ${rowColumns(zone)}
+        from summary s
+        left join (select l.*, row_number() over (order by ${ORDER}) as k from page l) l on true
+       order by l.k`),
+  );
+  const head = raw[0]!;
+  const parse = <T>(v: unknown): T[] =>
+    v == null ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]);
+  const counts = countsOf(
+    parse<{ tenantId: string; c: UnsentCase; open: number; resolved: number }>(head.counts),
+  );
+  return {
+    counts: counts.get("tenantId" in scope ? scope.tenantId : "*") ?? emptyCounts(),
+    reasons: parse<{ reason: string; n: number }>(head.reasons),
+    rows: raw.filter((r) => r.k != null).map(toRow),
+  };
 }

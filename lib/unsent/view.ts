@@ -9,14 +9,7 @@ import {
   type UnsentCase,
 } from "./cases";
 import { tenantTimeZone } from "./export";
-import {
-  ledgerCounts,
-  ledgerReasons,
-  ledgerRows,
-  type LedgerCounts,
-  type LedgerFilter,
-  type LedgerScope,
-} from "./ledger";
+import { ledgerPageRows, type LedgerCounts, type LedgerFilter } from "./ledger";
 import { latestPause, periodOf, type PauseInfo, type Period } from "./period";
 
 export type Show = "open" | "resolved" | "all";
@@ -97,21 +90,19 @@ const wallClock = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
 
 /** One tenant's ledger page: counts per case, the reasons to filter by, the first rows of each case. */
 export async function ledgerPage(tenantId: string, q: LedgerQuery): Promise<LedgerPage> {
-  const scope: LedgerScope = { tenantId };
   const timeZone = await tenantTimeZone(tenantId);
   const filter = filterOf(q);
-  const [counts, reasons, ...perCase] = await Promise.all([
-    ledgerCounts(scope, { since: filter.since, reason: filter.reason }),
-    ledgerReasons(scope, { since: filter.since }),
-    ...UNSENT_CASES.map((c) =>
-      ledgerRows(scope, { ...filter, case: c }, { limit: PAGE_ROWS, timeZone }),
-    ),
-  ]);
+  // One statement: the counts, the reasons to filter by and the first rows of every case.
+  const { counts, reasons, rows } = await ledgerPageRows(
+    { tenantId },
+    { since: filter.since, reason: filter.reason, state: filter.state },
+    { perCase: PAGE_ROWS, timeZone },
+  );
   return {
     counts,
     timeZone,
     reasons: reasons.map((r) => ({ ...r, text: reasonText(r.reason) ?? r.reason })),
-    cases: UNSENT_CASES.map((c, i) => ({
+    cases: UNSENT_CASES.map((c) => ({
       unsentCase: c,
       ...CASE_TEXT[c],
       total:
@@ -120,23 +111,25 @@ export async function ledgerPage(tenantId: string, q: LedgerQuery): Promise<Ledg
           : q.show === "resolved"
             ? counts[c].resolved
             : counts[c].open + counts[c].resolved,
-      lines: perCase[i]!.map((r) => ({
-        mailId: r.mailId,
-        memberId: r.memberId,
-        loginId: r.loginId,
-        name: r.name,
-        address: r.address,
-        currentEmail: r.currentEmail,
-        subject: r.subject,
-        stateText: STATUS_LABEL[r.status],
-        reasonText: reasonText(r.reason),
-        attempts: r.attempts,
-        first: wallClock(r.firstLocal),
-        last: wallClock(r.lastLocal),
-        memberStatus: MEMBER_STATUS_TEXT[r.memberStatus],
-        resolved: r.resolvedBy ? RESOLUTION_TEXT[r.resolvedBy] : null,
-        todo: whatToDo(r),
-      })),
+      lines: rows
+        .filter((r) => r.unsentCase === c)
+        .map((r) => ({
+          mailId: r.mailId,
+          memberId: r.memberId,
+          loginId: r.loginId,
+          name: r.name,
+          address: r.address,
+          currentEmail: r.currentEmail,
+          subject: r.subject,
+          stateText: STATUS_LABEL[r.status],
+          reasonText: reasonText(r.reason),
+          attempts: r.attempts,
+          first: wallClock(r.firstLocal),
+          last: wallClock(r.lastLocal),
+          memberStatus: MEMBER_STATUS_TEXT[r.memberStatus],
+          resolved: r.resolvedBy ? RESOLUTION_TEXT[r.resolvedBy] : null,
+          todo: whatToDo(r),
+        })),
     })),
   };
 }

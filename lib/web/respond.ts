@@ -1,7 +1,7 @@
 import "server-only";
 import type { TenantActor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
-import { attachment, workbookStream, XLSX_TYPE, type SheetSpec } from "@/lib/export/xlsx";
+import { attachment, workbookStream, XLSX_TYPE, type Sheets } from "@/lib/export/xlsx";
 import { operatorAccess, tenantAccess } from "./access";
 import { fromSameOrigin } from "./body";
 import { failureOf } from "./errors";
@@ -61,7 +61,7 @@ export async function operatorRoute(request: Request): Promise<TenantActor["acto
 }
 
 /** A workbook streamed as the download's body, written as it is read. */
-export function xlsxResponse(sheets: readonly SheetSpec[], fileName: string): Response {
+export function xlsxResponse(sheets: Sheets, fileName: string): Response {
   return new Response(workbookStream(sheets), {
     headers: {
       "Content-Type": XLSX_TYPE,

@@ -27,6 +27,7 @@ import {
   runBench,
   startServer,
 } from "./common";
+import { seedLedger } from "./export-data";
 import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
 import { signIn } from "./sign-in";
 
@@ -38,36 +39,6 @@ const CASE_SHEETS = [
   "Password reset",
   "Login code",
 ];
-
-/** One unsent mail per learner: invitations to those who have not started, the rest mixed. */
-async function seedLedger(sql: postgres.Sql, tenantId: string): Promise<Record<string, number>> {
-  await sql`
-    insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params,
-                                 status, reason, attempts, created_at, updated_at)
-    select ${tenantId}, u.id, c.category::mail_category,
-           case when c.category in ('password_reset', 'login_code') then 'transactional' else 'bulk' end::mail_lane,
-           u.email, c.category,
-           case when c.category = 'message_notice'
-                then jsonb_build_object('memberName', u.name, 'messageId', md5(u.n::text), 'subject', '=SUM(A1:A9) 時間割')
-                else '{}'::jsonb end,
-           (array['held', 'blocked', 'bounced', 'failed', 'expired', 'complained'])[1 + u.n % 6]::mail_status,
-           (array['account_paused', 'suppressed', 'bounce:NoEmail', 'MessageRejected: rejected', null, 'complaint'])[1 + u.n % 6],
-           1 + u.n % 3, now() - interval '2 days', now() - (u.n % 1440) * interval '1 minute'
-      from (select id, name, email, status, password_hash, row_number() over (order by id) as n
-              from users where tenant_id = ${tenantId} and role = 'learner'
-             order by id limit ${ROWS}) u
-      cross join lateral (select case when u.password_hash is null then 'invitation'
-                                      else (array['invitation', 'message_notice', 'password_reset', 'login_code'])[1 + u.n % 4]
-                                 end as category) c`;
-  await sql`vacuum analyze outbound_emails`;
-  const rows = await sql<{ c: string; n: number }[]>`
-    select case when o.category = 'invitation' and u.password_hash is not null then 'invitation_active'
-                when o.category = 'invitation' then 'invitation_new' else o.category::text end as c,
-           count(*)::int as n
-      from outbound_emails o join users u on u.id = o.member_id
-     where o.tenant_id = ${tenantId} group by 1`;
-  return Object.fromEntries(rows.map((r) => [r.c, r.n]));
-}
 
 /** The RSS of a process group in bytes (Linux: /proc). */
 function groupRss(pgid: number): number {
@@ -129,6 +100,9 @@ async function sheetRows(file: string): Promise<Record<string, number>> {
   return counts;
 }
 
+const DATE: Partial<ExcelJS.Style> = { numFmt: "yyyy-mm-dd hh:mm" };
+const PLAIN: Partial<ExcelJS.Style> = {};
+
 /** The limit: the same cells written by exceljs alone into a stream that keeps nothing. */
 async function exceljsOnly(rows: unknown[][][]): Promise<number> {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
@@ -158,8 +132,10 @@ async function exceljsOnly(rows: unknown[][][]): Promise<number> {
     sheet.getRow(1).commit();
     for (const values of rows[i]!) {
       const row = sheet.addRow(values);
-      row.getCell(7).numFmt = "yyyy-mm-dd hh:mm";
-      row.getCell(8).numFmt = "yyyy-mm-dd hh:mm";
+      // The cell styles as lib/export/xlsx sets them: one shared object per kind of cell.
+      (row as unknown as { style: object }).style = PLAIN;
+      for (let c = 1; c <= values.length; c++)
+        row.getCell(c).style = c === 7 || c === 8 ? DATE : PLAIN;
       row.commit();
     }
     sheet.commit();
@@ -221,7 +197,7 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "sendwell-bench-export-"));
   try {
     const tenantId = await seedMembers(sql, ROWS);
-    const expected = await seedLedger(sql, tenantId);
+    const expected = await seedLedger(sql, tenantId, ROWS);
     const total = Object.values(expected).reduce((a, b) => a + b, 0);
     console.error(`seeded ${total.toLocaleString("en")} unsent mails: ${JSON.stringify(expected)}`);
 

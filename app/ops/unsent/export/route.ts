@@ -1,5 +1,5 @@
 import { findTenantBySlug } from "@/lib/tenants/tenants";
-import { ledgerWorkbook } from "@/lib/unsent/export";
+import { ledgerDownload } from "@/lib/unsent/export";
 import { filterOf, ledgerQuery } from "@/lib/unsent/view";
 import { notFoundResponse, operatorRoute, xlsxResponse } from "@/lib/web/respond";
 
@@ -12,7 +12,7 @@ export async function GET(request: Request) {
   const tenant = slug ? await findTenantBySlug(slug) : null;
   if (slug && !tenant) return notFoundResponse();
   const query = await ledgerQuery(url.searchParams);
-  const workbook = await ledgerWorkbook(
+  const workbook = await ledgerDownload(
     tenant ? { tenantId: tenant.id } : { allTenants: true },
     filterOf(query),
     {

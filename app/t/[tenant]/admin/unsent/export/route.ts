@@ -1,4 +1,4 @@
-import { ledgerWorkbook } from "@/lib/unsent/export";
+import { ledgerDownload } from "@/lib/unsent/export";
 import { filterOf, ledgerQuery } from "@/lib/unsent/view";
 import { adminRoute, xlsxResponse } from "@/lib/web/respond";
 
@@ -7,7 +7,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ tena
   const ctx = await adminRoute(request, (await params).tenant);
   if (ctx instanceof Response) return ctx;
   const query = await ledgerQuery(new URL(request.url).searchParams);
-  const workbook = await ledgerWorkbook({ tenantId: ctx.tenant.id }, filterOf(query), {
+  const workbook = await ledgerDownload({ tenantId: ctx.tenant.id }, filterOf(query), {
     tenantName: ctx.tenant.name,
     slug: ctx.tenant.slug,
     periodLabel: query.period.label,
