@@ -1566,6 +1566,66 @@ describe("the SES webhook", () => {
   });
 });
 
+/**
+ * Pages that show records (not only actions and routes): a wrong caller gets the sign-in page or a
+ * 404 and nothing of A's; the right caller's page carries A's records.
+ */
+const PAGES: {
+  file: string;
+  who: "admin" | "operator";
+  /** What the right caller's page must show. */
+  shows: string;
+}[] = [
+  { file: "t/[tenant]/admin/audit/page.tsx", who: "admin", shows: "Imported members" },
+  { file: "ops/audit/page.tsx", who: "operator", shows: "Imported members" },
+];
+
+describe.each(PAGES.map((p) => [p.file, p] as const))("page %s", (_label, entry) => {
+  const render = async (caller: Caller, slug: string, query: Record<string, string> = {}) => {
+    await signInAs(caller);
+    const Page = (await mod<{ default: AnyAction }>(entry.file)).default;
+    return answerOf(async () => {
+      const element = await Page({
+        params: Promise.resolve({ tenant: slug }),
+        searchParams: Promise.resolve(query),
+      });
+      // The page's data, as the client would receive it: the props of what it returns.
+      return { ok: true, shown: JSON.stringify(element) };
+    });
+  };
+  const shown = (answer: Answer) =>
+    answer.kind === "result" ? String((answer.value as { shown?: string }).shown) : "";
+
+  it("refuses every wrong caller, with nothing of A's in the answer", async () => {
+    const wrong =
+      entry.who === "admin"
+        ? [anonymous, w.adminB.caller, w.learnerA.caller, w.learnerB.caller, w.operator.caller]
+        : [anonymous, w.adminA.caller, w.learnerA.caller];
+    for (const caller of wrong) {
+      const answer = await render(caller, w.a.slug);
+      const refused =
+        caller.user === null
+          ? answer.kind === "redirect" && /\/login$/.test(answer.to)
+          : answer.kind === "not_found";
+      expect(refused, `${caller.label}: ${JSON.stringify(answer).slice(0, 300)}`).toBe(true);
+      expect(leaks(answer), caller.label).toEqual([]);
+    }
+  });
+
+  it("lets the right caller through, and no filter reaches another tenant", async () => {
+    const right = entry.who === "operator" ? w.operator : w.adminA;
+    const answer = await render(right.caller, w.a.slug, { period: "all" });
+    expect(shown(answer), JSON.stringify(answer).slice(0, 300)).toContain(entry.shows);
+    if (entry.who === "admin") {
+      // B's admin on B's own page, asking for A's tenant by every parameter: only B's entries.
+      const b = await render(w.adminB.caller, w.b.slug, { tenant: w.a.slug, period: "all" });
+      expect(b.kind).toBe("result");
+      expect(shown(b)).not.toContain(entry.shows);
+      expect(leaks(b)).toEqual([]);
+    }
+  });
+});
+
 describe("the public endpoints outside a tenant", () => {
   for (const entry of REGISTRY.filter((e) => e.who === "public")) {
     it(`${entry.file} ${entry.name}: the same for every caller, with nothing of A's`, async () => {

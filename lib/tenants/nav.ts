@@ -11,6 +11,7 @@ export function adminNav(slug: string, current: string, unread = 0) {
     { href: `/t/${slug}/admin/unsent`, label: "Unsent mail" },
     { href: `/t/${slug}/admin/suppressions`, label: "Suppressions" },
     { href: `/t/${slug}/admin/messages`, label: "Messages" },
+    { href: `/t/${slug}/admin/audit`, label: "Audit log" },
     { href: `/t/${slug}/messages`, label: "My messages", badge: unread },
     { href: `/t/${slug}`, label: "My page" },
   ].map((item) => ({ ...item, current: item.href === current }));
@@ -32,6 +33,7 @@ export function operatorNav(current: string) {
     { href: "/ops/events", label: "Events" },
     { href: "/ops/announcements", label: "Announcements" },
     { href: "/ops/unsent", label: "Unsent mail" },
+    { href: "/ops/audit", label: "Audit log" },
   ].map((item) => ({
     ...item,
     current: item.href === current,

@@ -1,0 +1,140 @@
+import Link from "next/link";
+import type { AuditPage } from "@/lib/audit/log";
+import { ACTION_LABELS, AUDIT_PERIODS, type AuditPeriod } from "@/lib/audit/labels";
+
+const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** `resetCode` → `Reset code`: detail keys as words. */
+const words = (key: string) =>
+  key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+
+/** The entry's detail as one short line; long values are cut, the whole line is in the title. */
+export function describeDetail(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${words(k)}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join(" · ");
+}
+
+export type AuditFilterValues = {
+  tenant: string;
+  action: string;
+  period: AuditPeriod;
+};
+
+/**
+ * The filter form (a GET form, so a filtered view is a link) and the entries with an "Older" link.
+ * `tenants` is given on the operators' page only.
+ */
+export function AuditLog({
+  base,
+  filter,
+  tenants,
+  page,
+  before,
+}: {
+  base: string;
+  filter: AuditFilterValues;
+  tenants?: { slug: string; name: string }[];
+  page: AuditPage;
+  before: string | undefined;
+}) {
+  const query = (extra: Record<string, string>) => {
+    const q = new URLSearchParams();
+    if (filter.tenant) q.set("tenant", filter.tenant);
+    if (filter.action) q.set("action", filter.action);
+    q.set("period", filter.period);
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return `${base}?${q}`;
+  };
+  return (
+    <>
+      <form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Filter">
+        {tenants && (
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="font-medium text-slate-700">Tenant</span>
+            <select name="tenant" defaultValue={filter.tenant} className={select}>
+              <option value="">All tenants and the platform</option>
+              {tenants.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">What</span>
+          <select name="action" defaultValue={filter.action} className={`${select} max-w-full`}>
+            <option value="">Everything</option>
+            {Object.entries(ACTION_LABELS).map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          <span className="font-medium text-slate-700">When</span>
+          <select name="period" defaultValue={filter.period} className={select}>
+            {Object.entries(AUDIT_PERIODS).map(([key, p]) => (
+              <option key={key} value={key}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="submit"
+          className="min-h-10 rounded-md bg-brand-600 px-4 text-sm font-medium text-white"
+        >
+          Show
+        </button>
+      </form>
+      {page.rows.length === 0 ? (
+        <p className="mt-6 text-sm text-slate-600" data-testid="audit-empty">
+          Nothing was recorded {before ? "before these entries" : "in this period"} with these
+          filters. Choose a longer period or “Everything”.
+        </p>
+      ) : (
+        <ol className="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+          {page.rows.map((r) => {
+            const detail = describeDetail(r.detail);
+            return (
+              <li key={r.id} className="px-3 py-2 text-sm" data-testid="audit-entry">
+                <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+                  <span className="font-medium">{r.what}</span>
+                  <time className="text-slate-600 tabular-nums" dateTime={r.at.toISOString()}>
+                    {when(r.at)}
+                  </time>
+                </div>
+                <div className="text-slate-700">
+                  By {r.who}
+                  {tenants && <> · {r.tenant ?? "Platform"}</>}
+                </div>
+                {detail && (
+                  <div className="truncate text-xs text-slate-600" title={detail}>
+                    {detail}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <nav aria-label="Pages" className="mt-4 flex items-center gap-4 text-sm">
+        {before && (
+          <Link className="text-brand-700 underline" href={query({})}>
+            ← Newest
+          </Link>
+        )}
+        {page.next && (
+          <Link className="text-brand-700 underline" href={query({ before: page.next })} rel="next">
+            Older →
+          </Link>
+        )}
+      </nav>
+    </>
+  );
+}
