@@ -13,6 +13,8 @@ export default defineConfig({
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
   reporter: [["list"], ["json", { outputFile: "test-reports/e2e.json" }]],
+  // Fails the run if the app logged a secret, token, password or list of addresses.
+  globalTeardown: "./e2e/global-teardown.ts",
   // Budgets for two busy cores (CI runs the build, two browsers and the server on them), not targets.
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -4,7 +4,7 @@
  * and serves; Ctrl-C stops the app and PostgreSQL.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { ChildProcess } from "node:child_process";
 import type { Server } from "node:http";
@@ -21,6 +21,7 @@ import {
 } from "@/sim/feedback-simulator";
 import { freePort } from "./lib/embedded-postgres";
 import { run, start, stopGroup } from "./lib/processes";
+import { E2E_LOG_SECRETS, E2E_SERVER_LOG } from "./lib/e2e-log";
 
 type Mode = "demo" | "dev" | "e2e";
 const mode = (process.argv[2] ?? "demo") as Mode;
@@ -173,9 +174,26 @@ async function main() {
     const code = await run(next, ["build"], { env: childEnv });
     if (code !== 0) return shutdown(code);
   }
+  // The e2e run keeps the app's output (as well as showing it): its teardown checks that no secret,
+  // token, password or list of addresses was ever logged (e2e/global-teardown.ts).
+  const capture = mode === "e2e" ? createWriteStream(E2E_SERVER_LOG) : undefined;
+  if (capture) {
+    await writeFile(
+      E2E_LOG_SECRETS,
+      JSON.stringify(
+        [childEnv.AUTH_SECRET, DEMO_PASSWORD, feedback?.privateKeyPem].filter(Boolean),
+      ),
+      { mode: 0o600 },
+    );
+  }
   app = start(next, mode === "dev" ? ["dev", "-p", String(port)] : ["start", "-p", String(port)], {
     env: childEnv,
+    ...(capture ? { stdio: ["ignore", "pipe", "pipe"] } : {}),
   });
+  if (capture) {
+    app.stdout?.on("data", (chunk: Buffer) => (capture.write(chunk), process.stdout.write(chunk)));
+    app.stderr?.on("data", (chunk: Buffer) => (capture.write(chunk), process.stderr.write(chunk)));
+  }
   app.on("exit", (code) => void shutdown(code ?? 0));
 
   if (feedback && sesEndpoint) {
