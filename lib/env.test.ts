@@ -18,6 +18,12 @@ describe("parseEnv", () => {
     expect(env.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("keeps import rows 30 days unless IMPORT_RETENTION_DAYS says otherwise", () => {
+    expect(parseEnv(base).IMPORT_RETENTION_DAYS).toBe(30);
+    expect(parseEnv({ ...base, IMPORT_RETENTION_DAYS: "7" }).IMPORT_RETENTION_DAYS).toBe(7);
+    expect(() => parseEnv({ ...base, IMPORT_RETENTION_DAYS: "0" })).toThrow(ConfigError);
+  });
+
   it("reads numbers from strings", () => {
     expect(parseEnv({ ...base, LOGIN_MAX_FAILURES_PER_ID: "3" }).LOGIN_MAX_FAILURES_PER_ID).toBe(3);
   });

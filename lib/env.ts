@@ -94,6 +94,8 @@ const schema = z.object({
   /** Bulk registration: the largest upload, in bytes and in data rows. */
   IMPORT_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   IMPORT_MAX_ROWS: positiveInt(100_000),
+  /** The rows (names, addresses) of a committed or discarded import are dropped after this many days. */
+  IMPORT_RETENTION_DAYS: positiveInt(30),
   /** `system` asks real DNS; `offline` (demo, tests) treats .invalid/.test/.example and ADDRESS_DEAD_DOMAINS as missing. */
   ADDRESS_DNS: z.enum(["system", "offline"]).default("system"),
   ADDRESS_DEAD_DOMAINS: z

@@ -18,6 +18,9 @@ try {
     startFeedbackRuntime();
     stops.push(stopFeedbackRuntime);
   }
+  // Retention and other periodic jobs: idempotent, so every process may run them.
+  const { startHousekeeping } = await import("./housekeeping/start");
+  startHousekeeping();
   if (stops.length) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {

@@ -5,6 +5,7 @@
 import { closeDb } from "@/db/client";
 import { ConfigError, env } from "@/lib/env";
 import { startFeedbackRuntime, stopFeedbackRuntime } from "@/lib/feedback/start";
+import { startHousekeeping, stopHousekeeping } from "@/lib/housekeeping/start";
 import { startMailRuntime, stopMailRuntime } from "@/lib/mail/start";
 
 try {
@@ -18,9 +19,11 @@ try {
 }
 startMailRuntime();
 startFeedbackRuntime();
+startHousekeeping();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     console.log("[worker] stopping after the batches in hand…");
+    stopHousekeeping();
     await Promise.all([stopMailRuntime(), stopFeedbackRuntime()]);
     await closeDb();
     process.exit(0);

@@ -275,11 +275,18 @@ export async function reissueImportCodes(
 ): Promise<IssuedCode[]> {
   return db.transaction(async (tx) => {
     const sql = pgOf(tx);
-    const [record] = await sql<{ status: ImportStatus; rows: Buffer }[]>`
-      select status, rows from member_imports where id = ${id} and tenant_id = ${tenant.id}`;
+    const [record] = await sql<{ status: ImportStatus; rows: Buffer; dropped: string | null }[]>`
+      select status, rows, result->>'rowsDroppedAt' as dropped
+      from member_imports where id = ${id} and tenant_id = ${tenant.id}`;
     if (!record) throw new UserError("not_found", "This import no longer exists.");
     if (record.status !== "committed") {
       throw new UserError("conflict", "Codes are issued when the import is committed.");
+    }
+    if (record.dropped) {
+      throw new UserError(
+        "conflict",
+        "This import's rows were deleted under the retention rule, so it no longer knows whom it added. Issue a code to each member who still needs one from Sign-in help.",
+      );
     }
     const rows = unpackRows(record.rows).rows.filter((row) => row.status !== "error" && !row.email);
     const lines = new Map(rows.map((row) => [normaliseLoginId(row.loginId), row.line]));

@@ -39,6 +39,8 @@ export type CommitSummary = {
   activationCodes: number;
   skipped: number;
   batchId: string | null;
+  /** When retention dropped the file's rows (lib/members/import/retention.ts). */
+  rowsDroppedAt?: string;
 };
 
 /** Progress for long uploads and commits: a phase and, where it is known, how far it is. */

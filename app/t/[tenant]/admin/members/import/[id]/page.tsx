@@ -14,6 +14,7 @@ import {
 } from "@/lib/members/import/records";
 import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
 import { cleanParams } from "@/lib/input/control";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Import preview" };
 
@@ -62,6 +63,7 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
   const { summary } = record;
   const open = record.status === "previewed";
   const accepted = summary.ok + summary.warning;
+  const retentionDays = env().IMPORT_RETENTION_DAYS;
 
   return (
     <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members/import`}>
@@ -189,7 +191,14 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
             activation codes issued (shown once, at commit), {n(record.result.skipped)} rows not
             imported.
           </Alert>
-          {record.result.activationCodes > 0 && (
+          {record.result.rowsDroppedAt && (
+            <Alert tone="info">
+              The file&apos;s rows were deleted on {record.result.rowsDroppedAt.slice(0, 10)}, as
+              the retention rule says for imports committed more than {retentionDays} days ago. The
+              members it added are in the member list.
+            </Alert>
+          )}
+          {record.result.activationCodes > 0 && !record.result.rowsDroppedAt && (
             <Card>
               <ReissueCodes codesUrl={`${base}/codes`} count={record.result.activationCodes} />
             </Card>
@@ -214,11 +223,13 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
             </Link>
           ))}
         </nav>
-        {record.status !== "discarded" && summary.error + summary.warning > 0 && (
-          <a className="text-brand-700 text-sm underline" href={`${base}/report`} download>
-            Download the rows to check (.xlsx)
-          </a>
-        )}
+        {record.status !== "discarded" &&
+          !record.result?.rowsDroppedAt &&
+          summary.error + summary.warning > 0 && (
+            <a className="text-brand-700 text-sm underline" href={`${base}/report`} download>
+              Download the rows to check (.xlsx)
+            </a>
+          )}
       </div>
 
       {page.total === 0 ? (
