@@ -86,3 +86,24 @@ describe("the feedback simulator", () => {
     expect(complaint.map((r) => r.type)).toEqual(["Delivery", "Complaint"]);
   });
 });
+
+describe("stopping the feedback simulator", () => {
+  it("posts nothing more once drained, even when stopped in the middle of a pass", async () => {
+    received.length = 0;
+    const sim = simulator(2);
+    sim.start(1);
+    // Wait until a pass is under way, then stop it there.
+    while (received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await sim.drain();
+    const posted = received.length;
+    // New mail at SES after the stop: a loop still running would report it.
+    emails.push({
+      ...emails[1]!,
+      messageId: "m-late",
+      destination: { to: ["late@school.example.com"], cc: [], bcc: [] },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    emails.pop();
+    expect(received.length).toBe(posted);
+  });
+});

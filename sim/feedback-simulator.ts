@@ -191,6 +191,7 @@ export class FeedbackSimulator {
   private version: "1" | "2" = "1";
   private running: Promise<number> | undefined;
   private inFlight = new Set<Promise<void>>();
+  private stopped = false;
   posted = 0;
   failed = 0;
 
@@ -305,18 +306,27 @@ export class FeedbackSimulator {
   }
 
   start(intervalMs = 1_000): void {
+    this.stopped = false;
     const loop = async () => {
       try {
         await this.tick();
       } catch (error) {
         this.options.log?.(`cannot read local SES: ${(error as Error).message}`);
       }
-      this.timer = setTimeout(loop, intervalMs);
+      // Stopped during the pass: clearing the timer then found none, so do not set a new one.
+      if (!this.stopped) this.timer = setTimeout(loop, intervalMs);
     };
     this.timer = setTimeout(loop, intervalMs);
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /** Stops and waits for the pass in hand, so nothing is posted after this resolves. */
+  async drain(): Promise<void> {
+    this.stop();
+    await this.running;
   }
 }

@@ -323,7 +323,7 @@ async function main() {
     }
     const settleSeconds = (performance.now() - settleStart) / 1000;
     rss.stop();
-    simulator.stop();
+    await simulator.drain();
     // Reconciled at rest: the server (its dispatcher and applier) stopped, as after a deploy.
     await stopGroup(app.child);
 
