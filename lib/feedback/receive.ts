@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 import { eventKey, storableJson, type ParsedSesEvent } from "./events";
 
 /** The channel the webhook notifies and every feedback applier listens on. */
@@ -18,18 +18,21 @@ export async function receiveSesEvent(
   input: { snsMessageId: string; topicArn: string; event: ParsedSesEvent; message: string },
 ): Promise<ReceiveResult> {
   const { event } = input;
-  const [row] = await db.execute<{ fresh: boolean }>(sql`
+  // postgres.js itself, not drizzle: its tagged query is a prepared statement on each connection,
+  // so after the first time a receipt is one Bind/Execute round trip (drizzle's `execute` sends
+  // every query unnamed, described first: two round trips and a fresh plan each time).
+  const [row] = await pgOf(db)<{ fresh: boolean }[]>`
     insert into ses_events (sns_message_id, topic_arn, event_type, ses_message_id, recipients,
                             bounce_type, bounce_sub_type, occurred_at, payload, event_key)
     values (${input.snsMessageId}, ${input.topicArn}, ${event.type}, ${event.sesMessageId},
-            ${sql.param(event.recipients)}::text[], ${event.bounceType}, ${event.bounceSubType},
-            ${event.occurredAt?.toISOString() ?? null}, ${storableJson(input.message)}::jsonb,
+            ${event.recipients}::text[], ${event.bounceType}, ${event.bounceSubType},
+            ${event.occurredAt?.toISOString() ?? null}::timestamptz, ${storableJson(input.message)}::jsonb,
             ${eventKey(event, input.snsMessageId)})
     on conflict (event_key) do update
        set duplicate_sns_ids = ses_events.duplicate_sns_ids || excluded.sns_message_id
      where ses_events.sns_message_id <> excluded.sns_message_id
        and not excluded.sns_message_id = any(ses_events.duplicate_sns_ids)
-    returning (xmax = 0) as fresh`);
+    returning (xmax = 0) as fresh`;
   if (!row?.fresh) return { status: "duplicate" };
   wakeAppliers(db);
   return { status: "recorded" };

@@ -8,7 +8,7 @@
  *
  * Deliberately free of `server-only` and of Next.js imports: a standalone script uses it too.
  */
-import { createVerify, X509Certificate } from "node:crypto";
+import { verify as verifySignature, X509Certificate, type KeyObject } from "node:crypto";
 
 export type SnsType = "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
 export type SnsMessage = {
@@ -208,8 +208,12 @@ export type VerifyResult =
       reason: "bad_cert_url" | "cert_fetch_failed" | "bad_certificate" | "bad_signature";
     };
 
+/**
+ * A parsed signing certificate, with what every verify needs worked out once: reading
+ * `X509Certificate.publicKey` makes a new key object each time, and the validity dates are text.
+ */
 type CertLoad =
-  | { ok: true; certificate: X509Certificate }
+  | { ok: true; publicKey: KeyObject; validFrom: number; validTo: number }
   | { ok: false; reason: "cert_fetch_failed" | "bad_certificate" };
 
 type CacheEntry = { load: Promise<CertLoad>; expiresAt: number };
@@ -234,11 +238,18 @@ function parseCertificate(pem: string): CertLoad {
   }
   try {
     const certificate = new X509Certificate(pem);
+    const publicKey = certificate.publicKey;
     // SNS signs with RSA; "SHA1withRSA"/"SHA256withRSA" mean nothing for another key type.
-    if (certificate.publicKey.asymmetricKeyType !== "rsa") {
+    if (publicKey.asymmetricKeyType !== "rsa") {
       return { ok: false, reason: "bad_certificate" };
     }
-    return { ok: true, certificate };
+    // Node 20 has no validFromDate/validToDate; validFrom/validTo look like "Nov 27 21:44:50 2026 GMT".
+    const validFrom = Date.parse(certificate.validFrom);
+    const validTo = Date.parse(certificate.validTo);
+    if (Number.isNaN(validFrom) || Number.isNaN(validTo)) {
+      return { ok: false, reason: "bad_certificate" };
+    }
+    return { ok: true, publicKey, validFrom, validTo };
   } catch {
     return { ok: false, reason: "bad_certificate" };
   }
@@ -248,12 +259,8 @@ function parseCertificate(pem: string): CertLoad {
  * development simulator's, starts "now" on the machine that made it). */
 const NOT_BEFORE_LEEWAY_MS = 5 * 60 * 1000;
 
-function isWithinValidity(certificate: X509Certificate, now: number): boolean {
-  // Node 20 has no validFromDate/validToDate; validFrom/validTo look like "Nov 27 21:44:50 2026 GMT".
-  const from = Date.parse(certificate.validFrom);
-  const to = Date.parse(certificate.validTo);
-  if (Number.isNaN(from) || Number.isNaN(to)) return false;
-  return now + NOT_BEFORE_LEEWAY_MS >= from && now <= to;
+function isWithinValidity(load: { validFrom: number; validTo: number }, now: number): boolean {
+  return now + NOT_BEFORE_LEEWAY_MS >= load.validFrom && now <= load.validTo;
 }
 
 /** Strict, canonical Base64 only: otherwise distinct strings could decode to the same bytes. */
@@ -265,9 +272,10 @@ function decodeSignature(signature: string): Buffer | null {
   return bytes.toString("base64") === signature ? bytes : null;
 }
 
-function algorithmFor(version: string): "RSA-SHA1" | "RSA-SHA256" | null {
-  if (version === "1") return "RSA-SHA1";
-  if (version === "2") return "RSA-SHA256";
+/** SHA1withRSA (SignatureVersion 1) or SHA256withRSA (2): the digest, the key being RSA. */
+function algorithmFor(version: string): "sha1" | "sha256" | null {
+  if (version === "1") return "sha1";
+  if (version === "2") return "sha256";
   return null;
 }
 
@@ -299,7 +307,7 @@ export class SnsVerifier {
     // 2. Certificate (configured, or fetched and cached).
     const load = this.trusted ?? (await this.loadCertificate(message.SigningCertURL));
     if (!load.ok) return { ok: false, reason: load.reason };
-    if (!isWithinValidity(load.certificate, this.now())) {
+    if (!isWithinValidity(load, this.now())) {
       return { ok: false, reason: "bad_certificate" };
     }
 
@@ -308,9 +316,12 @@ export class SnsVerifier {
     const signature = decodeSignature(message.Signature);
     if (algorithm === null || signature === null) return { ok: false, reason: "bad_signature" };
     try {
-      const valid = createVerify(algorithm)
-        .update(stringToSign(message), "utf8")
-        .verify(load.certificate.publicKey, signature);
+      const valid = verifySignature(
+        algorithm,
+        Buffer.from(stringToSign(message), "utf8"),
+        load.publicKey,
+        signature,
+      );
       return valid ? { ok: true } : { ok: false, reason: "bad_signature" };
     } catch {
       return { ok: false, reason: "bad_signature" };
