@@ -29,6 +29,8 @@ export type SesFaultProxy = {
   server: Server;
   paused: () => boolean;
   setFault: (fault: SesFault) => void;
+  /** GetAccount answers this MaxSendRate instead of local SES's own (null: local SES's). */
+  setMaxSendRate: (rate: number | null) => void;
   /** Every SendEmail that reached the proxy: when, and the fault it met (`none` when forwarded). */
   sendAttempts: { at: number; fault: SesFault["kind"] }[];
 };
@@ -49,6 +51,7 @@ function parseFault(body: string): SesFault | null {
 
 export async function startSesFaultProxy(port: number, target: string): Promise<SesFaultProxy> {
   let fault: SesFault = { kind: "none" };
+  let maxSendRate: number | null = null;
   const sendAttempts: SesFaultProxy["sendAttempts"] = [];
   const hanging = new Set<http.ServerResponse>();
   const sockets = new Set<Socket>();
@@ -109,7 +112,8 @@ export async function startSesFaultProxy(port: number, target: string): Promise<
           `${target}${req.url ?? "/"}`,
           { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
           (answer) => {
-            if (fault.kind === "paused" && path === ACCOUNT_PATH && req.method === "GET") {
+            const patchAccount = fault.kind === "paused" || maxSendRate !== null;
+            if (patchAccount && path === ACCOUNT_PATH && req.method === "GET") {
               const parts: Buffer[] = [];
               answer.on("data", (c: Buffer) => parts.push(c));
               answer.on("end", () => {
@@ -118,7 +122,16 @@ export async function startSesFaultProxy(port: number, target: string): Promise<
                   unknown
                 >;
                 res.writeHead(200, { "content-type": "application/json" });
-                res.end(JSON.stringify({ ...account, SendingEnabled: false }));
+                const quota = account.SendQuota as Record<string, unknown> | undefined;
+                res.end(
+                  JSON.stringify({
+                    ...account,
+                    ...(fault.kind === "paused" ? { SendingEnabled: false } : {}),
+                    ...(maxSendRate !== null
+                      ? { SendQuota: { ...quota, MaxSendRate: maxSendRate } }
+                      : {}),
+                  }),
+                );
               });
               return;
             }
@@ -151,6 +164,9 @@ export async function startSesFaultProxy(port: number, target: string): Promise<
     server,
     paused: () => fault.kind === "paused",
     setFault,
+    setMaxSendRate: (rate) => {
+      maxSendRate = rate;
+    },
     sendAttempts,
   };
 }

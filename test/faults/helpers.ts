@@ -1,4 +1,5 @@
 /** Shared by the fault-injection tests (issue 15, item 1): mail to queue, SES behind the fault proxy. */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { inject } from "vitest";
@@ -81,4 +82,26 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * `npm run worker` on this test file's database, sending through `sesUrl`, as one node process (so
+ * a signal reaches the worker itself, not a tsx wrapper).
+ */
+export function startWorker(sesUrl: string, extra: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL,
+      SES_ENDPOINT: sesUrl,
+      ADDRESS_DNS: "offline",
+      MAIL_PIPELINES: "1",
+      MAIL_POLL_MS: "100",
+      ...extra,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
 }

@@ -7,7 +7,7 @@
  *   again only after that lease ended: duplicates stay inside the documented lease window, and are
  *   counted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
@@ -20,6 +20,7 @@ import {
   copiesReceived,
   rowsOf,
   sesBehindFaultProxy,
+  startWorker,
   stopProxy,
   tenantWithResets,
   waitFor,
@@ -38,33 +39,16 @@ afterAll(async () => {
   await stopProxy(proxy);
 });
 
-/** `npm run worker` on this test's database, as one node process (so SIGKILL reaches the worker itself). */
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL,
-      SES_ENDPOINT: proxy.url,
-      ADDRESS_DNS: "offline",
-      MAIL_BATCH_SIZE: "40",
-      MAIL_CONCURRENCY: "4",
-      MAIL_PIPELINES: "1",
-      MAIL_POLL_MS: "100",
-      MAIL_LEASE_MS: String(LEASE_MS),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
-}
-
 describe("a worker killed with SIGKILL mid-batch", () => {
   it("loses nothing: the lease brings its rows back, and only those can reach SES twice", async () => {
     const { tenant, to } = await tenantWithResets(200);
     // Slow SES, so the kill finds a batch half sent.
     proxy.setFault({ kind: "slow", ms: 250 });
-    worker = startWorker();
+    worker = startWorker(proxy.url, {
+      MAIL_BATCH_SIZE: "40",
+      MAIL_CONCURRENCY: "4",
+      MAIL_LEASE_MS: String(LEASE_MS),
+    });
     const count = async (status: string) =>
       Number(
         (
