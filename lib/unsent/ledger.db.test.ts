@@ -352,6 +352,24 @@ describe("counts and filters", () => {
     });
   });
 
+  it("the reason filter takes SES's own words for a refusal, exactly as stored", async () => {
+    const { filterOf, ledgerQuery } = await import("./view");
+    const refused =
+      "MessageRejected: Email address is not verified. The following identities failed the check in region AP-NORTHEAST-1: a@example.com";
+    await mail(tenant, await active(tenant), "message_notice", "failed", { reason: refused });
+    await mail(tenant, await invited(tenant), "invitation", "bounced", {
+      reason: "bounce:NoEmail",
+    });
+    const query = await ledgerQuery(new URLSearchParams({ period: "all", reason: refused }));
+    expect(query.reason).toBe(refused);
+    const rows = await ledgerRows({ tenantId: tenant.id }, filterOf(query));
+    expect(rows.map((r) => r.reason)).toEqual([refused]);
+    expect((await ledgerQuery({ reason: "bounce:NoEmail" })).reason).toBe("bounce:NoEmail");
+    // What no stored reason can be is no filter at all.
+    expect((await ledgerQuery({ reason: "x\u0000y" })).reason).toBeNull();
+    expect((await ledgerQuery({ reason: "r".repeat(601) })).reason).toBeNull();
+  });
+
   it("the cursor reads the same rows, in the same order, with times in the zone asked for", async () => {
     for (let i = 0; i < 5; i++) await mail(tenant, await invited(tenant), "invitation", "bounced");
     const at = new Date("2026-03-01T15:30:00Z");

@@ -18,19 +18,27 @@ export type LedgerQuery = { period: Period; reason: string | null; show: Show; p
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 
-const one = (params: Params, key: string): string | undefined => {
+const one = (params: Params, key: string, max = 64): string | undefined => {
   const v = params instanceof URLSearchParams ? params.get(key) : params[key];
-  return typeof v === "string" && v.length <= 64 ? v : undefined;
+  return typeof v === "string" && v.length <= max ? v : undefined;
 };
+
+/**
+ * A reason is filtered by exactly as stored: the guard's codes (`account_paused`), bounce types
+ * (`bounce:NoEmail`) and SES's own words for what it refused (`MessageRejected: Email address is
+ * not verified…`, up to about 330 characters; lib/mail/transport.ts).
+ */
+const MAX_REASON = 600;
+const reasonOf = (raw: string | undefined) => (raw && !/\p{Cc}/u.test(raw) ? raw : null);
 
 /** The period, reason and what to show, from a URL; anything unreadable is the default. */
 export async function ledgerQuery(params: Params): Promise<LedgerQuery> {
   const pause = await latestPause();
   const show = one(params, "show");
-  const reason = one(params, "reason");
+  const reason = reasonOf(one(params, "reason", MAX_REASON));
   return {
     period: periodOf(one(params, "period"), pause),
-    reason: reason && /^[a-z_]+(:[A-Za-z]+)?$/.test(reason) ? reason : null,
+    reason,
     show: show === "resolved" || show === "all" ? show : "open",
     pause,
   };
