@@ -9,9 +9,12 @@ import { db } from "@/db/client";
 import { sesEvents } from "@/db/schema";
 import { handleSesWebhook, type WebhookDeps } from "@/lib/feedback/webhook";
 import { makeSigningCertificate } from "@/sim/feedback-simulator";
-import { signedNotification, testWebhookDeps } from "@/test/feedback";
+import { signSnsMessage } from "@/sim/sns-signing";
+import { SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator";
+import { CERT_URL, signedNotification, testWebhookDeps } from "@/test/feedback";
 import { eventDelivery } from "@/test/fixtures/ses";
-import { NASTY, sesLike } from "./arbitraries";
+import fc from "fast-check";
+import { NASTY, sesLike, STRANGE_TEXT } from "./arbitraries";
 import { fuzz } from "./fuzz";
 
 let keys: { privateKeyPem: string; certPem: string };
@@ -21,7 +24,91 @@ beforeAll(async () => {
   deps = testWebhookDeps(keys.certPem);
 });
 
+/** SubscribeURLs: SNS's own, and the near misses an attacker would try to make us fetch. */
+const SUBSCRIBE_URLS = [
+  "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=t&Token=x",
+  "https://sns.cn-north-1.amazonaws.com.cn/?Action=ConfirmSubscription",
+  "http://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription",
+  "https://sns.us-east-1.amazonaws.com.evil.example/?Action=ConfirmSubscription",
+  "https://evil.example/?sns.us-east-1.amazonaws.com",
+  "https://user:pass@sns.us-east-1.amazonaws.com/",
+  "https://sns.us-east-1.amazonaws.com:8443/",
+  "https://sns.us-east-1.amazonaws.com\\@evil.example/",
+  "https://sns.us-east-1.amazonaws.com/#@evil.example",
+  "https://127.0.0.1/",
+  "https://sns.us-east-1.amazonaws.com%2eevil.example/",
+  "https://sns.us-east-1.amazonaws.com\t.evil.example/",
+];
+const SNS_HOST = /^sns\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?$/;
+
 describe("fuzz: the SES webhook", () => {
+  it("confirms a subscription only at SNS's own address, and never answers 500", async () => {
+    const fetched: string[] = [];
+    const confirming = {
+      ...deps,
+      log: () => {},
+      confirm: async (url: string) => {
+        fetched.push(url);
+        return { ok: true, status: 200 };
+      },
+    };
+    const confirmation = fc.record({
+      type: fc.constantFrom(
+        "SubscriptionConfirmation" as const,
+        "UnsubscribeConfirmation" as const,
+      ),
+      url: fc.oneof(
+        fc.constantFrom(...SUBSCRIBE_URLS),
+        STRANGE_TEXT.filter((t) => t !== ""),
+      ),
+      token: STRANGE_TEXT.filter((t) => t !== ""),
+      message: STRANGE_TEXT,
+    });
+    await fuzz(
+      "feedback: subscription confirmations through the webhook",
+      confirmation,
+      async ({ type, url, token, message }) => {
+        fetched.length = 0;
+        const body = signSnsMessage(
+          {
+            Type: type,
+            MessageId: crypto.randomUUID(),
+            TopicArn: SIMULATOR_TOPIC_ARN,
+            Message: message,
+            Timestamp: new Date().toISOString(),
+            SigningCertURL: CERT_URL,
+            SubscribeURL: url,
+            Token: token,
+          },
+          "2",
+          keys.privateKeyPem,
+        );
+        const answer = await handleSesWebhook(JSON.stringify(body), confirming);
+        expect(answer.status, JSON.stringify(answer.body)).not.toBe(500);
+        for (const target of fetched) {
+          const parsed = new URL(target);
+          expect(parsed.protocol).toBe("https:");
+          expect(parsed.hostname, target).toMatch(SNS_HOST);
+          expect(parsed.port + parsed.username + parsed.password).toBe("");
+        }
+        // SNS's own address, and a message (an empty one is refused with 400): confirmed once.
+        if (type === "SubscriptionConfirmation" && url === SUBSCRIBE_URLS[0] && message !== "") {
+          expect(answer.status).toBe(200);
+          expect(fetched).toEqual([url]);
+        }
+      },
+      {
+        runs: 40,
+        examples: SUBSCRIBE_URLS.slice(0, 4).map((url) => ({
+          type: "SubscriptionConfirmation" as const,
+          url,
+          token: "token",
+          message: "You have chosen to subscribe to the topic.",
+        })),
+      },
+    );
+  });
+
   it("stores any signed SES event or refuses it with 400, never a 500", async () => {
     const logged: string[] = [];
     const quiet = { ...deps, log: (m: string) => void logged.push(m) };
