@@ -131,6 +131,16 @@ const VISITS: Visit[] = [
   { pattern: "/ops/events", url: () => `/ops/events?tenant=${NUL}&type=${NUL}`, who: "operator" },
   { pattern: "/ops/unsent", url: () => `/ops/unsent?tenant=${NUL}`, who: "operator" },
   { pattern: "/ops/announcements", url: () => "/ops/announcements", who: "operator" },
+  {
+    pattern: "/ops/audit",
+    url: () => `/ops/audit?tenant=${NUL}&action=${NUL}&period=${NUL}&before=${NUL}`,
+    who: "operator",
+  },
+  {
+    pattern: "/t/[tenant]/admin/audit",
+    url: () => `/t/sakura/admin/audit?action=${NUL}&period=${NUL}&before=${NUL}`,
+    who: "admin",
+  },
 ];
 
 test("the 390 px pass names every page", () => {
