@@ -52,6 +52,7 @@ export async function dispatchOnce(
   if (!account.checkedAt) return emptyBatchResult();
 
   await releaseExpiredLeases(db);
+  const claimedAt = Date.now();
   const mails = await claimDue(db, options.batchSize, options.leaseMs);
   if (mails.length === 0) return emptyBatchResult();
 
@@ -99,6 +100,7 @@ export async function dispatchOnce(
     toSend.map((s) => s.mail),
     snapshot,
     options,
+    claimedAt + options.leaseMs / 2,
   );
   await recordOutcomes(db, outcomes);
   const byId = new Map(mails.map((m) => [m.id, m]));

@@ -35,6 +35,11 @@ export async function sendAll(
   mails: readonly ClaimedMail[],
   snapshot: Snapshot,
   options: ResolvedOptions,
+  /**
+   * No send starts after this (epoch ms): half the batch's lease, so a send started in time ends
+   * (SES_TIMEOUT_MS) before the lease does and no other dispatcher takes the same mail meanwhile.
+   */
+  startBy = Number.POSITIVE_INFINITY,
 ): Promise<{ outcomes: SendOutcome[]; paused: boolean }> {
   const outcomes: SendOutcome[] = [];
   let paused = false;
@@ -48,6 +53,15 @@ export async function sendAll(
     }
     if (unanswered) {
       outcomes.push({ id: mail.id, kind: "retry", reason: unanswered, attempts: mail.attempts });
+      return;
+    }
+    if (Date.now() > startBy) {
+      outcomes.push({
+        id: mail.id,
+        kind: "retry",
+        reason: "not tried: SES was too slow to send the whole batch within its lease",
+        attempts: mail.attempts,
+      });
       return;
     }
     const tenant = mail.tenantId ? snapshot.tenants.get(mail.tenantId) : undefined;

@@ -148,6 +148,37 @@ describe("each SES error class on the wire ends as DESIGN.md names", () => {
   }
 });
 
+describe("a slow SES", () => {
+  it("never keeps a batch sending past half its lease: the rest waits untried, nothing goes twice", async () => {
+    await healthyAccount();
+    const leaseMs = 2_000;
+    const { tenant, to } = await tenantWithResets(10);
+    // 400 ms a mail, one at a time: the whole batch would take 4 s, twice the lease.
+    proxy.setFault({ kind: "slow", ms: 400 });
+    const attemptsBefore = proxy.sendAttempts.length;
+    const started = Date.now();
+    try {
+      await dispatchOnce(dispatcherOptions(transport, { concurrency: 1, leaseMs }));
+    } finally {
+      proxy.setFault({ kind: "none" });
+    }
+    const attempts = proxy.sendAttempts.slice(attemptsBefore);
+    // No send started after half the lease (plus the claim's own time).
+    expect(attempts.every((a) => a.at - started <= leaseMs / 2 + 300)).toBe(true);
+    const rows = await rowsOf(tenant.id);
+    const sent = rows.filter((r) => r.status === "sent");
+    const waiting = rows.filter((r) => r.status === "queued");
+    expect(sent.length).toBe(attempts.length);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(waiting.length).toBe(10 - sent.length);
+    expect(
+      waiting.every((r) => r.attempts === 0 && /^not tried: SES was too slow/.test(r.reason!)),
+    ).toBe(true);
+    expect([...(await copiesReceived(to)).values()].every((n) => n === 1)).toBe(true);
+    await retire(tenant.id);
+  });
+});
+
 describe("local SES down for a while", () => {
   it("retries with growing backoff, then sends each mail once when SES is back", async () => {
     await healthyAccount();
