@@ -308,6 +308,66 @@ describe("message notices, login codes and the operators' notice (the messages' 
   });
 });
 
+describe("telling the admins, once per period", () => {
+  it("a second click tells nobody twice, says when they were told, and reaches only tenants new to the list", async () => {
+    const { noticeAnswer, noticeTenantAdmins, noticesSent } = await import("./operators");
+    const { ledgerQuery } = await import("./view");
+    await unsent(tenant, await regular(), "login_code", "expired");
+    const operator = await makeUser({
+      tenantId: null,
+      role: "operator",
+      loginId: `ops2.${tenant.slug}`,
+    });
+    const actor = {
+      userId: operator.id,
+      sessionId: "s",
+      role: "operator" as const,
+      tenantId: null,
+      loginId: operator.loginId,
+      name: "",
+      mustChangePassword: false,
+    };
+    // A date period nobody else in this file uses: its own key.
+    const query = await ledgerQuery({ period: "2020-01-01" });
+    const inBox = async (tenantId: string) =>
+      (
+        await db.execute(sql`
+          select 1 from message_recipients r join messages m on m.id = r.message_id
+           where m.tenant_id = ${tenantId} and m.subject like '%missed mail%'`)
+      ).length;
+
+    const first = await noticeTenantAdmins(actor, query);
+    expect(first.tenants).toBeGreaterThanOrEqual(1);
+    expect(await inBox(tenant.id)).toBe(1);
+    const told = await noticesSent(query);
+    expect(told!.tenantIds.has(tenant.id)).toBe(true);
+
+    const again = await noticeTenantAdmins(actor, query);
+    expect(again).toMatchObject({ tenants: 0, admins: 0 });
+    expect(again.alreadyTold!.tenants).toBe(first.tenants);
+    expect(noticeAnswer(again)).toMatch(
+      /^Nobody new to tell: .* already been told for this period \(last on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)\.$/,
+    );
+    expect(await inBox(tenant.id)).toBe(1);
+
+    const late = await makeTenant("Late");
+    await adminContext(late);
+    await unsent(
+      late,
+      await makeUser({ tenantId: late.id, email: "late@example.com" }),
+      "password_reset",
+      "failed",
+    );
+    const third = await noticeTenantAdmins(actor, query);
+    expect(third.tenants).toBe(1);
+    expect(await inBox(late.id)).toBe(1);
+    expect(await inBox(tenant.id)).toBe(1);
+    expect(noticeAnswer(third)).toMatch(
+      /^Told 1 admin of 1 organisation, .* had already been told/,
+    );
+  });
+});
+
 describe("login codes", () => {
   it("a bypass code each, shown once, resolves the row; a second click skips it", async () => {
     const m = await regular();

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { noticeTenantAdmins } from "@/lib/unsent/operators";
+import { noticeAnswer, noticeTenantAdmins } from "@/lib/unsent/operators";
 import { ledgerQuery } from "@/lib/unsent/view";
 import { operatorAction } from "@/lib/web/action";
 
@@ -11,13 +11,8 @@ export const noticeAdminsOfUnsent = operatorAction(
   z.object({ period: z.string().max(16).optional() }),
   async (input, actor) => {
     const query = await ledgerQuery({ period: input.period });
-    const { tenants, admins } = await noticeTenantAdmins(actor, query);
+    const answer = await noticeTenantAdmins(actor, query);
     revalidatePath("/ops/unsent");
-    return {
-      ok: true,
-      message: tenants
-        ? `Told ${admins} admin${admins === 1 ? "" : "s"} of ${tenants} organisation${tenants === 1 ? "" : "s"}, in their message boxes, with a link to their list.`
-        : "Nobody to tell: no organisation has members still to reach in this period.",
-    };
+    return { ok: true, message: noticeAnswer(answer) };
   },
 );

@@ -4,7 +4,7 @@ import { Shell } from "@/components/shell";
 import { Card, stacked } from "@/components/ui";
 import { operatorNav } from "@/lib/tenants/nav";
 import { CASE_TEXT, UNSENT_CASES } from "@/lib/unsent/cases";
-import { tenantsLedger } from "@/lib/unsent/operators";
+import { noticesSent, tenantsLedger } from "@/lib/unsent/operators";
 import { utcStamp } from "@/lib/unsent/period";
 import { ledgerQuery, searchOf } from "@/lib/unsent/view";
 import { requireOperator } from "@/lib/web/guards";
@@ -20,7 +20,7 @@ const n = (v: number) => v.toLocaleString("en");
 export default async function OperatorUnsentPage({ searchParams }: Props) {
   const actor = await requireOperator();
   const query = await ledgerQuery(await searchParams);
-  const { tenants, total } = await tenantsLedger(query);
+  const [{ tenants, total }, told] = await Promise.all([tenantsLedger(query), noticesSent(query)]);
   const search = searchOf(query);
   return (
     <Shell
@@ -89,6 +89,13 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
           }
           confirmLabel="Tell them"
         />
+        {told && (
+          <p className="mt-2 text-sm text-slate-600" data-testid="ops-unsent-told">
+            Already told for this period: the admins of {n(told.tenantIds.size)} organisation
+            {told.tenantIds.size === 1 ? "" : "s"}, last on {utcStamp(told.last)}. Telling them
+            again reaches only organisations not told yet.
+          </p>
+        )}
       </div>
       <Card className="mt-4">
         <table className={stacked.table} data-testid="ops-unsent">
