@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { migrateDatabase } from "@/db/migrate";
 import { databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "../lib/embedded-postgres";
+import { run } from "../lib/processes";
 
 export const quick = process.argv.includes("--quick");
 
@@ -122,4 +124,43 @@ export function benchAppEnv(
     NEXT_TELEMETRY_DISABLED: "1",
     ...extra,
   };
+}
+
+/** Source files changed since the build: a stale build would measure yesterday's code. */
+function newerThanBuild(buildTime: number): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(ts|tsx)$/.test(entry.name) && statSync(p).mtimeMs > buildTime) found.push(p);
+    }
+  };
+  for (const dir of ["app", "components", "lib", "db"]) if (existsSync(dir)) walk(dir);
+  return found;
+}
+
+/**
+ * The production build a benchmark runs `next start` on: built first when there is none (not part of
+ * any timing); otherwise named, with a warning when sources changed since it was made.
+ */
+export async function productionBuild(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<void> {
+  if (!existsSync(".next/BUILD_ID")) {
+    log("no production build: running next build first (not part of the timings)");
+    if ((await run("node_modules/.bin/next", ["build"], { env })) !== 0)
+      throw new Error("next build failed");
+    return;
+  }
+  const built = statSync(".next/BUILD_ID").mtimeMs;
+  log(
+    `using the existing build in .next (${readFileSync(".next/BUILD_ID", "utf8").trim()}, ${new Date(built).toISOString()})`,
+  );
+  const stale = newerThanBuild(built);
+  if (stale.length > 0)
+    log(
+      `warning: ${stale.length} source file(s) changed since that build (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); run \`npm run build\` to measure the current code`,
+    );
 }

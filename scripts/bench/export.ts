@@ -8,7 +8,7 @@
  * `-- --quick`: 10,000 rows.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -17,11 +17,12 @@ import { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import postgres from "postgres";
 import { freePort } from "../lib/embedded-postgres";
-import { run, stopGroup } from "../lib/processes";
+import { stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
   benchDatabase,
   machine,
+  productionBuild,
   quick,
   report,
   runBench,
@@ -175,20 +176,6 @@ async function sameRows(databaseUrl: string, tenantId: string): Promise<unknown[
   return out;
 }
 
-function staleBuild(): string[] {
-  const built = statSync(".next/BUILD_ID").mtimeMs;
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.(ts|tsx)$/.test(entry.name) && statSync(p).mtimeMs > built) found.push(p);
-    }
-  };
-  for (const dir of ["app", "components", "lib", "db"]) if (existsSync(dir)) walk(dir);
-  return found;
-}
-
 async function main() {
   const loadBefore = os.loadavg()[0]!;
   const { url: databaseUrl, cleanup } = await benchDatabase();
@@ -202,15 +189,7 @@ async function main() {
     console.error(`seeded ${total.toLocaleString("en")} unsent mails: ${JSON.stringify(expected)}`);
 
     const env = benchAppEnv(databaseUrl);
-    if (!existsSync(".next/BUILD_ID")) {
-      console.error("no production build: running next build first (not part of the timings)");
-      if ((await run("node_modules/.bin/next", ["build"], { env })) !== 0)
-        throw new Error("next build failed");
-    } else if (staleBuild().length > 0) {
-      console.error(
-        `warning: source files changed since the build in .next; run \`npm run build\` to measure the current code`,
-      );
-    }
+    await productionBuild(env);
     const port = await freePort();
     const app = await startServer(
       "node_modules/.bin/next",

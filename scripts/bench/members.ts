@@ -6,14 +6,12 @@
  * bare node:http server making the same `listMembers` call. `-- --quick`: 10,000 members, 100 GETs.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
-import path from "node:path";
 import postgres from "postgres";
 import { memberQueryString, type MemberQuery, type SortColumn } from "@/lib/members/list-query";
 import { freePort } from "../lib/embedded-postgres";
-import { run, stopGroup } from "../lib/processes";
+import { stopGroup } from "../lib/processes";
 import {
   benchDatabase,
   machine,
@@ -23,6 +21,7 @@ import {
   startServer,
   runBench,
   benchAppEnv,
+  productionBuild,
 } from "./common";
 import { signIn } from "./sign-in";
 import { ADMIN_LOGIN, ADMIN_PASSWORD, seedMembers, TENANT_SLUG } from "./members-data";
@@ -157,20 +156,6 @@ function checkJson(e: Expected, status: number, body: string): string | null {
   return null;
 }
 
-/** Source files changed since the build: a stale build would measure yesterday's code. */
-function newerThanBuild(buildTime: number): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.(ts|tsx)$/.test(entry.name) && statSync(p).mtimeMs > buildTime) found.push(p);
-    }
-  };
-  for (const dir of ["app", "components", "lib", "db"]) if (existsSync(dir)) walk(dir);
-  return found;
-}
-
 async function main() {
   // Latency at concurrency 4 on a small machine depends on what else runs: say so in the output.
   const loadBefore = os.loadavg()[0]!;
@@ -190,21 +175,7 @@ async function main() {
 
     const env = benchAppEnv(databaseUrl, { BENCH_TENANT_ID: tenantId });
 
-    if (!existsSync(".next/BUILD_ID")) {
-      console.error("no production build: running next build first (not part of the timings)");
-      if ((await run("node_modules/.bin/next", ["build"], { env })) !== 0)
-        throw new Error("next build failed");
-    } else {
-      const built = statSync(".next/BUILD_ID").mtimeMs;
-      const stale = newerThanBuild(built);
-      console.error(
-        `using the existing build in .next (${readFileSync(".next/BUILD_ID", "utf8").trim()}, ${new Date(built).toISOString()})`,
-      );
-      if (stale.length > 0)
-        console.error(
-          `warning: ${stale.length} source file(s) changed since that build (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); run \`npm run build\` to measure the current code`,
-        );
-    }
+    await productionBuild(env);
 
     const port = await freePort();
     const app = await startServer(

@@ -13,7 +13,7 @@
  * `-- --quick`: one minute, an import of 2,000 rows and a message to 2,000 members.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import os from "node:os";
 import { mkdir, writeFile } from "node:fs/promises";
 import postgres from "postgres";
 import type { SnsMessage } from "@/lib/feedback/sns";
@@ -21,11 +21,12 @@ import { FeedbackSimulator, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simulator
 import { createSigningIdentity } from "@/sim/sns-signing";
 import { freePort } from "../lib/embedded-postgres";
 import { startLocalSesProcess } from "../lib/local-ses";
-import { run, stopGroup } from "../lib/processes";
+import { stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
   benchDatabase,
   machine,
+  productionBuild,
   percentile,
   quick,
   runBench,
@@ -79,6 +80,8 @@ class RecordingSimulator extends FeedbackSimulator {
 
 async function main() {
   log(`${quick ? "quick: " : ""}${DURATION_S} s of load; ${machine()}`);
+  // What else ran on the machine bends every figure: say so in the output.
+  const loadBefore = os.loadavg()[0]!;
   const { url: databaseUrl, cleanup } = await benchDatabase();
   const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
   const children: ChildProcess[] = [];
@@ -108,11 +111,7 @@ async function main() {
       ADDRESS_DNS: "offline",
       PUBLIC_URL: base,
     });
-    if (!existsSync(".next/BUILD_ID")) {
-      log("no production build: running next build first (not part of the soak)");
-      if ((await run("node_modules/.bin/next", ["build"], { env })) !== 0)
-        throw new Error("next build failed");
-    }
+    await productionBuild(env, log);
     const sendMessageId = await actionId(
       "app/t/[tenant]/admin/messages/new/actions.ts",
       "sendMessage",
@@ -388,6 +387,8 @@ async function main() {
         mails_sent: mail.reduce((n, t) => n + t.sent, 0),
         mails_pending: left.pending,
         events_acked: events.acked,
+        events_stored: events.stored,
+        events_duplicates: events.duplicates,
         events_applied: events.applied,
         events_parked: events.parked,
         events_unapplied: events.unapplied,
@@ -401,6 +402,9 @@ async function main() {
           ) / 10,
         message_post_s: Math.round((oneOff.get("message_post") ?? 0) / 100) / 10,
         latency,
+        load_avg_start: Math.round(loadBefore * 10) / 10,
+        load_avg_end: Math.round(os.loadavg()[0]! * 10) / 10,
+        rss_mb_every_5s: rssMb,
       }),
     );
     hooks.close();
