@@ -4,8 +4,7 @@
  * not grow with history). Sends are counted by the dispatcher as they leave (SES's own Send events
  * would count them twice); deliveries, bounces and complaints by the feedback as it arrives.
  */
-import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 
 /** The zero uuid stands for "not one of our tenants" (mail another sender on the account sent). */
 export const NO_TENANT = "00000000-0000-0000-0000-000000000000";
@@ -55,17 +54,18 @@ export async function addToRollup(tx: Executor, entries: readonly RollupEntry[])
     row![e.column] += e.n ?? 1;
   }
   const list = [...rows.values()];
-  const column = (c: RollupColumn) => sql.param(list.map((r) => r[c]));
+  const column = (c: RollupColumn) => list.map((r) => r[c]);
   // Sorted, so concurrent writers take the rows' locks in one order.
   list.sort((a, b) =>
     a.hour + a.tenantId + a.category < b.hour + b.tenantId + b.category ? -1 : 1,
   );
-  await tx.execute(sql`
+  // postgres.js, prepared: the feedback applier and the dispatcher run this once a batch.
+  await pgOf(tx)`
     insert into mail_stats_hourly (hour, tenant_id, category, sends, deliveries, hard_bounces,
                                    soft_bounces, complaints, rejects, delays)
-    select * from unnest(${sql.param(list.map((r) => r.hour))}::text[]::timestamptz[],
-                         ${sql.param(list.map((r) => r.tenantId))}::uuid[],
-                         ${sql.param(list.map((r) => r.category))}::text[],
+    select * from unnest(${list.map((r) => r.hour)}::text[]::timestamptz[],
+                         ${list.map((r) => r.tenantId)}::uuid[],
+                         ${list.map((r) => r.category)}::text[],
                          ${column("sends")}::int[], ${column("deliveries")}::int[],
                          ${column("hard_bounces")}::int[], ${column("soft_bounces")}::int[],
                          ${column("complaints")}::int[], ${column("rejects")}::int[],
@@ -77,5 +77,5 @@ export async function addToRollup(tx: Executor, entries: readonly RollupEntry[])
       soft_bounces = mail_stats_hourly.soft_bounces + excluded.soft_bounces,
       complaints = mail_stats_hourly.complaints + excluded.complaints,
       rejects = mail_stats_hourly.rejects + excluded.rejects,
-      delays = mail_stats_hourly.delays + excluded.delays`);
+      delays = mail_stats_hourly.delays + excluded.delays`;
 }

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 import { tenantMailState, type TenantMailState } from "@/db/schema";
 import { alertTenantPaused } from "./alerts";
 import { applyOutcome, initialHealth, type Outcome, type TenantHealth } from "./window";
@@ -88,7 +88,8 @@ export async function recordOutcomes(
     );
   }
   const changed = tenantIds.map((id) => ({ id, health: after.get(id)!, was: before.get(id)! }));
-  await tx.execute(sql`
+  // postgres.js, prepared: the feedback applier runs this once a batch.
+  await pgOf(tx)`
     update tenant_mail_state s
        set "window" = x.win, breaker = x.breaker::breaker_state, breaker_reason = x.reason,
            recent_outcomes = x.recent, updated_at = now(),
@@ -96,14 +97,14 @@ export async function recordOutcomes(
            breaker_changed_at = case when x.moved = 1 then clock_timestamp() else s.breaker_changed_at end,
            breaker_changed_by = case when x.moved = 1 then 'system' else s.breaker_changed_by end
       -- (postgres.js sends a boolean array as one boolean: the flag travels as 0 or 1)
-      from unnest(${sql.param(changed.map((c) => c.id))}::uuid[],
-                  ${sql.param(changed.map((c) => c.health.window))}::int[],
-                  ${sql.param(changed.map((c) => c.health.breaker))}::text[],
-                  ${sql.param(changed.map((c) => c.health.breakerReason))}::text[],
-                  ${sql.param(changed.map((c) => c.health.recent))}::text[],
-                  ${sql.param(changed.map((c) => (c.health.breaker !== c.was.breaker ? 1 : 0)))}::int[])
+      from unnest(${changed.map((c) => c.id)}::uuid[],
+                  ${changed.map((c) => c.health.window)}::int[],
+                  ${changed.map((c) => c.health.breaker)}::text[],
+                  ${changed.map((c) => c.health.breakerReason)}::text[],
+                  ${changed.map((c) => c.health.recent)}::text[],
+                  ${changed.map((c) => (c.health.breaker !== c.was.breaker ? 1 : 0))}::int[])
            as x(tenant_id, win, breaker, reason, recent, moved)
-     where s.tenant_id = x.tenant_id`);
+     where s.tenant_id = x.tenant_id`;
   for (const c of changed) {
     if (c.health.breaker === "open" && c.was.breaker !== "open") {
       await alertTenantPaused(tx, c.id, {

@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 import type { EmailStatus } from "@/db/schema";
 
 /** What SES said of a member's address: delivered to, bounced for good, or complained. */
@@ -19,11 +18,12 @@ export async function recordAddressOutcomes(
   outcomes: readonly AddressOutcome[],
 ): Promise<void> {
   if (outcomes.length === 0) return;
-  await tx.execute(sql`
+  // postgres.js, prepared: the feedback applier runs this once a batch.
+  await pgOf(tx)`
     update users u set email_status = x.status::email_status, updated_at = now()
-      from unnest(${sql.param(outcomes.map((o) => o.tenantId))}::uuid[],
-                  ${sql.param(outcomes.map((o) => o.address.toLowerCase()))}::text[],
-                  ${sql.param(outcomes.map((o) => o.status))}::text[]) as x(tenant_id, address, status)
+      from unnest(${outcomes.map((o) => o.tenantId)}::uuid[],
+                  ${outcomes.map((o) => o.address.toLowerCase())}::text[],
+                  ${outcomes.map((o) => o.status)}::text[]) as x(tenant_id, address, status)
      where u.tenant_id = x.tenant_id and lower(u.email) = x.address
-       and (x.status <> 'ok' or u.email_status in ('unchecked', 'ok'))`);
+       and (x.status <> 'ok' or u.email_status in ('unchecked', 'ok'))`;
 }

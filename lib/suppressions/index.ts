@@ -4,7 +4,7 @@
  * apply, compared without regard to case (addresses are stored lower-cased).
  */
 import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 import { inList } from "@/db/in-list";
 import type { Suppression } from "@/db/schema";
 import { accountKey, tenantKey } from "./rule";
@@ -81,18 +81,19 @@ export async function suppressMany(
   const list = entries.map((e, i) => ({ ...e, address: e.address.toLowerCase(), i }));
   // Sorted by address, so two writers wait on each other's new rows in one order, never in a circle.
   list.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
-  await tx.execute(sql`
+  // postgres.js, prepared: the feedback applier runs this once a batch.
+  await pgOf(tx)`
     insert into suppressions (scope, tenant_id, address, reason, detail)
     select s.scope::suppression_scope, s.tenant_id, e.address, e.reason, e.detail
-      from unnest(${sql.param(list.map((e) => e.address))}::text[],
-                  ${sql.param(list.map((e) => e.tenantId))}::uuid[],
-                  ${sql.param(list.map((e) => e.reason))}::text[],
-                  ${sql.param(list.map((e) => JSON.stringify(e.detail)))}::jsonb[])
+      from unnest(${list.map((e) => e.address)}::text[],
+                  ${list.map((e) => e.tenantId)}::uuid[],
+                  ${list.map((e) => e.reason)}::text[],
+                  ${list.map((e) => JSON.stringify(e.detail))}::jsonb[])
            with ordinality as e(address, tenant_id, reason, detail, n)
      cross join lateral (values ('account', null::uuid), ('tenant', e.tenant_id)) s(scope, tenant_id)
      where s.scope = 'account' or s.tenant_id is not null
      order by e.n
-    on conflict do nothing`);
+    on conflict do nothing`;
 }
 
 /** Suppresses exactly these recipients of one mail (see `suppressMany`). */

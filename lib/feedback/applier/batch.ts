@@ -5,8 +5,7 @@
  * `confirmed_addresses`.
  */
 import { sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
-import { listValues } from "@/db/in-list";
+import { pgOf, type Database, type Executor } from "@/db/client";
 import { APPLIER_DEFAULTS } from "@/lib/env";
 import { addToRollup } from "@/lib/health/rollup";
 import { recordOutcomes } from "@/lib/health/tenant-state";
@@ -44,9 +43,11 @@ export async function claimPending(
   limit: number,
   ids?: readonly number[],
 ): Promise<PendingEvent[]> {
-  const only = ids ? sql`and id in (${listValues(ids, "bigint")})` : sql``;
+  const pg = pgOf(tx);
+  const only = ids ? pg`and id in (select unnest(${ids}::bigint[]))` : pg``;
   // A raw query's timestamps and int8s arrive as text (drizzle turns the driver's parsing off).
-  const rows = await tx.execute<Row>(sql`
+  // postgres.js, prepared (as every statement of a batch): one round trip each, planned once.
+  const rows = await pg<Row[]>`
     select id, event_type as "eventType", ses_message_id as "sesMessageId", recipients,
            bounce_type as "bounceType", bounce_sub_type as "bounceSubType",
            occurred_at as "occurredAt", received_at as "receivedAt",
@@ -56,7 +57,7 @@ export async function claimPending(
      where applied_at is null and parked_at is null and apply_after <= now() ${only}
      order by id
      limit ${limit}
-       for update skip locked`);
+       for update skip locked`;
   return rows.map((r) => ({
     ...r,
     id: Number(r.id),
@@ -79,9 +80,9 @@ export async function applyEvents(tx: Executor, events: readonly PendingEvent[])
     suppressMany(tx, plan.suppressions),
     recordAddressOutcomes(tx, plan.addresses),
     confirmed.length
-      ? tx.execute(sql`
-          insert into confirmed_addresses (address) ${listValues(confirmed, "text")}
-          on conflict do nothing`)
+      ? pgOf(tx)`
+          insert into confirmed_addresses (address) select unnest(${confirmed}::text[])
+          on conflict do nothing`
       : null,
   ]);
   // The rows every event of a tenant shares come last, so their locks are held only until commit.
@@ -94,13 +95,13 @@ export async function applyEvents(tx: Executor, events: readonly PendingEvent[])
 
 /** The events are applied, each linked to the mail and tenant it turned out to be about. */
 async function markApplied(tx: Executor, links: BatchPlan["links"]): Promise<void> {
-  await tx.execute(sql`
+  await pgOf(tx)`
     update ses_events e
        set applied_at = now(), outbound_email_id = l.mail_id, tenant_id = l.tenant_id, apply_error = null
-      from unnest(${sql.param(links.map((l) => l.eventId))}::bigint[],
-                  ${sql.param(links.map((l) => l.mailId))}::bigint[],
-                  ${sql.param(links.map((l) => l.tenantId))}::uuid[]) as l(id, mail_id, tenant_id)
-     where e.id = l.id`);
+      from unnest(${links.map((l) => l.eventId)}::bigint[],
+                  ${links.map((l) => l.mailId)}::bigint[],
+                  ${links.map((l) => l.tenantId)}::uuid[]) as l(id, mail_id, tenant_id)
+     where e.id = l.id`;
 }
 
 /** Lost the connection or the server: nothing to do with the events; the loop waits and retries. */

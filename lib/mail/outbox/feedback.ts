@@ -1,6 +1,5 @@
 /** What SES's feedback does to a mail: finds it, and moves it forward (never back). */
-import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { pgOf, type Executor } from "@/db/client";
 import type { MailStatus, OutboundEmail } from "@/db/schema";
 import { movesForward } from "./states";
 
@@ -32,10 +31,11 @@ export async function lockMailsForEvents(
   type Row = Omit<MailForEvent, "id"> & { id: number | string; ses: string; tag: string };
   // By message id (an index lookup each), else by the tag for a row still being sent; then locked,
   // in id order, in the same statement.
-  const rows = await tx.execute<Row>(sql`
+  // postgres.js, prepared: the feedback applier runs this once a batch.
+  const rows = await pgOf(tx)<Row[]>`
     with ref as (
-      select * from unnest(${sql.param(unique.map((r) => r.sesMessageId))}::text[],
-                           ${sql.param(unique.map((r) => r.outboxTag ?? -1))}::bigint[]) as r(ses, tag)
+      select * from unnest(${unique.map((r) => r.sesMessageId)}::text[],
+                           ${unique.map((r) => r.outboxTag ?? -1)}::bigint[]) as r(ses, tag)
     ), by_ses as (
       select distinct on (r.ses, r.tag) r.ses, r.tag, o.id
         from ref r join outbound_emails o on o.ses_message_id = r.ses
@@ -55,7 +55,7 @@ export async function lockMailsForEvents(
     )
     select f.ses, f.tag, l.id, l.tenant_id as "tenantId", l.category, l.lane, l.status, l.reason,
            l.unconfirmed
-      from found f join locked l on l.id = f.id`);
+      from found f join locked l on l.id = f.id`;
   const mails = new Map<string, MailForEvent>();
   for (const { ses, tag, ...mail } of rows) {
     const outboxTag = Number(tag) < 0 ? null : Number(tag);
@@ -107,14 +107,14 @@ export async function applySesTransitions(
   moves: readonly { mailId: number; transition: SesTransition }[],
 ): Promise<void> {
   if (moves.length === 0) return;
-  await tx.execute(sql`
+  await pgOf(tx)`
     update outbound_emails o
        set status = coalesce(m.status::mail_status, o.status), reason = m.reason,
            confirm_by = case when m.status is null then o.confirm_by end,
            resolved_at = case when m.status is null then o.resolved_at else now() end,
            updated_at = now()
-      from unnest(${sql.param(moves.map((m) => m.mailId))}::bigint[],
-                  ${sql.param(moves.map((m) => m.transition.status))}::text[],
-                  ${sql.param(moves.map((m) => m.transition.reason))}::text[]) as m(id, status, reason)
-     where o.id = m.id`);
+      from unnest(${moves.map((m) => m.mailId)}::bigint[],
+                  ${moves.map((m) => m.transition.status)}::text[],
+                  ${moves.map((m) => m.transition.reason)}::text[]) as m(id, status, reason)
+     where o.id = m.id`;
 }
