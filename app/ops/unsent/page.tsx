@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ConfirmAction } from "@/components/confirm-action";
 import { Shell } from "@/components/shell";
 import { Card, stacked } from "@/components/ui";
+import { LedgerFilter } from "@/components/unsent/ledger-filter";
 import { operatorNav } from "@/lib/tenants/nav";
 import { CASE_TEXT, UNSENT_CASES } from "@/lib/unsent/cases";
 import { noticesSent, tenantsLedger } from "@/lib/unsent/operators";
@@ -35,41 +36,13 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
         Members who did not get their mail {query.period.label}, per organisation and case. Each
         organisation&apos;s admins see their own list, with what to do, under Unsent mail.
       </p>
-      <form
-        method="get"
-        className="mt-4 flex flex-wrap items-end gap-3 text-sm"
-        aria-label="Filter"
-      >
-        <label className="flex flex-col gap-1">
-          <span className="font-medium">Period</span>
-          <select
-            name="period"
-            defaultValue={query.period.choice}
-            className="min-h-10 rounded-md border border-slate-300 bg-white px-2"
-          >
-            {query.pause && (
-              <option value="pause">Since the pause of {utcStamp(query.pause.startedAt)}</option>
-            )}
-            <option value="1d">Last 24 hours</option>
-            <option value="7d">Last 7 days</option>
-            <option value="30d">Last 30 days</option>
-            <option value="all">At any time</option>
-          </select>
-        </label>
-        <button
-          type="submit"
-          className="min-h-10 rounded-md border border-slate-300 bg-white px-4 font-medium hover:bg-slate-50"
-        >
-          Apply
-        </button>
-        <a
-          className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 font-medium text-white hover:bg-brand-700"
-          href={`/ops/unsent/export${search}`}
-          download
-        >
-          Download every organisation (.xlsx)
-        </a>
-      </form>
+      <LedgerFilter
+        query={query}
+        download={{
+          href: `/ops/unsent/export${search}`,
+          label: "Download every organisation (.xlsx)",
+        }}
+      />
       <p className="mt-4 text-sm text-slate-700" data-testid="ops-unsent-total">
         {n(total.total.open)} members still to reach, {n(total.total.resolved)} resolved.
       </p>

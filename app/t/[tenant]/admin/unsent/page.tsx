@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui";
 import { LedgerCase, type CaseRemedies } from "@/components/unsent/ledger-case";
+import { LedgerFilter } from "@/components/unsent/ledger-filter";
 import type { UnsentCase } from "@/lib/unsent/cases";
-import { utcStamp } from "@/lib/unsent/period";
 import { ledgerPage, ledgerQuery, PAGE_ROWS, searchOf } from "@/lib/unsent/view";
 import { requireAdmin } from "@/lib/web/guards";
 import { AdminShell } from "../admin-shell";
@@ -65,68 +65,11 @@ export default async function UnsentPage({ params, searchParams }: Props) {
         message read) is shown as resolved.
       </p>
 
-      <form
-        method="get"
-        className="mt-4 flex flex-wrap items-end gap-3 text-sm"
-        aria-label="Filter"
-      >
-        <label className="flex flex-col gap-1">
-          <span className="font-medium">Period</span>
-          <select
-            name="period"
-            defaultValue={query.period.choice}
-            className="min-h-10 rounded-md border border-slate-300 bg-white px-2"
-          >
-            {query.pause && (
-              <option value="pause">Since the pause of {utcStamp(query.pause.startedAt)}</option>
-            )}
-            <option value="1d">Last 24 hours</option>
-            <option value="7d">Last 7 days</option>
-            <option value="30d">Last 30 days</option>
-            <option value="all">At any time</option>
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="font-medium">Reason</span>
-          <select
-            name="reason"
-            defaultValue={query.reason ?? ""}
-            className="min-h-10 max-w-[20rem] rounded-md border border-slate-300 bg-white px-2"
-          >
-            <option value="">Any reason</option>
-            {page.reasons.map((r) => (
-              <option key={r.reason} value={r.reason}>
-                {r.text} ({r.n})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1">
-          <span className="font-medium">Show</span>
-          <select
-            name="show"
-            defaultValue={query.show}
-            className="min-h-10 rounded-md border border-slate-300 bg-white px-2"
-          >
-            <option value="open">Still to do</option>
-            <option value="resolved">Resolved</option>
-            <option value="all">Both</option>
-          </select>
-        </label>
-        <button
-          type="submit"
-          className="min-h-10 rounded-md border border-slate-300 bg-white px-4 font-medium hover:bg-slate-50"
-        >
-          Apply
-        </button>
-        <a
-          className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 font-medium text-white hover:bg-brand-700"
-          href={`${base}/unsent/export${searchOf(query)}`}
-          download
-        >
-          Download (.xlsx)
-        </a>
-      </form>
+      <LedgerFilter
+        query={query}
+        reasons={page.reasons}
+        download={{ href: `${base}/unsent/export${searchOf(query)}`, label: "Download (.xlsx)" }}
+      />
 
       <dl
         className="mt-6 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5"
