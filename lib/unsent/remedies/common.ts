@@ -135,6 +135,49 @@ export function sentence(
   return parts.join(" ");
 }
 
+/**
+ * The remedies that hand each member something to pass on (an activation code, a temporary
+ * password, a bypass code): on the selected open rows of `unsentCase`, each eligible member gets
+ * `issue`d in the ledger lock's transaction; those rows are marked handled as `kind` and audited as
+ * `unsent.<kind>`. The rest of the case are unfit; what `issue` gives back is in `issued`.
+ */
+export async function issueToEach<T>(
+  ctx: TenantActor,
+  ids: readonly number[],
+  spec: {
+    unsentCase: UnsentCase;
+    eligible: (row: LedgerRow) => boolean;
+    /** Null when nothing is handed over for the row (it is still handled). */
+    issue: (tx: Executor, row: LedgerRow, index: number) => Promise<T | null>;
+    kind: HandlingKind;
+    verb: string;
+    unfitWhy: string;
+  },
+): Promise<RemedyAnswer & { issued: T[] }> {
+  const out = await onOpenRows(ctx, ids, [spec.unsentCase], async (tx, rows) => {
+    const eligible = rows.filter(spec.eligible);
+    const issued: T[] = [];
+    for (const [i, r] of eligible.entries()) {
+      const item = await spec.issue(tx, r, i);
+      if (item !== null) issued.push(item);
+    }
+    await handle(tx, ctx, eligible, spec.kind, null);
+    await audit(tx, ctx, `unsent.${spec.kind}`, eligible);
+    return { issued, unfit: rows.length - eligible.length };
+  });
+  const answer = {
+    done: out.result.issued.length,
+    skipped: out.skipped,
+    unfit: out.unfit + out.result.unfit,
+    behindPause: null,
+  };
+  return {
+    ...answer,
+    issued: out.result.issued,
+    message: sentence(spec.verb, answer, spec.unfitWhy),
+  };
+}
+
 export const NOTE_MAX = 500;
 
 /** Every case: the admin took care of it another way; the row leaves the ledger's open list. */

@@ -12,10 +12,10 @@ import {
   type RemedyAnswer,
   audit,
   checkSelection,
-  handle,
   onOpenRows,
   pauseInFront,
   sentence,
+  issueToEach,
 } from "./common";
 
 /** Invitations to members who have not started: a new link to their address now (the old one ends). */
@@ -102,10 +102,10 @@ export async function issueActivationCodes(
   ids: readonly number[],
 ): Promise<RemedyAnswer & { codes: IssuedCode[]; workbook: string | null }> {
   checkSelection(ids);
-  const out = await onOpenRows(ctx, ids, ["invitation_new"], async (tx, rows) => {
-    const eligible = rows.filter((r) => r.memberStatus === "invited");
-    const codes: IssuedCode[] = [];
-    for (const r of eligible) {
+  const { issued: codes, ...answer } = await issueToEach(ctx, ids, {
+    unsentCase: "invitation_new",
+    eligible: (r) => r.memberStatus === "invited",
+    issue: async (tx, r): Promise<IssuedCode | null> => {
       const wayIn = await giveWayIn(tx, {
         tenantId: ctx.tenant.id,
         userId: r.memberId,
@@ -113,19 +113,12 @@ export async function issueActivationCodes(
         name: r.name,
         email: null,
       });
-      if (wayIn.kind === "code") codes.push({ loginId: r.loginId, name: r.name, code: wayIn.code });
-    }
-    await handle(tx, ctx, eligible, "activation_code", null);
-    await audit(tx, ctx, "unsent.activation_code", eligible);
-    return { codes, unfit: rows.length - eligible.length };
+      return wayIn.kind === "code" ? { loginId: r.loginId, name: r.name, code: wayIn.code } : null;
+    },
+    kind: "activation_code",
+    verb: "Activation codes issued (shown once)",
+    unfitWhy: "not an invitation to someone who has not started, or the member is disabled.",
   });
-  const { codes } = out.result;
-  const answer = {
-    done: codes.length,
-    skipped: out.skipped,
-    unfit: out.unfit + out.result.unfit,
-    behindPause: null,
-  };
   const workbook = codes.length
     ? (
         await workbookBuffer([
@@ -141,14 +134,5 @@ export async function issueActivationCodes(
         ])
       ).toString("base64")
     : null;
-  return {
-    ...answer,
-    codes,
-    workbook,
-    message: sentence(
-      "Activation codes issued (shown once)",
-      answer,
-      "not an invitation to someone who has not started, or the member is disabled.",
-    ),
-  };
+  return { ...answer, codes, workbook };
 }

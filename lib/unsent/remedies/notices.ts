@@ -10,13 +10,12 @@ import { latestPause } from "../period";
 import {
   PASSWORD_LIMIT,
   type RemedyAnswer,
-  audit,
   checkSelection,
-  handle,
   onOpenRows,
   pauseInFront,
   plural,
   sentence,
+  issueToEach,
 } from "./common";
 
 /**
@@ -100,31 +99,17 @@ export async function issueBypassCodes(
   ids: readonly number[],
 ): Promise<RemedyAnswer & { codes: IssuedBypass[] }> {
   checkSelection(ids, PASSWORD_LIMIT);
-  const out = await onOpenRows(ctx, ids, ["login_code"], async (tx, rows) => {
-    const eligible = rows.filter((r) => r.memberStatus === "active");
-    const codes: IssuedBypass[] = [];
-    for (const r of eligible) {
+  const { issued, ...answer } = await issueToEach(ctx, ids, {
+    unsentCase: "login_code",
+    eligible: (r) => r.memberStatus === "active",
+    issue: async (_tx, r): Promise<IssuedBypass> => {
       // The login codes' own issue (audited there); earlier unused bypass codes stop working.
       const issued = await issueBypassCode(ctx, r.memberId);
-      codes.push({ loginId: r.loginId, name: r.name, code: issued.code });
-    }
-    await handle(tx, ctx, eligible, "bypass_code", null);
-    await audit(tx, ctx, "unsent.bypass_code", eligible);
-    return { codes, unfit: rows.length - eligible.length };
+      return { loginId: r.loginId, name: r.name, code: issued.code };
+    },
+    kind: "bypass_code",
+    verb: "Bypass codes issued (shown once; each works once, for 24 hours)",
+    unfitWhy: "not a login code, or the member is not active.",
   });
-  const answer = {
-    done: out.result.codes.length,
-    skipped: out.skipped,
-    unfit: out.unfit + out.result.unfit,
-    behindPause: null,
-  };
-  return {
-    ...answer,
-    codes: out.result.codes,
-    message: sentence(
-      "Bypass codes issued (shown once; each works once, for 24 hours)",
-      answer,
-      "not a login code, or the member is not active.",
-    ),
-  };
+  return { ...answer, codes: issued };
 }

@@ -14,10 +14,10 @@ import {
   type RemedyAnswer,
   audit,
   checkSelection,
-  handle,
   onOpenRows,
   pauseInFront,
   sentence,
+  issueToEach,
 } from "./common";
 
 /** Password resets that did not arrive: a new one-hour link to a working address. */
@@ -92,32 +92,16 @@ export async function setTemporaryPasswords(
   checkSelection(ids, PASSWORD_LIMIT);
   // Hashing is slow on purpose: done before the lock, one per selected row.
   const fresh = await Promise.all(ids.map(() => newTemporaryPassword()));
-  const out = await onOpenRows(ctx, ids, ["password_reset"], async (tx, rows) => {
-    const eligible = rows.filter(
-      (r) => r.memberStatus === "active" && r.memberId !== ctx.actor.userId,
-    );
-    const passwords: IssuedPassword[] = [];
-    for (const [i, r] of eligible.entries()) {
+  const { issued, ...answer } = await issueToEach(ctx, ids, {
+    unsentCase: "password_reset",
+    eligible: (r) => r.memberStatus === "active" && r.memberId !== ctx.actor.userId,
+    issue: async (tx, r, i): Promise<IssuedPassword> => {
       await applyTemporaryPassword(tx, ctx, r.memberId, fresh[i]!.passwordHash);
-      passwords.push({ loginId: r.loginId, name: r.name, password: fresh[i]!.password });
-    }
-    await handle(tx, ctx, eligible, "temporary_password", null);
-    await audit(tx, ctx, "unsent.temporary_password", eligible);
-    return { passwords, unfit: rows.length - eligible.length };
+      return { loginId: r.loginId, name: r.name, password: fresh[i]!.password };
+    },
+    kind: "temporary_password",
+    verb: "Temporary passwords set (shown once; each member must choose their own at the next sign-in)",
+    unfitWhy: "not a password reset, the member is not active, or it is your own account.",
   });
-  const answer = {
-    done: out.result.passwords.length,
-    skipped: out.skipped,
-    unfit: out.unfit + out.result.unfit,
-    behindPause: null,
-  };
-  return {
-    ...answer,
-    passwords: out.result.passwords,
-    message: sentence(
-      "Temporary passwords set (shown once; each member must choose their own at the next sign-in)",
-      answer,
-      "not a password reset, the member is not active, or it is your own account.",
-    ),
-  };
+  return { ...answer, passwords: issued };
 }
