@@ -64,3 +64,17 @@ export async function closeDb(): Promise<void> {
   cache.__sendwellDb = undefined;
   await cached?.sql.end({ timeout: 5 });
 }
+
+/**
+ * Whether an error means the connection itself is gone (closed, reset, or its backend ended by the
+ * server: admin shutdown, crash, restart), as opposed to a query that failed on a live connection.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    (/^CONNECTION_(CLOSED|DESTROYED|ENDED)$/.test(code) ||
+      /^(ECONNRESET|EPIPE|ECONNREFUSED)$/.test(code) ||
+      /^57P0[1-3]$/.test(code)) // admin_shutdown, crash_shutdown, cannot_connect_now
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { db, rawSql, type Executor } from "@/db/client";
+import { db, isConnectionLost, rawSql, type Executor } from "@/db/client";
 import type { MailStatus } from "@/db/schema/mail";
 import { listValues } from "@/db/in-list";
 import {
@@ -310,6 +310,7 @@ export async function* ledgerCursor(
   const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone));
   const connection = await rawSql().reserve();
   let open = false;
+  let lost = false;
   try {
     await connection.unsafe("begin read only");
     open = true;
@@ -337,10 +338,19 @@ export async function* ledgerCursor(
     }
     await connection.unsafe("commit");
     open = false;
+  } catch (err) {
+    lost = isConnectionLost(err);
+    throw err;
   } finally {
     // A download stopped part-way ends here too: the read is rolled back, the connection returned.
-    if (open) await connection.unsafe("rollback").catch(() => {});
-    connection.release();
+    // Not on a connection that is gone: the server has ended the transaction, a query given to a
+    // dead reserved connection may never settle, and releasing it would put it back among the open
+    // ones although the pool has already moved it to the closed (postgres.js 3.4.9): every query
+    // given to it later would fail. The pool reconnects it by itself.
+    if (!lost) {
+      if (open) await connection.unsafe("rollback").catch(() => {});
+      connection.release();
+    }
   }
 }
 

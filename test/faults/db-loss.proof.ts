@@ -13,7 +13,7 @@
  *   out (an SES acceptance whose record was lost): duplicates stay in the lease window, counted;
  * - no exception escapes uncaught (in a worker or the app it would end the process).
  * Run with `npm run proof:db-loss` (vitest.proof.config.ts): not in the normal suite, it takes half
- * a minute. With postgres 3.4.9 it fails: see README, "Reliability".
+ * a minute. It failed on the unpatched postgres 3.4.9: see scripts/patch-postgres.mjs and README, "Reliability".
  */
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
