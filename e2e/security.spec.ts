@@ -29,14 +29,14 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
   ];
 }
 
-/** A fresh learner of Northwind with the demo password (the hash copied from a seeded learner). */
+/** A fresh learner of Sakura with the demo password (the hash copied from a seeded learner); Sakura, because the sign-in spec counts Northwind's members. */
 async function makeLearner(): Promise<string> {
   const loginId = `sec.${randomBytes(3).toString("hex")}`;
   await withDb(
     (sql) => sql`
       insert into users (tenant_id, role, login_id, name, status, password_hash)
       select tenant_id, 'learner', ${loginId}, 'Security Probe', 'active', password_hash
-      from users where login_id = 'liam.c'`,
+      from users where login_id = 'hanako.s'`,
   );
   return loginId;
 }
@@ -135,7 +135,7 @@ test.describe("headers and the Content-Security-Policy", () => {
 
 test.describe("session cookie", () => {
   test("is HttpOnly and SameSite=Lax, and Secure behind HTTPS", async ({ page }) => {
-    await signIn(page, "/t/northwind/login", await makeLearner());
+    await signIn(page, "/t/sakura/login", await makeLearner());
     const session = (await page.context().cookies()).find((c) =>
       /authjs\.session-token/.test(c.name),
     );
@@ -159,7 +159,7 @@ test.describe("session cookie", () => {
       },
       body: new URLSearchParams({
         csrfToken,
-        scope: "northwind",
+        scope: "sakura",
         loginId,
         password: DEMO_PASSWORD,
       }),
@@ -176,7 +176,7 @@ test.describe("server actions", () => {
   test("a server action posted from another origin is refused", async ({ page }) => {
     const loginId = await makeLearner();
     const login = new LoginPage(page);
-    await login.goto("/t/northwind/login");
+    await login.goto("/t/sakura/login");
     // Capture the sign-in action as the browser posts it (its id and body), then replay it.
     const posted = page.waitForRequest(
       (r) => r.method() === "POST" && !!r.headers()["next-action"],
@@ -222,7 +222,7 @@ test.describe("sign-in limits, from outside", () => {
         method: "POST",
         redirect: "manual",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        body: new URLSearchParams({ csrfToken, scope: "northwind", loginId, password }),
+        body: new URLSearchParams({ csrfToken, scope: "sakura", loginId, password }),
       });
       const session = res.headers.getSetCookie().some((c) => /session-token=[^;]/.test(c));
       return { session, location: res.headers.get("location") ?? "" };
