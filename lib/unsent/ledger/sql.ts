@@ -4,8 +4,6 @@
  * whether the member has been reached since. Tenant-scoped; operators read all tenants at once.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
-import { db, isConnectionLost, rawSql, type Executor } from "@/db/client";
 import type { MailStatus } from "@/db/schema/mail";
 import { listValues } from "@/db/in-list";
 import {
@@ -14,7 +12,7 @@ import {
   UNSENT_STATUSES,
   type Resolution,
   type UnsentCase,
-} from "./cases";
+} from "../cases";
 
 export type LedgerScope = { tenantId: string } | { allTenants: true };
 
@@ -86,7 +84,7 @@ const CASE_CATEGORY: Record<UnsentCase, (typeof UNSENT_CATEGORIES)[number]> = {
 const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
 /** The rows' order on the page, in the cursor and in the workbook. */
-const ORDER = sql`array_position(${sql.param([...UNSENT_CASES])}::text[], l.unsent_case),
+export const ORDER = sql`array_position(${sql.param([...UNSENT_CASES])}::text[], l.unsent_case),
               l.tenant_slug, l.resolved_by nulls first, l.last_at desc, l.mail_id desc`;
 
 // The code's own constants, written into the SQL: tested in place per row, where a list parameter
@@ -97,7 +95,7 @@ const UNSENT_STATUS_LIST = literals(UNSENT_STATUSES);
 const UNSENT_CATEGORY_LIST = literals(UNSENT_CATEGORIES);
 
 /** The unsent mail of the scope and period (`o`): what the ledger is made of. */
-function problemWhere(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
+export function problemWhere(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
   return sql`${"tenantId" in scope ? sql`o.tenant_id = ${scope.tenantId}` : sql`o.tenant_id is not null`}
          and o.status in (${UNSENT_STATUS_LIST})
          and o.category in (${UNSENT_CATEGORY_LIST})
@@ -112,7 +110,7 @@ function problemWhere(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): 
  * through, a handling, the message read, the reset used, a sign-in) is read in one pass each and
  * joined, never probed row by row. `wide` adds what the rows show (addresses, names, reasons).
  */
-function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boolean): SQL {
+export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boolean): SQL {
   const tenantOf = (alias: string) =>
     "tenantId" in scope
       ? sql`${sql.raw(alias)}.tenant_id = ${scope.tenantId}`
@@ -210,7 +208,7 @@ function ledgerWhere(filter: LedgerFilter): SQL {
 }
 
 /** Every column of LedgerRow from `ledger l` (times as text). */
-const rowColumns = (zone: string) => sql`
+export const rowColumns = (zone: string) => sql`
   l.tenant_id as "tenantId", l.tenant_slug as "tenantSlug", l.mail_id as "mailId", l.member_id as "memberId",
   l.login_id as "loginId", l.name, l.to_address as address, l.current_email as "currentEmail",
   l.member_status as "memberStatus", l.unsent_case as "unsentCase", l.category, l.subject_key as "subjectKey",
@@ -228,7 +226,10 @@ export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, time
      order by ${ORDER}`;
 }
 
-type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "lastLocal"> & {
+export type RawRow = Omit<
+  LedgerRow,
+  "mailId" | "firstAt" | "lastAt" | "firstLocal" | "lastLocal"
+> & {
   mailId: string | number;
   firstAt: string | Date;
   lastAt: string | Date;
@@ -236,7 +237,7 @@ type RawRow = Omit<LedgerRow, "mailId" | "firstAt" | "lastAt" | "firstLocal" | "
   lastLocal: string;
 };
 
-function toRow(r: RawRow): LedgerRow {
+export function toRow(r: RawRow): LedgerRow {
   return {
     tenantId: r.tenantId,
     tenantSlug: r.tenantSlug,
@@ -259,254 +260,5 @@ function toRow(r: RawRow): LedgerRow {
     firstLocal: new Date(r.firstLocal),
     lastLocal: new Date(r.lastLocal),
     resolvedBy: r.resolvedBy,
-  };
-}
-
-/**
- * The ledger's sorts and hashes are over every row of a tenant's ledger (100,000 after a bad
- * incident): with PostgreSQL's default 4 MB they spill to disk. This much is held per sort or hash,
- * for the duration of one ledger query only.
- */
-const LEDGER_WORK_MEM = "64MB";
-
-/** Runs `read` in a transaction whose sorts and hashes may use LEDGER_WORK_MEM. */
-async function withWorkMem<T>(
-  executor: Executor | undefined,
-  read: (tx: Executor) => Promise<T>,
-): Promise<T> {
-  const run = async (tx: Executor) => {
-    await tx.execute(sql`set local work_mem = ${sql.raw(`'${LEDGER_WORK_MEM}'`)}`);
-    return read(tx);
-  };
-  // Inside a caller's transaction a savepoint would not scope SET LOCAL: it holds to that commit.
-  return executor && executor !== db ? run(executor) : db.transaction(run);
-}
-
-/** One page of the ledger. */
-export async function ledgerRows(
-  scope: LedgerScope,
-  filter: LedgerFilter = {},
-  options: { limit?: number; offset?: number; timeZone?: string; executor?: Executor } = {},
-): Promise<LedgerRow[]> {
-  const rows = await withWorkMem(options.executor, (tx) =>
-    tx.execute<RawRow>(
-      sql`${ledgerSelect(scope, filter, options.timeZone)} limit ${options.limit ?? 200} offset ${options.offset ?? 0}`,
-    ),
-  );
-  return rows.map(toRow);
-}
-
-const dialect = new PgDialect();
-
-/**
- * Every row of the ledger in its order, read with a cursor a thousand at a time on a connection of
- * its own: the download streams rows as the database gives them, never the whole ledger in memory.
- */
-export async function* ledgerCursor(
-  scope: LedgerScope,
-  filter: LedgerFilter = {},
-  timeZone = "UTC",
-): AsyncGenerator<LedgerRow> {
-  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone));
-  const connection = await rawSql().reserve();
-  let open = false;
-  let lost = false;
-  try {
-    await connection.unsafe("begin read only");
-    open = true;
-    await connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
-    const batches = connection
-      .unsafe<RawRow[]>(query.sql, query.params as never[])
-      .cursor(1_000)
-      [Symbol.asyncIterator]();
-    // One batch ahead: the database sends the next thousand rows while these are written.
-    let ahead: Promise<IteratorResult<RawRow[]>> | null = batches.next();
-    try {
-      for (;;) {
-        const step: IteratorResult<RawRow[]> = await ahead;
-        ahead = null;
-        if (step.done) break;
-        ahead = batches.next();
-        for (const row of step.value) yield toRow(row);
-      }
-    } finally {
-      // Stopped part-way: let the batch on its way arrive, then close the cursor.
-      if (ahead) {
-        await ahead.catch(() => {});
-        await batches.return?.();
-      }
-    }
-    await connection.unsafe("commit");
-    open = false;
-  } catch (err) {
-    lost = isConnectionLost(err);
-    throw err;
-  } finally {
-    // A download stopped part-way ends here too: the read is rolled back, the connection returned.
-    // Not on a connection that is gone: the server has ended the transaction, a query given to a
-    // dead reserved connection may never settle, and releasing it would put it back among the open
-    // ones although the pool has already moved it to the closed (postgres.js 3.4.9): every query
-    // given to it later would fail. The pool reconnects it by itself.
-    if (!lost) {
-      if (open) await connection.unsafe("rollback").catch(() => {});
-      connection.release();
-    }
-  }
-}
-
-export type CaseCount = { open: number; resolved: number };
-export type LedgerCounts = Record<UnsentCase, CaseCount> & { total: CaseCount };
-
-/** Open and resolved rows per case (and per tenant for operators). */
-export async function ledgerCounts(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
-): Promise<LedgerCounts> {
-  const byTenant = await ledgerCountsByTenant(scope, filter);
-  return byTenant.get("tenantId" in scope ? scope.tenantId : "*") ?? emptyCounts();
-}
-
-export function emptyCounts(): LedgerCounts {
-  const counts = { total: { open: 0, resolved: 0 } } as LedgerCounts;
-  for (const c of UNSENT_CASES) counts[c] = { open: 0, resolved: 0 };
-  return counts;
-}
-
-const countColumns = sql`count(*) filter (where l.resolved_by is null)::int as open,
-           count(*) filter (where l.resolved_by is not null)::int as resolved`;
-
-function countsOf(
-  rows: readonly { tenantId: string; c: UnsentCase; open: number; resolved: number }[],
-) {
-  const out = new Map<string, LedgerCounts>();
-  const add = (key: string, c: UnsentCase, open: number, resolved: number) => {
-    const counts = out.get(key) ?? emptyCounts();
-    counts[c].open += open;
-    counts[c].resolved += resolved;
-    counts.total.open += open;
-    counts.total.resolved += resolved;
-    out.set(key, counts);
-  };
-  for (const r of rows) {
-    add(r.tenantId, r.c, Number(r.open), Number(r.resolved));
-    add("*", r.c, Number(r.open), Number(r.resolved));
-  }
-  return out;
-}
-
-/** Open and resolved rows per tenant and case: one aggregate over the narrow ledger. */
-export function ledgerCountsSelect(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
-): SQL {
-  return sql`
-    with ${ledgerCtes(scope, filter, false)}
-    select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
-      from ledger l
-     group by 1, 2`;
-}
-
-/** Counts per tenant (and "*" for all of them together). */
-export async function ledgerCountsByTenant(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "state" | "mailIds"> = {},
-): Promise<Map<string, LedgerCounts>> {
-  const rows = await withWorkMem(undefined, (tx) =>
-    tx.execute<{ tenantId: string; c: UnsentCase; open: number; resolved: number }>(
-      ledgerCountsSelect(scope, filter),
-    ),
-  );
-  return countsOf(rows);
-}
-
-/**
- * The reasons to filter by: each row's newest unsent mail's reason, counted, for the period (never
- * narrowed by the reason filter itself).
- */
-function reasonsCte(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
-  return sql`
-    reasons as (
-      select x.reason, count(*)::int as n
-        from (select distinct on (o.tenant_id, o.member_id, o.category, subject_key) o.reason
-                from (select o.*, case when o.category = 'message_notice'
-                                       then coalesce(o.params->>'messageId', '') else '' end as subject_key
-                        from outbound_emails o
-                       where ${problemWhere(scope, filter)}) o
-               order by o.tenant_id, o.member_id, o.category, subject_key, o.id desc) x
-       where x.reason is not null
-       group by 1
-    )`;
-}
-
-/** The reasons in the ledger with how many rows' newest mail has each (the reason filter's choices). */
-export async function ledgerReasons(
-  scope: LedgerScope,
-  filter: Pick<LedgerFilter, "since"> = {},
-): Promise<{ reason: string; n: number }[]> {
-  const rows = await withWorkMem(undefined, (tx) =>
-    tx.execute<{ reason: string; n: number }>(sql`
-      with ${reasonsCte(scope, filter)}
-      select reason, n from reasons order by n desc, reason`),
-  );
-  return rows.map((r) => ({ reason: r.reason, n: Number(r.n) }));
-}
-
-export type LedgerPageRows = {
-  counts: LedgerCounts;
-  reasons: { reason: string; n: number }[];
-  /** Up to `perCase` rows of each case that the filter's state shows, in the ledger's order. */
-  rows: LedgerRow[];
-};
-
-/**
- * What the ledger page shows, in one statement: the counts per case, the reasons to filter by, and
- * the first `perCase` rows of each case.
- */
-export async function ledgerPageRows(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "mailIds">,
-  options: { perCase: number; timeZone?: string },
-): Promise<LedgerPageRows> {
-  const zone = safeTimeZone(options.timeZone);
-  const state = filter.state ?? "all";
-  const shown =
-    state === "open"
-      ? sql`l.resolved_by is null`
-      : state === "resolved"
-        ? sql`l.resolved_by is not null`
-        : sql`true`;
-  type PageRaw = RawRow & { counts: string | null; reasons: string | null; k: number | null };
-  const raw = await withWorkMem(undefined, (tx) =>
-    tx.execute<PageRaw>(sql`
-      with ${ledgerCtes(scope, filter, true)}, ${reasonsCte(scope, filter)},
-      page as (
-        select * from (
-          select l.*, row_number() over (partition by l.unsent_case order by ${ORDER}) as n
-            from ledger l where ${shown}) l
-         where l.n <= ${options.perCase}
-      ), summary as (
-        select (select json_agg(json_build_object('tenantId', c."tenantId", 'c', c.c, 'open', c.open, 'resolved', c.resolved))
-                  from (select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
-                          from ledger l group by 1, 2) c) as counts,
-               (select json_agg(json_build_object('reason', r.reason, 'n', r.n) order by r.n desc, r.reason)
-                  from reasons r) as reasons
-      )
-      select case when l.k is null or l.k = 1 then s.counts end as counts,
-             case when l.k is null or l.k = 1 then s.reasons end as reasons,
-             l.k, ${rowColumns(zone)}
-        from summary s
-        left join (select l.*, row_number() over (order by ${ORDER}) as k from page l) l on true
-       order by l.k`),
-  );
-  const head = raw[0]!;
-  const parse = <T>(v: unknown): T[] =>
-    v == null ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]);
-  const counts = countsOf(
-    parse<{ tenantId: string; c: UnsentCase; open: number; resolved: number }>(head.counts),
-  );
-  return {
-    counts: counts.get("tenantId" in scope ? scope.tenantId : "*") ?? emptyCounts(),
-    reasons: parse<{ reason: string; n: number }>(head.reasons),
-    rows: raw.filter((r) => r.k != null).map(toRow),
   };
 }
