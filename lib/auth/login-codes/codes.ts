@@ -1,37 +1,22 @@
 /**
- * Login codes, the second step after a correct password when the tenant asks for it (or an operator
- * requires it for its admins): a 6-digit code by e-mail (transactional lane, 10 minutes, 5 tries,
- * a new one after a cool-down), and the one-time bypass code an admin hands a member whose code
- * cannot reach them (24 hours, audited). The one owner of `login_codes`; only hashes are stored.
+ * The e-mailed login code: a 6-digit code by e-mail (transactional lane, 10 minutes, 5 tries, a new
+ * one after a cool-down), checked on the code page together with the member's bypass codes
+ * (./bypass.ts). Only hashes are stored.
  */
 import { randomInt } from "node:crypto";
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
-import { auditLog, loginCodes, tenants, users, type TenantSettings, type User } from "@/db/schema";
-import type { TenantActor } from "@/lib/auth/actor";
+import { loginCodes, users, type User } from "@/db/schema";
 import { UserError } from "@/lib/errors";
 import { loadAccount } from "@/lib/mail/account";
 import { cancelMails, enqueue } from "@/lib/mail/outbox";
+import { hashSecret, sameHash } from "@/lib/members/secrets";
 import { suppressedAmong } from "@/lib/suppressions";
-import {
-  formatCode,
-  hashSecret,
-  newActivationCode,
-  normaliseCode,
-  sameHash,
-} from "@/lib/members/secrets";
+import { redeemBypassCode } from "./bypass";
 
 export const CODE_VALID_MS = 10 * 60_000;
 export const CODE_TRIES = 5;
 export const RESEND_COOL_DOWN_MS = 60_000;
-export const BYPASS_VALID_MS = 24 * 60 * 60_000;
-
-/** Whether this member signs in with a code after the password. */
-export function codeRequired(settings: TenantSettings, role: User["role"]): boolean {
-  return (
-    settings.loginCodes === true || (role === "admin" && settings.loginCodesForAdmins === true)
-  );
-}
 
 export type Undeliverable = "no_address" | "suppressed" | "sending_paused";
 
@@ -274,35 +259,9 @@ export async function verifyCode(
     await tx.update(loginCodes).set({ usedAt: now }).where(eq(loginCodes.id, row.id));
     return { ok: true, userId: row.userId, bypass: false };
   }
-  const bypass = normaliseCode(typed);
-  if (/^[A-Z0-9]{10}$/.test(bypass)) {
-    const candidates = await tx
-      .select({ id: loginCodes.id, hash: loginCodes.codeHash })
-      .from(loginCodes)
-      .where(
-        and(
-          eq(loginCodes.userId, row.userId),
-          eq(loginCodes.tenantId, tenantId),
-          eq(loginCodes.kind, "bypass"),
-          isNull(loginCodes.usedAt),
-          gt(loginCodes.expiresAt, now),
-        ),
-      )
-      .orderBy(desc(loginCodes.createdAt))
-      .for("update");
-    const match = candidates.find((c) => sameHash(c.hash, hashSecret(bypass)));
-    if (match) {
-      await tx.update(loginCodes).set({ usedAt: now }).where(eq(loginCodes.id, match.id));
-      await tx.update(loginCodes).set({ usedAt: now }).where(eq(loginCodes.id, row.id));
-      await tx.insert(auditLog).values({
-        tenantId,
-        actorId: row.userId,
-        action: "login.bypass_used",
-        subjectId: row.userId,
-        detail: { bypassId: match.id },
-      });
-      return { ok: true, userId: row.userId, bypass: true };
-    }
+  if (await redeemBypassCode(tx, tenantId, row.userId, typed, now)) {
+    await tx.update(loginCodes).set({ usedAt: now }).where(eq(loginCodes.id, row.id));
+    return { ok: true, userId: row.userId, bypass: true };
   }
   const attempts = row.attempts + 1;
   await tx.update(loginCodes).set({ attempts }).where(eq(loginCodes.id, row.id));
@@ -311,110 +270,5 @@ export async function verifyCode(
   return {
     ok: false,
     message: `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`,
-  };
-}
-
-/**
- * A one-time bypass code for a member whose login code cannot reach them: shown once to the admin,
- * valid 24 hours, audited. Earlier unused bypass codes of the member stop working.
- */
-export async function issueBypassCode(
-  ctx: TenantActor,
-  memberId: string,
-): Promise<{ code: string; expiresAt: Date; loginId: string }> {
-  if (!/^[0-9a-f-]{36}$/i.test(memberId)) {
-    throw new UserError("not_found", "This member does not exist.");
-  }
-  return db.transaction(async (tx) => {
-    const [member] = await tx
-      .select({ id: users.id, loginId: users.loginId })
-      .from(users)
-      .where(and(eq(users.id, memberId), eq(users.tenantId, ctx.tenant.id)));
-    if (!member) throw new UserError("not_found", "This member does not exist.");
-    const now = new Date();
-    await tx
-      .update(loginCodes)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(loginCodes.userId, member.id),
-          eq(loginCodes.kind, "bypass"),
-          isNull(loginCodes.usedAt),
-        ),
-      );
-    const code = newActivationCode();
-    const expiresAt = new Date(now.getTime() + BYPASS_VALID_MS);
-    const [row] = await tx
-      .insert(loginCodes)
-      .values({
-        tenantId: ctx.tenant.id,
-        userId: member.id,
-        kind: "bypass",
-        codeHash: hashSecret(code),
-        expiresAt,
-        createdBy: ctx.actor.userId,
-        createdAt: now,
-      })
-      .returning({ id: loginCodes.id });
-    await tx.insert(auditLog).values({
-      tenantId: ctx.tenant.id,
-      actorId: ctx.actor.userId,
-      action: "login.bypass_issued",
-      subjectId: member.id,
-      detail: { bypassId: row!.id, expiresAt: expiresAt.toISOString() },
-    });
-    return { code: formatCode(code), expiresAt, loginId: member.loginId };
-  });
-}
-
-/** The tenant's own setting: every member signs in with a code. Audited. */
-export async function setLoginCodes(ctx: TenantActor, on: boolean): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(tenants)
-      .set({ settings: sql`${tenants.settings} || ${JSON.stringify({ loginCodes: on })}::jsonb` })
-      .where(eq(tenants.id, ctx.tenant.id));
-    await tx.insert(auditLog).values({
-      tenantId: ctx.tenant.id,
-      actorId: ctx.actor.userId,
-      action: on ? "login_codes.on" : "login_codes.off",
-    });
-  });
-}
-
-/** An operator requires (or stops requiring) codes for a tenant's admins. Audited. */
-export async function requireCodesForAdmins(
-  operatorId: string,
-  tenantId: string,
-  on: boolean,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    const changed = await tx
-      .update(tenants)
-      .set({
-        settings: sql`${tenants.settings} || ${JSON.stringify({ loginCodesForAdmins: on })}::jsonb`,
-      })
-      .where(eq(tenants.id, tenantId))
-      .returning({ id: tenants.id });
-    if (changed.length === 0) throw new UserError("not_found", "This organisation does not exist.");
-    await tx.insert(auditLog).values({
-      tenantId,
-      actorId: operatorId,
-      action: on ? "login_codes.admins_required" : "login_codes.admins_not_required",
-    });
-  });
-}
-
-/** The tenant's code settings, for its pages. */
-export async function loginCodeSettings(
-  tenantId: string,
-): Promise<{ loginCodes: boolean; loginCodesForAdmins: boolean }> {
-  const [row] = await db
-    .select({ settings: tenants.settings })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId));
-  return {
-    loginCodes: row?.settings.loginCodes === true,
-    loginCodesForAdmins: row?.settings.loginCodesForAdmins === true,
   };
 }
