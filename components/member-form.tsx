@@ -158,6 +158,9 @@ export function MemberForm({ action, checkAddress }: Props) {
             <Button
               type="button"
               variant="secondary"
+              // While the form is being added, its answer resets the fields to what was sent: a fix
+              // applied now would be overwritten by the typo it fixes.
+              disabled={pending}
               onClick={() => {
                 // The fixed address needs no advice; a check still on its way is stale.
                 checking.current++;
