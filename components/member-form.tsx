@@ -109,84 +109,85 @@ export function MemberForm({ action, checkAddress }: Props) {
 
   return (
     <Card>
-      <form action={formAction} className="flex flex-col gap-4" noValidate>
-        {failed && <Alert>{failed.message}</Alert>}
-        <Field
-          label="Login ID"
-          name="loginId"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          defaultValue={failed?.values?.loginId}
-          errors={failed?.fieldErrors?.loginId}
-        />
-        <Field
-          label="Name"
-          name="name"
-          autoComplete="off"
-          defaultValue={failed?.values?.name}
-          errors={failed?.fieldErrors?.name}
-        />
-        <Field
-          ref={emailRef}
-          label="E-mail address (optional)"
-          name="email"
-          type="email"
-          autoComplete="off"
-          spellCheck={false}
-          defaultValue={failed?.values?.email}
-          errors={failed?.fieldErrors?.email}
-          onBlur={(event) => void checkTyped(event.currentTarget.value)}
-        />
-        <div aria-live="polite">
-          {advice.length > 0 && (
-            <ul data-testid="address-advice" className="-mt-2 flex flex-col gap-1 text-sm">
-              {advice.map((a) => (
-                <li
-                  key={a.code}
-                  className={a.severity === "error" ? "text-red-700" : "text-amber-800"}
-                >
-                  {a.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-        {suggestion && (
-          <div>
-            <Button
-              type="button"
-              variant="secondary"
-              // While the form is being added, its answer resets the fields to what was sent: a fix
-              // applied now would be overwritten by the typo it fixes.
-              disabled={pending}
-              onClick={() => {
-                // The fixed address needs no advice; a check still on its way is stale.
-                checking.current++;
-                setAdvice([]);
-                if (emailRef.current) emailRef.current.value = suggestion;
-                emailRef.current?.focus();
-              }}
-            >
-              Use {suggestion}
-            </Button>
-          </div>
-        )}
-        <label className="flex items-start gap-2 text-sm text-slate-700">
-          <input
-            type="checkbox"
-            name="addressExists"
-            className="mt-1 size-4"
-            defaultChecked={failed?.values?.addressExists === "on"}
+      <form action={formAction} noValidate>
+        {/* Still while the member is being added: the answer resets the fields to what was sent,
+            so a fix, a tick or a typed change made meanwhile would be silently lost. */}
+        <fieldset disabled={pending} className="flex min-w-0 flex-col gap-4">
+          {failed && <Alert>{failed.message}</Alert>}
+          <Field
+            label="Login ID"
+            name="loginId"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            defaultValue={failed?.values?.loginId}
+            errors={failed?.fieldErrors?.loginId}
           />
-          <span>
-            This address exists (I have checked it). Use only when the checks above are wrong.
-          </span>
-        </label>
-        <Button type="submit" disabled={pending} aria-busy={pending}>
-          {pending ? "Adding…" : "Add member"}
-        </Button>
+          <Field
+            label="Name"
+            name="name"
+            autoComplete="off"
+            defaultValue={failed?.values?.name}
+            errors={failed?.fieldErrors?.name}
+          />
+          <Field
+            ref={emailRef}
+            label="E-mail address (optional)"
+            name="email"
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={failed?.values?.email}
+            errors={failed?.fieldErrors?.email}
+            onBlur={(event) => void checkTyped(event.currentTarget.value)}
+          />
+          <div aria-live="polite">
+            {advice.length > 0 && (
+              <ul data-testid="address-advice" className="-mt-2 flex flex-col gap-1 text-sm">
+                {advice.map((a) => (
+                  <li
+                    key={a.code}
+                    className={a.severity === "error" ? "text-red-700" : "text-amber-800"}
+                  >
+                    {a.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          {suggestion && (
+            <div>
+              <Button
+                type="button"
+                variant="secondary"
+                onClick={() => {
+                  // The fixed address needs no advice; a check still on its way is stale.
+                  checking.current++;
+                  setAdvice([]);
+                  if (emailRef.current) emailRef.current.value = suggestion;
+                  emailRef.current?.focus();
+                }}
+              >
+                Use {suggestion}
+              </Button>
+            </div>
+          )}
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              name="addressExists"
+              className="mt-1 size-4"
+              defaultChecked={failed?.values?.addressExists === "on"}
+            />
+            <span>
+              This address exists (I have checked it). Use only when the checks above are wrong.
+            </span>
+          </label>
+          <Button type="submit" disabled={pending} aria-busy={pending}>
+            {pending ? "Adding…" : "Add member"}
+          </Button>
+        </fieldset>
       </form>
     </Card>
   );
