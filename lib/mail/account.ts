@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accountMailState } from "@/db/schema";
-import { GUARD_LOCK, HOLD_RETRY_MS } from "./guard";
-import { releaseHeld } from "./outbox/dispatch";
+import { HOLD_RETRY_MS } from "./guard";
 import type { MailTransport } from "./transport";
 
 export type AccountRow = typeof accountMailState.$inferSelect;
@@ -38,39 +37,27 @@ const pauseEnds = (now: Date) => ({
 /**
  * Reads GetAccount into the shared row. Sending disabled or a SHUTDOWN enforcement status pauses
  * everything until a later check says otherwise; a failed check is recorded and changes nothing else.
- * The check that sees sending enabled again ends the pause and makes the mail held for it due at
- * once (`released`), instead of at its hold's end up to five minutes later.
  */
 export async function refreshAccount(db: Executor, transport: MailTransport, now = new Date()) {
   await ensureAccountRow(db);
   try {
     const status = await transport.getAccount();
     const paused = !status.sendingEnabled || status.enforcementStatus === "SHUTDOWN";
-    const released = await db.transaction(async (tx) => {
-      // Under the guard's lock: a batch decided while paused is recorded before the release.
-      await tx.execute(sql`select pg_advisory_xact_lock(${GUARD_LOCK})`);
-      const [before] = await tx
-        .select({ pausedUntil: accountMailState.pausedUntil })
-        .from(accountMailState)
-        .where(sql`${accountMailState.id} = 1`)
-        .for("update");
-      await tx
-        .update(accountMailState)
-        .set({
-          sendingEnabled: status.sendingEnabled,
-          enforcementStatus: status.enforcementStatus,
-          maxSendRate: status.maxSendRate,
-          max24HourSend: status.max24HourSend,
-          sentLast24Hours: status.sentLast24Hours,
-          checkedAt: now,
-          checkError: null,
-          pausedUntil: paused ? new Date(now.getTime() + PAUSE_RECHECK_MS) : null,
-          ...(paused ? pauseBegins(now) : pauseEnds(now)),
-        })
-        .where(sql`${accountMailState.id} = 1`);
-      return !paused && before?.pausedUntil ? releaseHeld(tx, {}, ["account_paused"]) : 0;
-    });
-    return { ok: true as const, status, released };
+    await db
+      .update(accountMailState)
+      .set({
+        sendingEnabled: status.sendingEnabled,
+        enforcementStatus: status.enforcementStatus,
+        maxSendRate: status.maxSendRate,
+        max24HourSend: status.max24HourSend,
+        sentLast24Hours: status.sentLast24Hours,
+        checkedAt: now,
+        checkError: null,
+        pausedUntil: paused ? new Date(now.getTime() + PAUSE_RECHECK_MS) : null,
+        ...(paused ? pauseBegins(now) : pauseEnds(now)),
+      })
+      .where(sql`${accountMailState.id} = 1`);
+    return { ok: true as const, status };
   } catch (error) {
     const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
     await db

@@ -250,27 +250,6 @@ describe("dispatcher against local SES", () => {
     expect((await rows(tenant.id))[0]).toMatchObject({ status: "sent" });
   });
 
-  it("the account check that sees sending enabled again makes the mail held for the pause due at once", async () => {
-    const tenant = await tenantWithLoginCode();
-    const down = new ScriptedTransport(() => null, { ...healthy, sendingEnabled: false });
-    await refreshAccount(db, down);
-    await dispatchOnce(dispatcherOptions(down));
-    const [held] = await rows(tenant.id);
-    expect(held).toMatchObject({ status: "held", reason: "account_paused" });
-    expect(held!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
-    // Still paused: nothing is released.
-    expect(await refreshAccount(db, down)).toMatchObject({ ok: true, released: 0 });
-
-    const up = new ScriptedTransport(() => null);
-    const checked = await refreshAccount(db, up);
-    expect(checked.ok && checked.released).toBeGreaterThanOrEqual(1);
-    expect((await rows(tenant.id))[0]!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
-    // A later check with sending still enabled has no pause to end.
-    expect(await refreshAccount(db, up)).toMatchObject({ ok: true, released: 0 });
-    await drain(dispatcherOptions(up));
-    expect((await rows(tenant.id))[0]).toMatchObject({ status: "sent" });
-  });
-
   it("waits, rather than fails, until SES has answered GetAccount once", async () => {
     await db.update(accountMailState).set({ checkedAt: null }).where(eq(accountMailState.id, 1));
     const tenant = await tenantWithLoginCode();
