@@ -110,7 +110,15 @@ export async function takeTokens(
   return { granted: Number(row?.granted ?? 0), rate: Number(row?.rate ?? 1) };
 }
 
+/**
+ * Gives back tokens a batch took but did not use (held or blocked mail). Never past one second's
+ * worth: another process may have refilled the bucket meanwhile, and a bucket over its capacity
+ * would let a later batch send faster than MaxSendRate allows.
+ */
 export async function returnTokens(db: Executor, unused: number): Promise<void> {
   if (unused <= 0) return;
-  await db.execute(sql`update account_mail_state set tokens = tokens + ${unused} where id = 1`);
+  await db.execute(sql`
+    update account_mail_state
+       set tokens = least(tokens + ${unused}, greatest(coalesce(max_send_rate, 1), 1))
+     where id = 1`);
 }

@@ -283,9 +283,11 @@ async function main() {
     };
     const max1s = maxIn(1_000);
     const max5s = maxIn(5_000);
-    // The shared bucket holds one second's worth: any 5 s may carry at most 6 s of tokens.
-    if (max5s > RATE * 6)
-      violations.push(`${max5s} sends in 5 s, more than MaxSendRate allows (${RATE * 6})`);
+    // The shared bucket holds one second's worth: any 5 s may carry at most 6 s of tokens, plus
+    // a tenth of a second's for the lag between a batch's grant and its last send reaching SES.
+    const allowed5s = RATE * 6.1;
+    if (max5s > allowed5s)
+      violations.push(`${max5s} sends in 5 s, more than MaxSendRate allows (${allowed5s})`);
     // Held at the rate: the busiest 5 s, while transactional and confirmed mail queued, near it.
     const peakRate = max5s / 5;
     if (peakRate < RATE * 0.8)

@@ -3,9 +3,9 @@
  * (`scripts/worker.ts`, separate processes) share one queue and one token bucket, with SES saying
  * MaxSendRate is 50/s. What must hold: every mail reaches SES exactly once, both processes took
  * part, and the send rate measured at SES's door never passes what the shared bucket allows (at
- * most one second's worth held, so at most twice the rate in any one second and no faster than the
- * rate over the whole run) while reaching the rate. The full run with apps, feedback and a dead
- * list is `npm run proof:multiprocess`.
+ * most one second's worth held, so at most twice the rate in any one second, give or take a tenth
+ * of a second of sending lag, and no faster than the rate over the whole run) while reaching the
+ * rate. The full run with apps, feedback and a dead list is `npm run proof:multiprocess`.
  */
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,8 @@ import {
 
 const RATE = 50;
 const MAILS = 300;
+/** Sends SES may see late, in one second, behind the tokens granted for them (see below). */
+const SEND_LAG_ALLOWANCE = RATE / 10;
 let proxy: SesFaultProxy;
 let transport: SesTransport;
 const workers: ChildProcess[] = [];
@@ -95,8 +97,11 @@ describe("two worker processes on one queue", () => {
     expect(times).toHaveLength(MAILS);
     const busiestSecond = maxWithin(times, 1_000);
     const spanS = (times.at(-1)! - times[0]!) / 1_000;
-    // Never faster than the bucket allows: one second's worth held, then RATE a second.
-    expect(busiestSecond).toBeLessThanOrEqual(2 * RATE);
+    // Never faster than the bucket allows: one second's worth held, then RATE a second. Tokens
+    // are taken per batch before its sends start, so SES's door sees a send up to one batch's
+    // sending time after its token was granted: a tenth of a second's worth is allowed for that
+    // lag (at exactly 2 * RATE the full bucket at the start made this fail on 101 under CI load).
+    expect(busiestSecond).toBeLessThanOrEqual(2 * RATE + SEND_LAG_ALLOWANCE);
     expect(spanS).toBeGreaterThanOrEqual((MAILS - RATE) / RATE - 0.25);
     // And the rate is reached: the busiest second at 80% of it or more.
     expect(busiestSecond).toBeGreaterThanOrEqual(0.8 * RATE);
