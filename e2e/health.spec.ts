@@ -78,7 +78,7 @@ async function signedIn(browser: Browser, path: string, loginId: string): Promis
 test("the incident in miniature: a bad list pauses one tenant while the other keeps sending; its admin sees why, fixes, resumes; the operator steers", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const a = await freshTenant("ha");
   const b = await freshTenant("hb");
   const adminA = await signedIn(browser, `/t/${a.slug}/login`, a.admin);
@@ -104,10 +104,20 @@ test("the incident in miniature: a bad list pauses one tenant while the other ke
   expect(atPause.sent).toBeLessThan(100);
   expect(atPause.bounced).toBeGreaterThanOrEqual(3);
 
-  // B's mail keeps flowing meanwhile.
+  // B's mail keeps flowing meanwhile. Not necessarily at once: A's bounces also raise the
+  // account's rate, so the account guard and bounce budget may hold one of B's new addresses for
+  // a round (account_guard holds for 60 s) until B's own deliveries bring the rate down; CI saw
+  // 19 of 20 delivered at 30 s once. A's breaker must not hold them: B is never paused.
   await expect
-    .poll(async () => (await invitations(b.slug)).delivered, { timeout: 30_000 })
+    .poll(async () => (await invitations(b.slug)).delivered, { timeout: 75_000 })
     .toBe(20);
+  expect(
+    await withDb((sql) =>
+      sql`select breaker from tenant_mail_state s join tenants t on t.id = s.tenant_id where t.slug = ${b.slug}`.then(
+        (r) => r[0]?.breaker ?? "closed",
+      ),
+    ),
+  ).toBe("closed");
 
   // A's admin meets the banner on any admin page, and the health page says why.
   await adminA.goto(`/t/${a.slug}/admin/members`);
