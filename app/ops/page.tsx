@@ -4,7 +4,6 @@ import { Badge, type Tone } from "@/components/badge";
 import { ConfirmAction } from "@/components/confirm-action";
 import { RateChart } from "@/components/health/charts";
 import { FeedbackApplierCard } from "@/components/health/feedback-applier";
-import { Shell } from "@/components/shell";
 import { Alert, Card, stacked } from "@/components/ui";
 import { applierBacklog, applierVerdict, parkedEvents } from "@/lib/feedback/applier";
 import { unsubscribedTopics } from "@/lib/feedback/status";
@@ -16,9 +15,8 @@ import {
   tenantTable,
   type TenantRow,
 } from "@/lib/health/operator";
-import { operatorNav } from "@/lib/tenants/nav";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../login/actions";
+import { OperatorShell } from "./operator-shell";
 import { resumeBulk, retryParkedFeedback, stopBulk } from "./actions";
 
 export const metadata: Metadata = { title: "Sending" };
@@ -87,13 +85,7 @@ export default async function OperatorSendingPage({
   tenants.sort(SORTS[sort]);
   const [guardTone, guardWord] = GUARD[account.guard.level] ?? ["muted", account.guard.level];
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops">
       {unsubscribed.map((w) => (
         <div key={w.topicArn} className="mb-4">
           <Alert>
@@ -383,6 +375,6 @@ export default async function OperatorSendingPage({
         parked={parked}
         retry={retryParkedFeedback}
       />
-    </Shell>
+    </OperatorShell>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import { AnnounceForm } from "@/components/messages/announce-form";
-import { Shell } from "@/components/shell";
 import { Card } from "@/components/ui";
 import { sendingRestoredText } from "@/lib/messages/announcements";
-import { operatorNav } from "@/lib/tenants/nav";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../../login/actions";
+import { OperatorShell } from "../operator-shell";
 import { announceToAll } from "./actions";
 
 export const metadata: Metadata = { title: "Announcements" };
@@ -13,13 +11,7 @@ export const metadata: Metadata = { title: "Announcements" };
 export default async function AnnouncementsPage() {
   const actor = await requireOperator();
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/announcements")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/announcements">
       <h1 className="text-2xl font-semibold">Announce to every organisation</h1>
       <p className="mt-1 text-slate-600">
         One announcement in the message box of every enabled member of every organisation, at once.
@@ -28,6 +20,6 @@ export default async function AnnouncementsPage() {
       <Card className="mt-6">
         <AnnounceForm action={announceToAll} initial={sendingRestoredText("your organisation")} />
       </Card>
-    </Shell>
+    </OperatorShell>
   );
 }

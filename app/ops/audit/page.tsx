@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import { AuditLog } from "@/components/audit/audit-log";
-import { Shell } from "@/components/shell";
 import { auditEntries } from "@/lib/audit/log";
 import { auditPeriod } from "@/lib/audit/labels";
 import { cleanParams } from "@/lib/input/control";
-import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../../login/actions";
+import { OperatorShell } from "../operator-shell";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -32,18 +30,12 @@ export default async function OperatorAuditPage({
     { tenantId: tenant?.id, action: filter.action, period: filter.period, before },
   );
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/audit")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/audit">
       <h1 className="text-2xl font-semibold">Audit log</h1>
       <p className="mt-1 max-w-prose text-slate-600">
         Who changed what and when, across every tenant and the platform, newest first.
       </p>
       <AuditLog base="/ops/audit" filter={filter} tenants={tenants} page={page} before={before} />
-    </Shell>
+    </OperatorShell>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/badge";
-import { Shell } from "@/components/shell";
 import { EVENT_TYPES, latestEvents } from "@/lib/health/operator";
-import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../../login/actions";
+import { OperatorShell } from "../operator-shell";
 import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "SES events" };
@@ -26,13 +24,7 @@ export default async function EventsPage({
     latestEvents({ tenant: tenant || undefined, type: type || undefined }, 100),
   ]);
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/events")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/events">
       <h1 className="text-2xl font-semibold">SES events</h1>
       <p className="mt-1 text-slate-600">The latest 100 events SES sent back, newest first.</p>
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3">
@@ -118,6 +110,6 @@ export default async function EventsPage({
           </table>
         </div>
       )}
-    </Shell>
+    </OperatorShell>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Shell } from "@/components/shell";
 import { Card } from "@/components/ui";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorNav } from "@/lib/tenants/nav";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
-import { operatorLogout } from "../../login/actions";
+import { OperatorShell } from "../operator-shell";
 
 export const metadata: Metadata = { title: "Tenants" };
 
@@ -13,13 +11,7 @@ export default async function OperatorTenantsPage() {
   const actor = await requireOperator();
   const tenants = await listTenantsWithCounts();
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/tenants")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/tenants">
       <h1 className="text-2xl font-semibold">Tenants</h1>
       <p className="mt-1 text-slate-600">Every organisation on this deployment and its members.</p>
       {tenants.length === 0 ? (
@@ -81,6 +73,6 @@ export default async function OperatorTenantsPage() {
           </table>
         </div>
       )}
-    </Shell>
+    </OperatorShell>
   );
 }

@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { ConfirmAction } from "@/components/confirm-action";
-import { Shell } from "@/components/shell";
 import { Card, stacked } from "@/components/ui";
 import { LedgerFilter } from "@/components/unsent/ledger-filter";
-import { operatorNav } from "@/lib/tenants/nav";
 import { CASE_TEXT, UNSENT_CASES } from "@/lib/unsent/cases";
 import { noticesSent, tenantsLedger } from "@/lib/unsent/operators";
 import { utcStamp } from "@/lib/unsent/period";
 import { ledgerQuery, searchOf } from "@/lib/unsent/view";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../../login/actions";
+import { OperatorShell } from "../operator-shell";
 import { noticeAdminsOfUnsent } from "./actions";
 
 export const metadata: Metadata = { title: "Unsent mail" };
@@ -24,13 +22,7 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
   const [{ tenants, total }, told] = await Promise.all([tenantsLedger(query), noticesSent(query)]);
   const search = searchOf(query);
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/unsent")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/unsent">
       <h1 className="text-2xl font-semibold">Unsent mail, every organisation</h1>
       <p className="mt-1 max-w-prose text-slate-600">
         Members who did not get their mail {query.period.label}, per organisation and case. Each
@@ -113,6 +105,6 @@ export default async function OperatorUnsentPage({ searchParams }: Props) {
           </tbody>
         </table>
       </Card>
-    </Shell>
+    </OperatorShell>
   );
 }

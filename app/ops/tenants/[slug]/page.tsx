@@ -4,15 +4,13 @@ import { notFound } from "next/navigation";
 import { ConfirmAction } from "@/components/confirm-action";
 import { StateSummary, TenantHealth } from "@/components/health/tenant-health";
 import { Badge } from "@/components/badge";
-import { Shell } from "@/components/shell";
 import { Card, stacked } from "@/components/ui";
 import { REASON_WORD } from "@/lib/suppressions/export";
 import { tenantSuppressions } from "@/lib/suppressions/manage";
 import { tenantHealthView } from "@/lib/health/views";
-import { operatorNav } from "@/lib/tenants/nav";
 import { findTenantBySlug } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
-import { operatorLogout } from "../../../login/actions";
+import { OperatorShell } from "../../operator-shell";
 import { liftSuppressionAsOperator, pauseTenantBulk, resumeTenantBulk } from "./actions";
 import { setAdminLoginCodes } from "./login-codes/actions";
 import { ActionForm } from "@/components/action-form";
@@ -36,13 +34,7 @@ export default async function OperatorTenantPage({
   // The tenant's own breaker, whatever platform-wide pause is shown in front of it.
   const paused = view.state.breaker === "open";
   return (
-    <Shell
-      context="Operations"
-      userName={actor.name || actor.loginId}
-      loginId={actor.loginId}
-      nav={operatorNav("/ops/tenants")}
-      logout={operatorLogout}
-    >
+    <OperatorShell actor={actor} current="/ops/tenants">
       <p className="text-sm">
         <Link className="text-brand-700 underline" href="/ops">
           ← Sending
@@ -167,6 +159,6 @@ export default async function OperatorTenantPage({
           </table>
         )}
       </Card>
-    </Shell>
+    </OperatorShell>
   );
 }
