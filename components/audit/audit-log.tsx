@@ -1,8 +1,8 @@
 import Link from "next/link";
+import { FilterButton, FilterSelect } from "@/components/filter";
 import type { AuditPage } from "@/lib/audit/log";
 import { ACTION_LABELS, AUDIT_PERIODS, type AuditPeriod } from "@/lib/audit/labels";
 
-const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** `resetCode` → `Reset code`: detail keys as words. */
@@ -52,45 +52,30 @@ export function AuditLog({
     <>
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Filter">
         {tenants && (
-          <label className="flex flex-col gap-1 text-sm">
-            <span className="font-medium text-slate-700">Tenant</span>
-            <select name="tenant" defaultValue={filter.tenant} className={select}>
-              <option value="">All tenants and the platform</option>
-              {tenants.map((t) => (
-                <option key={t.slug} value={t.slug}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Tenant"
+            name="tenant"
+            defaultValue={filter.tenant}
+            choices={[
+              ["", "All tenants and the platform"],
+              ...tenants.map((t) => [t.slug, t.name] as const),
+            ]}
+          />
         )}
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">What</span>
-          <select name="action" defaultValue={filter.action} className={`${select} max-w-full`}>
-            <option value="">Everything</option>
-            {Object.entries(ACTION_LABELS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">When</span>
-          <select name="period" defaultValue={filter.period} className={select}>
-            {Object.entries(AUDIT_PERIODS).map(([key, p]) => (
-              <option key={key} value={key}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="submit"
-          className="min-h-10 rounded-md bg-brand-600 px-4 text-sm font-medium text-white"
-        >
-          Show
-        </button>
+        <FilterSelect
+          label="What"
+          name="action"
+          defaultValue={filter.action}
+          choices={[["", "Everything"], ...Object.entries(ACTION_LABELS)]}
+          wide
+        />
+        <FilterSelect
+          label="When"
+          name="period"
+          defaultValue={filter.period}
+          choices={Object.entries(AUDIT_PERIODS).map(([key, p]) => [key, p.label] as const)}
+        />
+        <FilterButton />
       </form>
       {page.rows.length === 0 ? (
         <p className="mt-6 text-sm text-slate-600" data-testid="audit-empty">

@@ -1,7 +1,6 @@
+import { FilterSelect } from "@/components/filter";
 import { utcStamp } from "@/lib/unsent/period";
 import type { LedgerQuery } from "@/lib/unsent/view";
-
-const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2";
 
 /**
  * The unsent ledger's filter (a GET form) and its download link, for a tenant's admins and for
@@ -19,43 +18,42 @@ export function LedgerFilter({
 }) {
   return (
     <form method="get" className="mt-4 flex flex-wrap items-end gap-3 text-sm" aria-label="Filter">
-      <label className="flex flex-col gap-1">
-        <span className="font-medium">Period</span>
-        <select name="period" defaultValue={query.period.choice} className={select}>
-          {query.pause && (
-            <option value="pause">Since the pause of {utcStamp(query.pause.startedAt)}</option>
-          )}
-          <option value="1d">Last 24 hours</option>
-          <option value="7d">Last 7 days</option>
-          <option value="30d">Last 30 days</option>
-          <option value="all">At any time</option>
-        </select>
-      </label>
+      <FilterSelect
+        label="Period"
+        name="period"
+        defaultValue={query.period.choice}
+        choices={[
+          ...(query.pause
+            ? [["pause", `Since the pause of ${utcStamp(query.pause.startedAt)}`] as const]
+            : []),
+          ["1d", "Last 24 hours"],
+          ["7d", "Last 7 days"],
+          ["30d", "Last 30 days"],
+          ["all", "At any time"],
+        ]}
+      />
       {reasons && (
         <>
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">Reason</span>
-            <select
-              name="reason"
-              defaultValue={query.reason ?? ""}
-              className={`${select} max-w-[20rem]`}
-            >
-              <option value="">Any reason</option>
-              {reasons.map((r) => (
-                <option key={r.reason} value={r.reason}>
-                  {r.text} ({r.n})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">Show</span>
-            <select name="show" defaultValue={query.show} className={select}>
-              <option value="open">Still to do</option>
-              <option value="resolved">Resolved</option>
-              <option value="all">Both</option>
-            </select>
-          </label>
+          <FilterSelect
+            label="Reason"
+            name="reason"
+            defaultValue={query.reason}
+            choices={[
+              ["", "Any reason"],
+              ...reasons.map((r) => [r.reason, `${r.text} (${r.n})`] as const),
+            ]}
+            wide
+          />
+          <FilterSelect
+            label="Show"
+            name="show"
+            defaultValue={query.show}
+            choices={[
+              ["open", "Still to do"],
+              ["resolved", "Resolved"],
+              ["all", "Both"],
+            ]}
+          />
         </>
       )}
       <button

@@ -3,12 +3,11 @@ import { Badge } from "@/components/badge";
 import { EVENT_TYPES, latestEvents } from "@/lib/health/operator";
 import { listTenantsWithCounts } from "@/lib/tenants/tenants";
 import { requireOperator } from "@/lib/web/guards";
+import { FilterButton, FilterSelect } from "@/components/filter";
 import { OperatorShell } from "../operator-shell";
 import { cleanParams } from "@/lib/input/control";
 
 export const metadata: Metadata = { title: "SES events" };
-
-const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
 
 export default async function EventsPage({
   searchParams,
@@ -28,35 +27,23 @@ export default async function EventsPage({
       <h1 className="text-2xl font-semibold">SES events</h1>
       <p className="mt-1 text-slate-600">The latest 100 events SES sent back, newest first.</p>
       <form method="get" className="mt-4 flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">Tenant</span>
-          <select name="tenant" defaultValue={tenant} className={select}>
-            <option value="">All</option>
-            <option value="none">Mail that is not ours</option>
-            {tenants.map((t) => (
-              <option key={t.id} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">Type</span>
-          <select name="type" defaultValue={type} className={select}>
-            <option value="">All</option>
-            {EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="submit"
-          className="min-h-10 rounded-md bg-brand-600 px-4 text-sm font-medium text-white"
-        >
-          Show
-        </button>
+        <FilterSelect
+          label="Tenant"
+          name="tenant"
+          defaultValue={tenant}
+          choices={[
+            ["", "All"],
+            ["none", "Mail that is not ours"],
+            ...tenants.map((t) => [t.slug, t.name] as const),
+          ]}
+        />
+        <FilterSelect
+          label="Type"
+          name="type"
+          defaultValue={type}
+          choices={[["", "All"], ...EVENT_TYPES.map((t) => [t, t] as const)]}
+        />
+        <FilterButton />
       </form>
       {events.length === 0 ? (
         <p className="mt-6 text-sm text-slate-600">No events yet.</p>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AdminShell } from "../admin-shell";
 import Link from "next/link";
+import { FilterButton, FilterSelect } from "@/components/filter";
 import { MembersTable } from "@/components/members-table";
 import { requireAdmin } from "@/lib/web/guards";
 import { listMembers } from "@/lib/members/list";
@@ -22,8 +23,6 @@ type Props = {
   params: Promise<{ tenant: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
-
-const select = "min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm";
 
 export default async function MembersPage({ params, searchParams }: Props) {
   const { actor, tenant } = await requireAdmin((await params).tenant);
@@ -63,26 +62,23 @@ export default async function MembersPage({ params, searchParams }: Props) {
             className="min-h-10 w-64 rounded-md border border-slate-300 px-3"
           />
         </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">Status</span>
-          <select name="status" defaultValue={query.status ?? ""} className={select}>
-            <option value="">All</option>
-            <option value="active">Active</option>
-            <option value="invited">Invited</option>
-            <option value="disabled">Disabled</option>
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">Mail</span>
-          <select name="email" defaultValue={query.email ?? ""} className={select}>
-            <option value="">All</option>
-            {EMAIL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {emailStatusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Status"
+          name="status"
+          defaultValue={query.status}
+          choices={[
+            ["", "All"],
+            ["active", "Active"],
+            ["invited", "Invited"],
+            ["disabled", "Disabled"],
+          ]}
+        />
+        <FilterSelect
+          label="Mail"
+          name="email"
+          defaultValue={query.email}
+          choices={[["", "All"], ...EMAIL_STATUSES.map((s) => [s, emailStatusLabel(s)] as const)]}
+        />
         <label className="flex min-h-10 items-center gap-2 text-sm">
           <input
             type="checkbox"
@@ -93,24 +89,15 @@ export default async function MembersPage({ params, searchParams }: Props) {
           />
           Never signed in
         </label>
-        <label className="flex flex-col gap-1 text-sm">
-          <span className="font-medium text-slate-700">Per page</span>
-          <select name="size" defaultValue={String(query.size)} className={select}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Per page"
+          name="size"
+          defaultValue={String(query.size)}
+          choices={PAGE_SIZES.map((n) => [String(n), String(n)] as const)}
+        />
         {query.sort && <input type="hidden" name="sort" value={query.sort} />}
         {query.sort && <input type="hidden" name="dir" value={query.dir} />}
-        <button
-          type="submit"
-          className="min-h-10 rounded-md bg-brand-600 px-4 text-sm font-medium text-white"
-        >
-          Apply
-        </button>
+        <FilterButton>Apply</FilterButton>
         <Link href={basePath} className="min-h-10 content-center text-sm text-brand-700 underline">
           Clear
         </Link>
