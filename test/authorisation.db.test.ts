@@ -62,6 +62,14 @@ vi.mock("next/headers", () => ({
   cookies: async () => ({ get: () => undefined, getAll: () => [], set() {}, delete() {} }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+// Work an action leaves for after its answer starts at once; a check of its effect awaits it.
+const background = vi.hoisted(() => [] as Promise<unknown>[]);
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  after: (task: () => unknown) => {
+    background.push(Promise.resolve().then(task));
+  },
+}));
 vi.mock("@/lib/auth/auth", async () => {
   const actual = await vi.importActual<typeof import("@/lib/auth/auth")>("@/lib/auth/auth");
   const { attemptLogin } = await import("@/lib/auth/login");
@@ -631,20 +639,21 @@ const REGISTRY: Entry[] = [
         null,
         form({ identifier: w.learnerA.loginId }),
       ),
-    // The same answer for everyone; only A's own member gets a mail.
-    succeeded: async (answer, w) =>
-      ok(answer) &&
-      (
-        await db
-          .select()
-          .from(outboundEmails)
-          .where(
-            and(
-              eq(outboundEmails.memberId, w.learnerA.id),
-              eq(outboundEmails.category, "password_reset"),
-            ),
-          )
-      ).length === 1,
+    // The same answer for everyone; only A's own member gets a mail, queued after the answer.
+    succeeded: async (answer, w) => {
+      if (!ok(answer)) return false;
+      await Promise.all(background.splice(0));
+      const queued = await db
+        .select()
+        .from(outboundEmails)
+        .where(
+          and(
+            eq(outboundEmails.memberId, w.learnerA.id),
+            eq(outboundEmails.category, "password_reset"),
+          ),
+        );
+      return queued.length === 1;
+    },
   },
   {
     file: "t/[tenant]/reset-password/actions.ts",

@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { clientIp } from "@/lib/auth/client-ip";
 import {
@@ -20,11 +21,10 @@ export const askForReset = tenantPublicAction(
       .max(254, "That is too long."),
   }),
   async (input, tenant) => {
-    await requestPasswordReset({
-      tenantId: tenant.id,
-      identifier: input.identifier,
-      ip: clientIp(await headers()),
-    });
+    const ip = clientIp(await headers());
+    // After the answer, not before it: for a member the address is checked (a DNS lookup) and a
+    // link queued, for anyone else nothing, and how long the answer took must not tell which.
+    after(() => requestPasswordReset({ tenantId: tenant.id, identifier: input.identifier, ip }));
     return { ok: true, message: RESET_REQUESTED };
   },
 );
