@@ -25,6 +25,21 @@ const steps: { name: string; command: string; args: string[] }[] = [
     ],
   },
   { name: "build", command: "npx", args: ["next", "build"] },
+  // Needs the build: `next start` killed with SIGKILL mid-batch and mid-webhook (test/faults/app-kill.proof.ts).
+  {
+    name: "app killed",
+    command: "npx",
+    args: [
+      "vitest",
+      "run",
+      "--config",
+      "vitest.proof.config.ts",
+      "test/faults/app-kill.proof.ts",
+      "--reporter=default",
+      "--reporter=json",
+      "--outputFile.json=test-reports/app-kill.json",
+    ],
+  },
   { name: "browser tests", command: "npx", args: ["playwright", "test"] },
 ];
 
@@ -45,7 +60,10 @@ async function main(): Promise<number> {
     let code = await run(step.command, step.args, { env });
     // Belt and braces: a vitest run with the database project has been seen to exit 0 after a
     // failure (its global teardown ends the process early); its own report decides.
-    if (code === 0 && step.name === "unit and database tests") code = vitestFailures() > 0 ? 1 : 0;
+    if (code === 0 && step.name === "unit and database tests")
+      code = vitestFailures("test-reports/vitest.json") > 0 ? 1 : 0;
+    if (code === 0 && step.name === "app killed")
+      code = vitestFailures("test-reports/app-kill.json") > 0 ? 1 : 0;
     console.log(
       `[test] ${step.name}: ${code === 0 ? "ok" : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
@@ -54,9 +72,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function vitestFailures(): number {
-  if (!existsSync("test-reports/vitest.json")) return 1;
-  const v = JSON.parse(readFileSync("test-reports/vitest.json", "utf8"));
+function vitestFailures(report: string): number {
+  if (!existsSync(report)) return 1;
+  const v = JSON.parse(readFileSync(report, "utf8"));
   return (v.numFailedTests ?? 0) + (v.numFailedTestSuites ?? 0) + (v.success === false ? 1 : 0);
 }
 
@@ -65,8 +83,9 @@ function summary(): string | null {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  if (existsSync("test-reports/vitest.json")) {
-    const v = JSON.parse(readFileSync("test-reports/vitest.json", "utf8"));
+  for (const report of ["test-reports/vitest.json", "test-reports/app-kill.json"]) {
+    if (!existsSync(report)) continue;
+    const v = JSON.parse(readFileSync(report, "utf8"));
     passed += v.numPassedTests ?? 0;
     failed += v.numFailedTests ?? 0;
     skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);

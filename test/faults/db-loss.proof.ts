@@ -29,8 +29,16 @@ import { signedNotification, testWebhookDeps } from "@/test/feedback";
 import { eventDelivery } from "@/test/fixtures/ses";
 import type { SesFaultProxy } from "@/scripts/lib/ses-fault-proxy";
 import type { SesTransport } from "@/lib/mail/transport";
-import { dispatcherOptions, sesStore } from "@/test/mail";
-import { rowsOf, sesBehindFaultProxy, stopProxy, tenantWithResets, waitFor } from "./helpers";
+import { dispatcherOptions } from "@/test/mail";
+import {
+  deliveredAndApplied,
+  receivedAt,
+  rowsOf,
+  sesBehindFaultProxy,
+  stopProxy,
+  tenantWithResets,
+  waitFor,
+} from "./helpers";
 
 const MAILS = 300;
 const LEASE_MS = 3_000;
@@ -126,12 +134,7 @@ describe("PostgreSQL connections lost while the dispatcher, applier and webhook 
     try {
       await waitFor(
         "every mail to be delivered and every event applied",
-        async () => {
-          const [row] = await admin<{ delivered: number; pending: number }[]>`
-            select (select count(*)::int from outbound_emails where tenant_id = ${tenant.id} and status = 'delivered') as delivered,
-                   (select count(*)::int from ses_events where applied_at is null and parked_at is null) as pending`;
-          return row!.delivered === MAILS && row!.pending === 0;
-        },
+        () => deliveredAndApplied(admin, tenant.id, MAILS),
         60_000,
         250,
       );
@@ -159,12 +162,7 @@ describe("PostgreSQL connections lost while the dispatcher, applier and webhook 
     expect(events.every((e) => e.appliedAt !== null && e.parkedAt === null)).toBe(true);
 
     // What SES received: each mail at least once, at most twice, a second copy only after the lease.
-    const wanted = new Set(to);
-    const copies = new Map<string, number[]>();
-    for (const e of await sesStore()) {
-      const address = e.destination.to[0]!;
-      if (wanted.has(address)) copies.set(address, [...(copies.get(address) ?? []), e.at]);
-    }
+    const copies = await receivedAt(to);
     expect(copies.size).toBe(MAILS);
     const twice = [...copies.values()].filter((at) => at.length > 1);
     expect(twice.every((at) => at.length === 2)).toBe(true);

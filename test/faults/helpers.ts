@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+import type postgres from "postgres";
 import { inject } from "vitest";
 import { db } from "@/db/client";
 import { outboundEmails } from "@/db/schema";
@@ -59,6 +60,29 @@ export const rowsOf = (tenantId: string) =>
     .from(outboundEmails)
     .where(eq(outboundEmails.tenantId, tenantId))
     .orderBy(outboundEmails.id);
+
+/** When (whole seconds) local SES received each copy of each of `to`. */
+export async function receivedAt(to: readonly string[]): Promise<Map<string, number[]>> {
+  const wanted = new Set(to);
+  const copies = new Map<string, number[]>();
+  for (const e of await sesStore()) {
+    const address = e.destination.to[0]!;
+    if (wanted.has(address)) copies.set(address, [...(copies.get(address) ?? []), e.at]);
+  }
+  return copies;
+}
+
+/** All `mails` of the tenant delivered and no SES event of the database left to apply. */
+export async function deliveredAndApplied(
+  sql: postgres.Sql,
+  tenantId: string,
+  mails: number,
+): Promise<boolean> {
+  const [row] = await sql<{ delivered: number; pending: number }[]>`
+    select (select count(*)::int from outbound_emails where tenant_id = ${tenantId} and status = 'delivered') as delivered,
+           (select count(*)::int from ses_events where applied_at is null and parked_at is null) as pending`;
+  return row!.delivered === mails && row!.pending === 0;
+}
 
 /** How many copies of each of `to` local SES received. */
 export async function copiesReceived(to: readonly string[]): Promise<Map<string, number>> {
