@@ -26,6 +26,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "member.reset_sent": "Sent a password reset",
   "member.temporary_password": "Set a temporary password",
   "members.imported": "Imported members",
+  "message.posted": "Sent a message",
+  "message.renotified": "Sent a message's notices again",
   "members.codes_reissued": "Issued new activation codes for an import",
   "suppression.added": "Suppressed an address",
   "suppression.lifted": "Lifted a suppression",

@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { messageRecipients, messages, outboundEmails, tenantMailState, users } from "@/db/schema";
+import {
+  auditLog,
+  messageRecipients,
+  messages,
+  outboundEmails,
+  tenantMailState,
+  users,
+} from "@/db/schema";
 import { adminContext, makeTenant } from "@/test/factories";
 import { listBox, markAllRead, openMessage, unreadCount } from "./box";
 import { postMessage } from "./post";
@@ -43,6 +50,13 @@ async function school(
   return { admin, members: members.map((m) => m.id) };
 }
 
+/** What the audit log says was done about a message. */
+const auditOf = (messageId: string) =>
+  db
+    .select({ action: auditLog.action, actorId: auditLog.actorId, detail: auditLog.detail })
+    .from(auditLog)
+    .where(eq(auditLog.subjectId, messageId));
+
 const noticesOf = (messageId: string) =>
   db
     .select({
@@ -76,6 +90,19 @@ describe("posting a message", () => {
     expect(Number(linked!.n)).toBe(10_000);
     const [msg] = await db.select().from(messages).where(eq(messages.id, posted.messageId));
     expect(msg!.recipientCount).toBe(10_000);
+    expect(await auditOf(posted.messageId)).toEqual([
+      {
+        action: "message.posted",
+        actorId: admin.actor.userId,
+        detail: {
+          subject: "Term starts Monday",
+          audience: "all",
+          recipients: 10_000,
+          notices: 10_000,
+          noticeMode: "now",
+        },
+      },
+    ]);
   });
 
   it("leaves nothing behind when it fails: a foreign id, nobody to send to, bad content", async () => {
@@ -107,6 +134,8 @@ describe("posting a message", () => {
     }
     const after = await db.select({ n: sql<number>`count(*)::int` }).from(messages);
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
+    const audited = await db.select().from(auditLog).where(eq(auditLog.tenantId, admin.tenant.id));
+    expect(audited).toEqual([]);
     const stray = await db
       .select()
       .from(messageRecipients)
@@ -229,6 +258,15 @@ describe("re-notify", () => {
     expect(byMember(5)).toEqual(["queued"]);
     // A second press finds nothing more to do.
     expect((await renotify(admin, posted.messageId)).queued).toBe(0);
+    expect(
+      (await auditOf(posted.messageId)).filter((a) => a.action === "message.renotified"),
+    ).toEqual([
+      {
+        action: "message.renotified",
+        actorId: admin.actor.userId,
+        detail: { subject: expect.any(String), notices: 3 },
+      },
+    ]);
     await expect(renotify(admin, randomUUID())).rejects.toThrow(/does not exist/);
   });
 });

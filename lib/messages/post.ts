@@ -6,7 +6,7 @@
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db/client";
 import { inList } from "@/db/in-list";
-import { messages, users, type NoticeMode } from "@/db/schema";
+import { auditLog, messages, users, type NoticeMode } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
 import { enqueueSelected, nextMailId } from "@/lib/mail/outbox";
@@ -171,6 +171,19 @@ export async function postMessage(ctx: TenantActor, input: PostInput): Promise<P
       ...content,
       noticeMode: input.noticeMode,
       where: audienceWhere(ctx.tenant.id, input.audience, ctx.actor.userId),
+    });
+    await tx.insert(auditLog).values({
+      tenantId: ctx.tenant.id,
+      actorId: ctx.actor.userId,
+      action: "message.posted",
+      subjectId: posted.messageId,
+      detail: {
+        subject: content.subject,
+        audience: input.audience.kind,
+        recipients: posted.recipients,
+        notices: posted.notices,
+        noticeMode: input.noticeMode,
+      },
     });
     return posted;
   });

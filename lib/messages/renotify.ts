@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { auditLog } from "@/db/schema";
 import { inList } from "@/db/in-list";
 import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
@@ -54,7 +55,7 @@ export async function renotify(
       { tenantId, ids: moved.filter((m) => m.status === "held").map((m) => Number(m.oldId)) },
       "superseded",
     );
-    return enqueueSelected(
+    const notices = await enqueueSelected(
       tx,
       {
         tenantId,
@@ -66,6 +67,17 @@ export async function renotify(
         moved.map((m) => m.memberId),
       ),
     );
+    // From the message's page; the ledger's remedy records its own entry for its rows.
+    if (!options.memberIds) {
+      await tx.insert(auditLog).values({
+        tenantId,
+        actorId: ctx.actor.userId,
+        action: "message.renotified",
+        subjectId: messageId,
+        detail: { subject: message.subject, notices },
+      });
+    }
+    return notices;
   });
   const state = await sendStateOf(tenantId);
   const behind = state.kind === "paused" || state.kind === "limited" ? state : null;
