@@ -13,7 +13,7 @@ export function FilterSelect({
   name: string;
   defaultValue: string | null | undefined;
   choices: readonly Choice[];
-  /** Long labels (reasons, audit actions) may take more room but never the phone's width. */
+  /** Long labels (reasons, audit actions): at most 20rem wide, so the form still fits a phone. */
   wide?: boolean;
 }) {
   return (
@@ -22,7 +22,7 @@ export function FilterSelect({
       <select
         name={name}
         defaultValue={defaultValue ?? ""}
-        className={`min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm${wide ? " max-w-full sm:max-w-[20rem]" : ""}`}
+        className={`min-h-10 rounded-md border border-slate-300 bg-white px-2 text-sm${wide ? " max-w-[20rem]" : ""}`}
       >
         {choices.map(([value, text]) => (
           <option key={value} value={value}>
