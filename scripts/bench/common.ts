@@ -164,3 +164,27 @@ export async function productionBuild(
       `warning: ${stale.length} source file(s) changed since that build (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}); run \`npm run build\` to measure the current code`,
     );
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere): per
+ * request, a figure other processes on the same cores disturb far less than requests per second.
+ */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * With BENCH_CPU_PROF=<dir>, the node arguments that make a server write a V8 CPU profile
+ * (`node --cpu-prof`) into <dir>/<server> when it stops; `tsx scripts/bench/cpuprofile.ts` sums one up.
+ */
+export function cpuProfileArgs(server: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir, server)}`] : [];
+}

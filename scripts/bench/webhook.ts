@@ -8,7 +8,10 @@
  *   rows into a table like ses_events; then the outcome is checked exact (mail states,
  *   suppressions, rollups, windows).
  * And end to end: `next start` with its applier on, from the last answer to the last event applied.
- * `-- --quick` posts 2,000.
+ * `-- --quick` posts 2,000. Each server's CPU time a notification (from /proc) is reported too: it
+ * is far less disturbed by other work on the machine than the rates. BENCH_CPU_PROF=<dir> writes a
+ * V8 CPU profile of each server (`tsx scripts/bench/cpuprofile.ts <file>` summarises it);
+ * `npm run bench:webhook-floor` measures what next start costs around an empty route.
  */
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -28,6 +31,8 @@ import { run, stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
   benchDatabase,
+  cpuMs,
+  cpuProfileArgs,
   machine,
   percentile,
   quick,
@@ -154,8 +159,14 @@ async function main() {
     const startNext = async (applier: "in-app" | "off") => {
       const port = await freePort();
       const server = await startServer(
-        "node_modules/.bin/next",
-        ["start", "-p", String(port)],
+        process.execPath,
+        [
+          ...cpuProfileArgs(applier === "off" ? "next-start" : "next-start-applier"),
+          "node_modules/next/dist/bin/next",
+          "start",
+          "-p",
+          String(port),
+        ],
         env(applier),
         `http://127.0.0.1:${port}/`,
       );
@@ -166,7 +177,9 @@ async function main() {
     // 1. Receipt through next start, applier off.
     const nextOff = await startNext("off");
     await warm(nextOff.url);
+    let cpu0 = cpuMs(nextOff.child.pid);
     const app = await load(endpoint(nextOff.url), traffic.bodies, CONCURRENCY);
+    const appCpu = (cpuMs(nextOff.child.pid) - cpu0) / TOTAL;
     allAnswered("next start", app.statuses);
     if ((await checkReceived("next start")) !== expected.events)
       throw new Error("next start: its applier was to be off");
@@ -174,13 +187,15 @@ async function main() {
 
     // 2. The limit: the same receipt behind a bare node:http server.
     const bare = await startServer(
-      "node_modules/.bin/tsx",
-      ["scripts/bench/webhook-server.ts"],
+      process.execPath,
+      [...cpuProfileArgs("bare"), "--import", "tsx", "scripts/bench/webhook-server.ts"],
       env("off"),
     );
     children.push(bare.child);
     await warm(bare.url);
+    cpu0 = cpuMs(bare.child.pid);
     const limit = await load(endpoint(bare.url), traffic.bodies, CONCURRENCY);
+    const limitCpu = (cpuMs(bare.child.pid) - cpu0) / TOTAL;
     allAnswered("bare server", limit.statuses);
     await checkReceived("bare server");
     await stopGroup(bare.child);
@@ -214,6 +229,9 @@ async function main() {
     };
     line("receipt, next start (applier off)", app);
     line("receipt, bare node:http", limit);
+    console.error(
+      `server CPU a notification (user + system, /proc): next start ${appCpu.toFixed(2)} ms, bare node:http ${limitCpu.toFixed(2)} ms`,
+    );
     line("receipt, next start with its applier", live);
     console.error(
       `apply: ${expected.events} events in ${applySeconds.toFixed(2)} s by one applier (${applied.claimed} claimed in batches of 500); COPY of the same rows ${copySeconds.toFixed(2)} s; end to end ${e2eSeconds.toFixed(2)} s after the last answer`,
@@ -241,6 +259,8 @@ async function main() {
       receipt_with_applier: round(TOTAL / live.seconds),
       p50_ms: round(percentile(sortedApp, 0.5)),
       p99_ms: round(percentile(sortedApp, 0.99)),
+      cpu_ms: round(appCpu, 2),
+      limit_cpu_ms: round(limitCpu, 2),
     });
   } finally {
     for (const child of children) await stopGroup(child);
