@@ -1,13 +1,17 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { refuseOversizedPost } from "@/lib/security/body-limit";
 import { contentSecurityPolicy, makeNonce } from "@/lib/security/headers";
 
 /**
  * Runs before every page: gives the response a Content-Security-Policy with a fresh nonce (Next.js
  * reads the policy from the request and puts the nonce on its scripts), and sends visitors without
  * any session cookie to the right sign-in page. That redirect is optimistic only: the real checks
- * are in the data layer (`requireAdmin` and friends), which run on every request.
+ * are in the data layer (`requireAdmin` and friends), which run on every request. A post too large
+ * for a server action is answered here with a sentence, before Next.js reads it (body-limit.ts).
  */
 export function proxy(request: NextRequest) {
+  const refused = refuseOversizedPost(request.method, request.headers);
+  if (refused) return refused;
   const csp = contentSecurityPolicy(makeNonce(), { dev: process.env.NODE_ENV === "development" });
   const signIn = signInRedirect(request);
   if (signIn) {

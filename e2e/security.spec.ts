@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import {
+  ACTION_BODY_LIMIT_BYTES,
+  BODY_LENGTH_REQUIRED,
+  BODY_TOO_LARGE,
+} from "../lib/security/body-limit";
+import { E2E_SERVER_LOG } from "../scripts/lib/e2e-log";
 import { DEMO_PASSWORD, followNav, LoginPage, signIn, withDb } from "./support";
 
 /**
@@ -172,17 +179,19 @@ test.describe("session cookie", () => {
   });
 });
 
+/** The sign-in action as the browser posts it (its URL, id and body), for replaying it by hand. */
+async function captureSignInAction(page: Page) {
+  const loginId = await makeLearner();
+  const login = new LoginPage(page);
+  await login.goto("/t/sakura/login");
+  const posted = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
+  await login.signIn(loginId, DEMO_PASSWORD);
+  return posted;
+}
+
 test.describe("server actions", () => {
   test("a server action posted from another origin is refused", async ({ page }) => {
-    const loginId = await makeLearner();
-    const login = new LoginPage(page);
-    await login.goto("/t/sakura/login");
-    // Capture the sign-in action as the browser posts it (its id and body), then replay it.
-    const posted = page.waitForRequest(
-      (r) => r.method() === "POST" && !!r.headers()["next-action"],
-    );
-    await login.signIn(loginId, DEMO_PASSWORD);
-    const action = await posted;
+    const action = await captureSignInAction(page);
     const replay = (origin: string) =>
       fetch(action.url(), {
         method: "POST",
@@ -205,6 +214,85 @@ test.describe("server actions", () => {
     const own = await replay(new URL(base()).origin);
     expect(own.status).toBeLessThan(400);
     expect(sessionSet(own)).toBe(true);
+  });
+});
+
+test.describe("a server action's body over its limit (1 MB)", () => {
+  test("is refused with a sentence, never a 500", async ({ page }) => {
+    const action = await captureSignInAction(page);
+    const headers = {
+      accept: "text/x-component",
+      "next-action": action.headers()["next-action"] ?? "",
+      origin: new URL(base()).origin,
+    };
+    const tooLarge = "x".repeat(ACTION_BODY_LIMIT_BYTES + 1);
+    // The real action's id, posted by fetch as the browser would: 413 with the sentence.
+    const fetched = await fetch(action.url(), {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, "content-type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify([tooLarge]),
+    });
+    expect(fetched.status).toBe(413);
+    expect(fetched.headers.get("content-type")).toBe("text/plain");
+    expect(await fetched.text()).toBe(BODY_TOO_LARGE);
+    // As a plain form (no JavaScript): multipart, the action's id among the fields.
+    const form = new FormData();
+    form.set(`$ACTION_ID_${headers["next-action"]}`, "");
+    form.set("loginId", tooLarge);
+    const formPost = await fetch(action.url(), {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: headers.origin },
+      body: form,
+    });
+    expect(formPost.status).toBe(413);
+    expect(await formPost.text()).toBe(BODY_TOO_LARGE);
+    // Streamed, of unstated length: refused before it is read.
+    const streamed = await fetch(action.url(), {
+      method: "POST",
+      headers: { ...headers, "content-type": "text/plain;charset=UTF-8" },
+      body: new Blob([tooLarge]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(411);
+    expect(await streamed.text()).toBe(BODY_LENGTH_REQUIRED);
+    // The browser's own post (well under the limit) still reaches the action and signs in.
+    const own = await fetch(action.url(), {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, "content-type": action.headers()["content-type"] ?? "" },
+      body: new Uint8Array(action.postDataBuffer()!),
+    });
+    expect(own.status).toBeLessThan(400);
+  });
+
+  test("an admin who pastes over 1 MB into a message is told so, and nothing is sent", async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const loginId = await makeLearner();
+    const [learner] = await withDb(
+      (sql) => sql<{ id: string }[]>`select id from users where login_id = ${loginId}`,
+    );
+    const subject = `Too large ${randomBytes(3).toString("hex")}`;
+    await signIn(page, "/t/sakura/login", "sakura.admin");
+    await page.goto(`/t/sakura/admin/messages/new?audience=selected&ids=${learner!.id}`);
+    await page.getByLabel("Subject").fill(subject);
+    // 1.1 million characters: far over the 20,000 a message may have, and over the 1 MB a post may.
+    await page
+      .getByRole("textbox", { name: "Message" })
+      .fill("A long paste. ".repeat(80_000).slice(0, 1_100_000));
+    await page.getByRole("button", { name: "Send to 1 member" }).click();
+    await expect(page.getByRole("heading", { name: "That was not sent" })).toBeVisible();
+    await expect(page.getByText(BODY_TOO_LARGE)).toBeVisible();
+    const [sent] = await withDb(
+      (sql) =>
+        sql<{ n: number }[]>`select count(*)::int as n from messages where subject = ${subject}`,
+    );
+    expect(sent!.n).toBe(0);
+    // Next.js never read the body: no "Body exceeded" error (and its stack) in the app's log.
+    expect(readFileSync(E2E_SERVER_LOG, "utf8")).not.toContain("Body exceeded");
   });
 });
 
