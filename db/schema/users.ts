@@ -39,6 +39,12 @@ export const users = pgTable(
     name: text("name").notNull().default(""),
     /** Optional: a member without an address starts with an activation code. */
     email: text("email"),
+    /**
+     * The address an admin confirmed exists ("This address exists"): a typo suggestion or a domain
+     * our DNS did not find no longer stops mail to it. Only while it equals `email`: a changed
+     * address is checked afresh.
+     */
+    confirmedAddress: text("confirmed_address"),
     /** What we know of the address: `none` without one; set by the checks and by SES feedback. */
     emailStatus: emailStatus("email_status").notNull().default("none"),
     status: userStatus("status").notNull().default("invited"),

@@ -106,6 +106,7 @@ export async function createMember(
           name: input.name,
           email,
           emailStatus: email ? "unchecked" : "none",
+          confirmedAddress: insisted ? email : null,
           status: "invited",
         })
         .returning({ id: users.id });
@@ -175,6 +176,8 @@ export const memberFields = {
   name: users.name,
   email: users.email,
   emailStatus: users.emailStatus,
+  /** Equal to `email` while an admin's "This address exists" stands for it. */
+  confirmedAddress: users.confirmedAddress,
   status: users.status,
   role: users.role,
 };
@@ -226,6 +229,8 @@ export async function updateMember(
         ...(changedAddress
           ? { emailStatus: email ? ("unchecked" as const) : ("none" as const) }
           : {}),
+        // Ticked for the address saved, kept while it stays, and no longer true for a new one.
+        ...(email && input.addressExists === "on" ? { confirmedAddress: email } : {}),
         updatedAt: new Date(),
       })
       .where(and(eq(users.id, current.id), eq(users.tenantId, tenant.id)));

@@ -71,6 +71,7 @@ export async function requestPasswordReset(input: {
       loginId: users.loginId,
       name: users.name,
       email: users.email,
+      confirmedAddress: users.confirmedAddress,
     })
     .from(users)
     .where(
@@ -88,7 +89,7 @@ export async function requestPasswordReset(input: {
   if (!member?.email) return;
   // The same check as any stored address before mail is queued to it; the answer stays the same.
   const { problems } = await checkMemberAddress(input.tenantId, member.email);
-  if (refusalOf(problems, false)) return;
+  if (refusalOf(problems, member.confirmedAddress === member.email)) return;
   await db.transaction((tx) =>
     queueResetLink(tx, { ...member, tenantId: input.tenantId, email: member.email! }),
   );
@@ -185,7 +186,10 @@ export async function adminSendReset(
       "loginId",
     );
   }
-  const refusal = refusalOf((await checkMemberAddress(tenant.id, member.email)).problems, false);
+  const refusal = refusalOf(
+    (await checkMemberAddress(tenant.id, member.email)).problems,
+    member.confirmedAddress === member.email,
+  );
   if (refusal) {
     throw new UserError(
       "invalid",

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { outboundEmails, sesEvents, tenantMailState } from "@/db/schema";
+import { outboundEmails, sesEvents, tenantMailState, users } from "@/db/schema";
 import { DomainChecker, setDefaultDomainChecker } from "@/lib/address/domain-verdict";
 import { OfflineResolver } from "@/lib/mail/offline-dns";
 import { suppress } from "@/lib/suppressions";
@@ -10,7 +10,7 @@ import { adminContext, makeTenant, makeUser } from "@/test/factories";
 import { adminSendReset } from "./password-reset";
 import { listMembers } from "./list";
 import { parseMemberQuery } from "./list-query";
-import { applyAddressSuggestion } from "./members";
+import { applyAddressSuggestion, createMember, updateMember } from "./members";
 import { resendAnswer, resendInvitations } from "./resend";
 
 const DEAD = "no-such-school.com";
@@ -122,6 +122,82 @@ describe("resending an invitation says what will actually happen", () => {
     expect(await mailsOf(kenji.id)).toEqual([]);
     const [insisted] = await resendInvitations(ctx, [kenji.id], { addressChecked: true });
     expect(insisted).toMatchObject({ kind: "sent" });
+  });
+
+  it("an address the admin confirmed stays confirmed: later resends and reset links go, a new address is checked afresh", async () => {
+    const { ctx } = await school();
+    const loginId = `aiko.${randomBytes(2).toString("hex")}`;
+    // Added with "This address exists" ticked for a likely typo.
+    const created = await createMember(ctx, {
+      loginId,
+      name: "Aiko",
+      email: "aiko@gmial.com",
+      addressExists: "on",
+    });
+    const [again] = await resendInvitations(ctx, [created.id]);
+    expect(again).toMatchObject({ kind: "sent" });
+
+    // The same story for an address confirmed on a resend: the bulk resend after it goes too.
+    const kenji = await makeUser({
+      tenantId: ctx.tenant.id,
+      email: "kenji@gmial.com",
+      emailStatus: "unchecked",
+      loginId: `kenji.${randomBytes(2).toString("hex")}`,
+      status: "invited",
+      passwordHash: null,
+    });
+    expect((await resendInvitations(ctx, [kenji.id]))[0]).toMatchObject({ kind: "blocked" });
+    expect((await resendInvitations(ctx, [kenji.id], { addressChecked: true }))[0]).toMatchObject({
+      kind: "sent",
+    });
+    expect((await resendInvitations(ctx, [kenji.id, created.id])).map((o) => o.kind)).toEqual([
+      "sent",
+      "sent",
+    ]);
+
+    // A member who has started: the admin confirms the stored address once, then reset links go.
+    const ren = await makeUser({
+      tenantId: ctx.tenant.id,
+      email: "ren@gmial.com",
+      emailStatus: "unchecked",
+      loginId: `ren.${randomBytes(2).toString("hex")}`,
+    });
+    await expect(adminSendReset(ctx, ren.loginId)).rejects.toThrow(/Did you mean ren@gmail.com/);
+    await updateMember(ctx, {
+      id: ren.id,
+      name: "Ren",
+      email: "ren@gmial.com",
+      addressExists: "on",
+    });
+    expect((await adminSendReset(ctx, ren.loginId)).sentTo).toBe("ren@gmial.com");
+
+    // A changed address is not covered by the old confirmation.
+    await updateMember(ctx, {
+      id: created.id,
+      name: "Aiko",
+      email: "aiko@gmial.com",
+      addressExists: undefined,
+    });
+    expect((await resendInvitations(ctx, [created.id]))[0]).toMatchObject({ kind: "sent" });
+    await expect(
+      updateMember(ctx, {
+        id: created.id,
+        name: "Aiko",
+        email: "aiko2@gmial.com",
+        addressExists: undefined,
+      }),
+    ).rejects.toThrow(/Did you mean aiko2@gmail.com/);
+    await updateMember(ctx, {
+      id: created.id,
+      name: "Aiko",
+      email: "aiko2@gmial.com",
+      addressExists: "on",
+    });
+    await db.update(users).set({ email: "aiko3@gmial.com" }).where(eq(users.id, created.id));
+    expect((await resendInvitations(ctx, [created.id]))[0]).toMatchObject({
+      kind: "blocked",
+      suggestion: "aiko3@gmail.com",
+    });
   });
 
   it("an admin's reset link runs the same address check", async () => {

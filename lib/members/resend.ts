@@ -4,6 +4,7 @@
  * foreseen with the guard's own decide() (lib/mail/foresee): sent, held behind a pause and why, or
  * blocked and what to do.
  */
+import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
@@ -45,6 +46,7 @@ export async function resendInvitations(
       loginId: users.loginId,
       name: users.name,
       email: users.email,
+      confirmedAddress: users.confirmedAddress,
       status: users.status,
     })
     .from(users)
@@ -81,7 +83,8 @@ export async function resendInvitations(
     candidates.map((t) => checkMemberAddress(ctx.tenant.id, t.email!)),
   );
   const queueable = candidates.filter((t, i) => {
-    const refusal = refusalOf(checks[i]!.problems, options.addressChecked === true);
+    const confirmed = options.addressChecked === true || t.confirmedAddress === t.email;
+    const refusal = refusalOf(checks[i]!.problems, confirmed);
     if (!refusal) return true;
     outcomes.set(t.id, {
       ...base(t),
@@ -93,6 +96,18 @@ export async function resendInvitations(
     return false;
   });
   await db.transaction(async (tx) => {
+    if (options.addressChecked && queueable.length) {
+      // The admin confirmed these addresses: later resends and reset links need not ask again.
+      await tx
+        .update(users)
+        .set({ confirmedAddress: sql`${users.email}` })
+        .where(
+          mine(
+            ctx,
+            queueable.map((t) => t.id),
+          ),
+        );
+    }
     for (const t of queueable) {
       await giveWayIn(tx, {
         tenantId: ctx.tenant.id,

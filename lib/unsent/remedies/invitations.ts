@@ -1,6 +1,7 @@
 /** The remedies for invitations that did not reach members who have not started. */
+import { and, eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { auditLog } from "@/db/schema";
+import { auditLog, users } from "@/db/schema";
 import type { TenantActor } from "@/lib/auth/actor";
 import { UserError } from "@/lib/errors";
 import { workbookBuffer } from "@/lib/export/xlsx";
@@ -90,6 +91,13 @@ export async function fixAddressAndResend(
       ...answer,
       message: sentence(`Address of ${row.loginId} corrected; invitation queued`, answer, ""),
     };
+  }
+  if (input.addressExists === "on" && row.currentEmail) {
+    // The same address, now confirmed by the admin: later resends and reset links go to it too.
+    await db
+      .update(users)
+      .set({ confirmedAddress: row.currentEmail })
+      .where(and(eq(users.id, row.memberId), eq(users.tenantId, ctx.tenant.id)));
   }
   return resendInvitations(ctx, [mailId]);
 }
