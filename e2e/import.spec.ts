@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { read, utils } from "xlsx";
+import { SHIFT_JIS_CSV } from "../test/fixtures/uploads";
 import { signIn, withDb } from "./support";
 
 /**
@@ -76,6 +77,8 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
   await page.waitForURL(/\/admin\/members\/import\/[0-9a-f-]{36}$/);
 
   await expect(page.getByRole("heading", { name: "members.csv" })).toBeVisible();
+  await expect(page.getByText(/^CSV read as UTF-8 · 1,000 rows/)).toBeVisible();
+  await expect(page.getByTestId("encoding-guessed")).toHaveCount(0);
   expect(await summary(page)).toEqual({ rows: "1,000", ok: "900", warnings: "30", errors: "70" });
 
   // Every row with its reason, paged.
@@ -175,6 +178,26 @@ test("a CSV of 1,000 rows with 10% problems previews with the right counts, take
         )[0]!.n,
     ),
   ).toBe(930);
+});
+
+test("a CSV that is not UTF-8 says what it was read as, and what to do if names look garbled", async ({
+  page,
+}) => {
+  const { slug, admin } = await quietTenant();
+  await signIn(page, `/t/${slug}/login`, admin);
+  await page.goto(`/t/${slug}/admin/members/import`);
+  await page.getByLabel("Member list (CSV, .xlsx or .xls)").setInputFiles({
+    name: "名簿.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(SHIFT_JIS_CSV),
+  });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await page.waitForURL(/\/admin\/members\/import\/[0-9a-f-]{36}$/);
+  await expect(page.getByText(/^CSV read as Japanese \(Shift_JIS\) · 2 rows/)).toBeVisible();
+  await expect(page.getByTestId("encoding-guessed")).toContainText(
+    "If names below look garbled, save it from Excel as “CSV UTF-8” and upload it again.",
+  );
+  await expect(page.getByText("山田太郎")).toBeVisible();
 });
 
 test("a file that cannot be imported says why and what to do @phone", async ({ page }) => {

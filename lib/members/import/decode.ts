@@ -3,6 +3,19 @@ import { ImportError, NOT_A_SPREADSHEET } from "./errors";
 export type CsvEncoding =
   "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "shift_jis" | "windows-1252";
 
+/** How the preview names the encoding a CSV was read in. */
+export const ENCODING_LABEL: Record<CsvEncoding, string> = {
+  "utf-8": "UTF-8",
+  "utf-8-bom": "UTF-8",
+  "utf-16le": "UTF-16",
+  "utf-16be": "UTF-16",
+  shift_jis: "Japanese (Shift_JIS)",
+  "windows-1252": "Western European (Windows-1252)",
+};
+
+/** Encodings chosen by looking at the bytes, not declared by a byte order mark or valid UTF-8. */
+export const GUESSED_ENCODINGS: readonly CsvEncoding[] = ["shift_jis", "windows-1252"];
+
 // C0 controls other than tab, LF and CR, DEL and the C1 range: text files hardly ever hold them.
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 const REPLACEMENT = /\uFFFD/g;

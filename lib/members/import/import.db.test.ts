@@ -16,6 +16,7 @@ import { activateWithCode } from "@/lib/members/activation";
 import { createMember } from "@/lib/members/members";
 import { normaliseCode } from "@/lib/members/secrets";
 import { adminContext, makeTenant, makeUser } from "@/test/factories";
+import { SHIFT_JIS_CSV } from "@/test/fixtures/uploads";
 import { commitImport, reissueImportCodes } from "./commit";
 import { applySuggestions, changeImportMode, discardImport } from "./edits";
 import { findImport, loadRows, previewPage, recentImports } from "./records";
@@ -60,6 +61,14 @@ const countUsers = async (tenantId: string) =>
   )[0]!.n;
 
 describe("checkUpload", () => {
+  it("keeps the encoding a CSV was read in, for the preview to name", async () => {
+    const { tenant, ctx } = await school();
+    const id = await checkUpload(ctx, { name: "名簿.csv", bytes: SHIFT_JIS_CSV }, "create_only");
+    const page = await previewPage(tenant.id, id, "all", 1);
+    expect(page.encoding).toBe("shift_jis");
+    expect(page.rows.map((r) => r.name)).toEqual(["山田太郎", "髙橋①花子"]);
+  });
+
   it("checks every row against the file and the tenant and keeps the outcome for the preview", async () => {
     const { tenant, ctx } = await school();
     await makeUser({ tenantId: tenant.id, loginId: "taken.member" });
@@ -94,6 +103,7 @@ describe("checkUpload", () => {
     });
     const problems = await previewPage(tenant.id, id, "problems", 1);
     expect(problems.total).toBe(7);
+    expect(problems.encoding).toBe("utf-8");
     const bounced = problems.rows.find((row) => row.loginId === "bounced.one")!;
     expect(bounced).toMatchObject({ line: 5, status: "error", rawEmail: "bounced@example.com" });
     expect(bounced.problems[0]!.message).toContain("bounced or was reported as spam");

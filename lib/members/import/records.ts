@@ -100,6 +100,8 @@ export async function previewPage(
   fixableAccepted: number;
   /** Rows whose cells had invisible control characters removed on reading. */
   cleanedLines: number[];
+  /** The encoding a CSV was read in (null for Excel files). */
+  encoding: string | null;
 }> {
   const stored = await loadRows(rawSql(), tenantId, id);
   const matching = stored.rows.filter((row) => matches(row, filter));
@@ -114,6 +116,7 @@ export async function previewPage(
     fixableAccepted: stored.rows.filter((row) => row.status !== "error" && suggestionOf(row))
       .length,
     cleanedLines: stored.cleanedLines ?? [],
+    encoding: stored.encoding,
   };
 }
 

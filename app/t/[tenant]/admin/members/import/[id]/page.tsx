@@ -14,6 +14,7 @@ import {
 } from "@/lib/members/import/records";
 import { applyAllSuggestions, applySuggestion, changeMode, discard, recheck } from "./actions";
 import { cleanParams } from "@/lib/input/control";
+import { ENCODING_LABEL, GUESSED_ENCODINGS, type CsvEncoding } from "@/lib/members/import/decode";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Import preview" };
@@ -64,6 +65,9 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
   const open = record.status === "previewed";
   const accepted = summary.ok + summary.warning;
   const retentionDays = env().IMPORT_RETENTION_DAYS;
+  const known = page.encoding && page.encoding in ENCODING_LABEL;
+  const encoding = known ? ENCODING_LABEL[page.encoding as CsvEncoding] : null;
+  const guessed = known && GUESSED_ENCODINGS.includes(page.encoding as CsvEncoding);
 
   return (
     <AdminShell ctx={{ actor, tenant }} current={`/t/${tenant.slug}/admin/members/import`}>
@@ -74,7 +78,8 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
       </p>
       <h1 className="mt-2 text-2xl font-semibold break-all">{record.fileName}</h1>
       <p className="mt-1 text-sm text-slate-600">
-        {record.format.toUpperCase()} · {n(record.rowCount)} rows ·{" "}
+        {record.format.toUpperCase()}
+        {encoding ? ` read as ${encoding}` : ""} · {n(record.rowCount)} rows ·{" "}
         {record.mode === "create_only" ? "Create only" : "Create and update"} ·{" "}
         {record.status === "committed"
           ? `Committed ${record.committedAt?.toISOString().slice(0, 16).replace("T", " ")} UTC`
@@ -89,6 +94,15 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
             This same file was already imported on{" "}
             {record.sameFileCommittedAt.toISOString().slice(0, 10)}. Check that you mean to import
             it again.
+          </Alert>
+        </div>
+      )}
+
+      {guessed && open && (
+        <div className="mt-4" data-testid="encoding-guessed">
+          <Alert tone="info">
+            This file is not UTF-8, so it was read as {encoding}. If names below look garbled, save
+            it from Excel as &ldquo;CSV UTF-8&rdquo; and upload it again.
           </Alert>
         </div>
       )}
