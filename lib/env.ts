@@ -79,6 +79,16 @@ const schema = z.object({
   FEEDBACK_APPLIER: z.enum(["in-app", "off"]).default("in-app"),
   FEEDBACK_BATCH_SIZE: positiveInt(APPLIER_DEFAULTS.batchSize),
   FEEDBACK_POLL_MS: positiveInt(APPLIER_DEFAULTS.pollMs),
+  /**
+   * Set: `npm run worker` also runs the standalone SES webhook receiver (lib/feedback/receiver.ts)
+   * on this port; `npm run receiver` runs it alone. Unset: the worker runs none.
+   */
+  FEEDBACK_RECEIVER_PORT: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int().min(0).max(65_535).optional(),
+  ),
+  /** The address the receiver listens on. */
+  FEEDBACK_RECEIVER_HOST: z.string().min(1).default("0.0.0.0"),
   /** The SNS topics whose notifications the SES webhook accepts (comma-separated ARNs). */
   SNS_TOPIC_ARNS: z
     .string()
@@ -177,4 +187,17 @@ export function guardThresholds(config: Env = env()): GuardThresholds {
     complaintWarn: config.GUARD_COMPLAINT_WARN,
     complaintStop: config.GUARD_COMPLAINT_STOP,
   };
+}
+
+/** `env()` for a command-line process: a bad configuration prints its sentence and exits (2). */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
 }

@@ -1,22 +1,25 @@
 /**
  * `npm run worker`: the mail dispatcher and the feedback applier on their own (run any number; they
- * share the queue and the events safely).
+ * share the queue and the events safely), and with FEEDBACK_RECEIVER_PORT set, the standalone SES
+ * webhook receiver too (lib/feedback/receiver.ts).
  */
 import { closeDb } from "@/db/client";
-import { ConfigError, env } from "@/lib/env";
+import { envOrExit } from "@/lib/env";
+import { startSesReceiver } from "@/lib/feedback/receiver";
 import { startFeedbackRuntime, stopFeedbackRuntime } from "@/lib/feedback/start";
+import { webhookDeps } from "@/lib/feedback/webhook-deps";
 import { startHousekeeping, stopHousekeeping } from "@/lib/housekeeping/start";
 import { startMailRuntime, stopMailRuntime } from "@/lib/mail/start";
 
-try {
-  env();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = envOrExit();
+const receiver =
+  config.FEEDBACK_RECEIVER_PORT === undefined
+    ? undefined
+    : await startSesReceiver(
+        webhookDeps,
+        config.FEEDBACK_RECEIVER_PORT,
+        config.FEEDBACK_RECEIVER_HOST,
+      );
 startMailRuntime();
 startFeedbackRuntime();
 startHousekeeping();
@@ -24,7 +27,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     console.log("[worker] stopping after the batches in hand…");
     stopHousekeeping();
-    await Promise.all([stopMailRuntime(), stopFeedbackRuntime()]);
+    await Promise.all([receiver?.stop(), stopMailRuntime(), stopFeedbackRuntime()]);
     await closeDb();
     process.exit(0);
   });

@@ -20,6 +20,33 @@ export type WebhookAnswer = { status: number; body: Record<string, unknown> };
 
 const answer = (status: number, body: Record<string, unknown>): WebhookAnswer => ({ status, body });
 
+const TOO_LARGE = answer(413, { error: "Body over 256 KB." });
+
+/** A request as the webhook needs it, from either server it runs in. */
+export type WebhookRequest = {
+  /** The Content-Length header as sent, if any. */
+  declaredLength: string | null | undefined;
+  /** The raw body, null as soon as it passes `limit` bytes (reading stops there). */
+  readBody: (limit: number) => Promise<Uint8Array | null>;
+};
+
+/**
+ * The whole answer to a POST of the SES webhook: the body limit (by the declared length first, then
+ * as the body is read), then `handleSesWebhook`. The Next.js route and the standalone receiver
+ * (`sesReceiver`) both answer through this one function, so their checks and answers are the same.
+ */
+export async function answerSesWebhook(
+  request: WebhookRequest,
+  deps: WebhookDeps,
+): Promise<WebhookAnswer> {
+  if (Number(request.declaredLength ?? "0") > MAX_BODY_BYTES) return TOO_LARGE;
+  // SNS posts JSON as text/plain: the raw body, refused as it streams once over the limit.
+  const body = await request.readBody(MAX_BODY_BYTES);
+  if (body === null) return TOO_LARGE;
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  return handleSesWebhook(text, deps);
+}
+
 async function defaultConfirm(url: string) {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: "error" });
   return { ok: res.ok, status: res.status };

@@ -1,12 +1,14 @@
 /**
- * The limit for bench:webhook: a bare node:http server calling the same verify-and-ingest function
- * as the Next.js route, with nothing else around it. Prints "ready <port>" when listening.
+ * The limit for bench:webhook: a bare node:http server answering through the same function as the
+ * Next.js route (the standalone receiver's server, without its configuration: the bench's
+ * certificate and topic, no logging), with nothing else around it. Prints "ready <port>" when
+ * listening.
  */
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { db } from "@/db/client";
+import { sesReceiver } from "@/lib/feedback/receiver";
 import { SnsVerifier } from "@/lib/feedback/sns";
-import { sesWebhookServer } from "../lib/webhook-http";
 
 const certPem = readFileSync(process.env.SNS_TRUSTED_CERT_FILE!, "utf8");
 const deps = {
@@ -16,7 +18,7 @@ const deps = {
   log: () => {},
 };
 
-const server = sesWebhookServer(() => deps);
+const server = sesReceiver(() => deps);
 
 server.listen(0, "127.0.0.1", () => {
   console.log(`ready ${(server.address() as AddressInfo).port}`);

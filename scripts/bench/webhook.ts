@@ -3,8 +3,10 @@
  * half the same SES event under another MessageId) for 10 tenants' sent mail, at concurrency 32.
  * Two figures, each with its limit measured in the same run:
  * - receipt: requests/s through `next start` (applier off), against a bare node:http server doing
- *   the same receipt (verify, one insert); the database is checked exact after each;
- * - apply: events/s one applier applies (the bare run's backlog), against a COPY of the same event
+ *   the same receipt (verify, one insert); the database is checked exact after each. Also the
+ *   standalone receiver (`npm run receiver`) as an extra figure: `receipt_standalone` and its ratio
+ *   to the bare server, `receipt_standalone_ratio`;
+ * - apply: events/s one applier applies (the last receipt run's backlog), against a COPY of the same event
  *   rows into a table like ses_events; then the outcome is checked exact (mail states,
  *   suppressions, rollups, windows).
  * And end to end: `next start` with its applier on, from the last answer to the last event applied.
@@ -156,6 +158,10 @@ async function main() {
       await reset();
     };
 
+    const started = async (server: { child: ChildProcess; url: string }) => {
+      children.push(server.child);
+      return server;
+    };
     const startNext = async (applier: "in-app" | "off") => {
       const port = await freePort();
       const server = await startServer(
@@ -170,35 +176,48 @@ async function main() {
         env(applier),
         `http://127.0.0.1:${port}/`,
       );
-      children.push(server.child);
-      return server;
+      return started(server);
+    };
+
+    /** One receipt run (applier off) on a started server: its load, its CPU a notification. */
+    const receipt = async (label: string, server: { child: ChildProcess; url: string }) => {
+      await warm(server.url);
+      const cpu0 = cpuMs(server.child.pid);
+      const result = await load(endpoint(server.url), traffic.bodies, CONCURRENCY);
+      const cpu = (cpuMs(server.child.pid) - cpu0) / TOTAL;
+      allAnswered(label, result.statuses);
+      if ((await checkReceived(label)) !== expected.events)
+        throw new Error(`${label}: every event was to stay unapplied (applier off)`);
+      await stopGroup(server.child);
+      return { ...result, cpu };
     };
 
     // 1. Receipt through next start, applier off.
-    const nextOff = await startNext("off");
-    await warm(nextOff.url);
-    let cpu0 = cpuMs(nextOff.child.pid);
-    const app = await load(endpoint(nextOff.url), traffic.bodies, CONCURRENCY);
-    const appCpu = (cpuMs(nextOff.child.pid) - cpu0) / TOTAL;
-    allAnswered("next start", app.statuses);
-    if ((await checkReceived("next start")) !== expected.events)
-      throw new Error("next start: its applier was to be off");
-    await stopGroup(nextOff.child);
+    const app = await receipt("next start", await startNext("off"));
 
     // 2. The limit: the same receipt behind a bare node:http server.
-    const bare = await startServer(
-      process.execPath,
-      [...cpuProfileArgs("bare"), "--import", "tsx", "scripts/bench/webhook-server.ts"],
-      env("off"),
+    const limit = await receipt(
+      "bare server",
+      await started(
+        await startServer(
+          process.execPath,
+          [...cpuProfileArgs("bare"), "--import", "tsx", "scripts/bench/webhook-server.ts"],
+          env("off"),
+        ),
+      ),
     );
-    children.push(bare.child);
-    await warm(bare.url);
-    cpu0 = cpuMs(bare.child.pid);
-    const limit = await load(endpoint(bare.url), traffic.bodies, CONCURRENCY);
-    const limitCpu = (cpuMs(bare.child.pid) - cpu0) / TOTAL;
-    allAnswered("bare server", limit.statuses);
-    await checkReceived("bare server");
-    await stopGroup(bare.child);
+
+    // 2b. The standalone receiver as deployed (`npm run receiver`: its configuration, its logging).
+    const standalone = await receipt(
+      "standalone receiver",
+      await started(
+        await startServer(
+          process.execPath,
+          [...cpuProfileArgs("receiver"), "--import", "tsx", "scripts/receiver.ts"],
+          { ...env("off"), FEEDBACK_RECEIVER_PORT: "0", FEEDBACK_RECEIVER_HOST: "127.0.0.1" },
+        ),
+      ),
+    );
 
     // 3. Apply: one applier over that backlog, against a COPY of the same rows.
     const copySeconds = await copyEvents(sql);
@@ -229,8 +248,9 @@ async function main() {
     };
     line("receipt, next start (applier off)", app);
     line("receipt, bare node:http", limit);
+    line("receipt, standalone receiver (npm run receiver)", standalone);
     console.error(
-      `server CPU a notification (user + system, /proc): next start ${appCpu.toFixed(2)} ms, bare node:http ${limitCpu.toFixed(2)} ms`,
+      `server CPU a notification (user + system, /proc): next start ${app.cpu.toFixed(2)} ms, bare node:http ${limit.cpu.toFixed(2)} ms, standalone receiver ${standalone.cpu.toFixed(2)} ms`,
     );
     line("receipt, next start with its applier", live);
     console.error(
@@ -259,8 +279,11 @@ async function main() {
       receipt_with_applier: round(TOTAL / live.seconds),
       p50_ms: round(percentile(sortedApp, 0.5)),
       p99_ms: round(percentile(sortedApp, 0.99)),
-      cpu_ms: round(appCpu, 2),
-      limit_cpu_ms: round(limitCpu, 2),
+      cpu_ms: round(app.cpu, 2),
+      limit_cpu_ms: round(limit.cpu, 2),
+      receipt_standalone: round(TOTAL / standalone.seconds),
+      receipt_standalone_ratio: round(TOTAL / standalone.seconds / limitValue, 3),
+      receipt_standalone_cpu_ms: round(standalone.cpu, 2),
     });
   } finally {
     for (const child of children) await stopGroup(child);

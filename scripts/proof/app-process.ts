@@ -4,11 +4,11 @@
  * and applier started as instrumentation.ts starts them (lib/startup). Prints "ready <port>".
  */
 import type { AddressInfo } from "node:net";
+import { sesReceiver } from "@/lib/feedback/receiver";
 import { webhookDeps } from "@/lib/feedback/webhook-deps";
 import "@/lib/startup";
-import { sesWebhookServer } from "../lib/webhook-http";
 
-const server = sesWebhookServer(webhookDeps);
+const server = sesReceiver(webhookDeps);
 server.listen(0, "127.0.0.1", () => {
   console.log(`ready ${(server.address() as AddressInfo).port}`);
 });

@@ -1,0 +1,118 @@
+/**
+ * The SES webhook on a bare node:http server: the standalone receiver (`npm run receiver`, or
+ * `npm run worker` with FEEDBACK_RECEIVER_PORT set). It answers POST /api/webhooks/ses through the
+ * same `answerSesWebhook` as the Next.js route, so what it checks and answers is the route's; what
+ * it leaves out is Next.js's own request handling, which costs several times the receipt itself
+ * (README, Performance). Route SNS here when feedback arrives faster than `next start` keeps up.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { answerSesWebhook, type WebhookDeps } from "./webhook";
+
+/** The same path as the Next.js route, so a load balancer can send just this path here. */
+export const SES_WEBHOOK_PATH = "/api/webhooks/ses";
+
+/** A Node request's body, or null as soon as it passes `limit` bytes (then reading stops). */
+export function readNodeBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        req.pause();
+        resolve(null);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onError);
+  });
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+  headers: http.OutgoingHttpHeaders = {},
+) {
+  const text = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "x-content-type-options": "nosniff",
+      ...headers,
+    })
+    .end(text);
+}
+
+/**
+ * The receiver's server (not yet listening). `deps` is asked per request, so a process can build its
+ * dependencies lazily (`webhookDeps`). Anything but POST /api/webhooks/ses is 404 (405 for another
+ * method on that path, as the route answers).
+ */
+export function sesReceiver(
+  deps: () => WebhookDeps,
+  log: (message: string) => void = (m) => console.error(`[feedback-receiver] ${m}`),
+): http.Server {
+  return http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== SES_WEBHOOK_PATH) return send(res, 404, { error: "Not found." });
+    if (req.method !== "POST")
+      return send(res, 405, { error: "Method not allowed." }, { allow: "POST" });
+    answerSesWebhook(
+      {
+        declaredLength: req.headers["content-length"],
+        readBody: (limit) => readNodeBody(req, limit),
+      },
+      deps(),
+    ).then(
+      (answer) =>
+        // A body refused part-way is left unread: the connection cannot carry another request.
+        send(res, answer.status, answer.body, answer.status === 413 ? { connection: "close" } : {}),
+      (error: unknown) => {
+        log(`answering failed: ${(error as Error).message}`);
+        if (!res.headersSent)
+          send(res, 500, { error: "Could not answer." }, { connection: "close" });
+        else res.destroy();
+      },
+    );
+  });
+}
+
+/**
+ * Starts the receiver on `port` (0: any free one) and `host`; resolves with the server once it
+ * listens, having printed "ready <port>". `stop` closes it after the requests in hand.
+ */
+export async function startSesReceiver(
+  deps: () => WebhookDeps,
+  port: number,
+  host: string,
+): Promise<{ server: http.Server; port: number; stop: () => Promise<void> }> {
+  const server = sesReceiver(deps);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  console.log(`[feedback-receiver] ready ${actual}: POST ${SES_WEBHOOK_PATH} on ${host}`);
+  return {
+    server,
+    port: actual,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
