@@ -200,6 +200,26 @@ test("a CSV that is not UTF-8 says what it was read as, and what to do if names 
   await expect(page.getByText("山田太郎")).toBeVisible();
 });
 
+test("a file over 1 MB uploads: the server actions' body limit is not the import's", async ({
+  page,
+}) => {
+  const { slug, admin } = await quietTenant();
+  await signIn(page, `/t/${slug}/login`, admin);
+  await page.goto(`/t/${slug}/admin/members/import`);
+  const rows = ["login_id,name,email"];
+  for (let i = 0; i < 22_000; i++) rows.push(`big.${i},Member Number ${i},big.${i}@example.com`);
+  const csv = Buffer.from(rows.join("\r\n"), "utf8");
+  expect(csv.length).toBeGreaterThan(1024 * 1024);
+  await page.getByLabel("Member list (CSV, .xlsx or .xls)").setInputFiles({
+    name: "big.csv",
+    mimeType: "text/csv",
+    buffer: csv,
+  });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await page.waitForURL(/\/admin\/members\/import\/[0-9a-f-]{36}$/, { timeout: 45_000 });
+  await expect(page.getByText(/^CSV read as UTF-8 · 22,000 rows/)).toBeVisible();
+});
+
 test("a file that cannot be imported says why and what to do @phone", async ({ page }) => {
   const { slug, admin } = await quietTenant();
   await signIn(page, `/t/${slug}/login`, admin);

@@ -6,7 +6,12 @@ import {
   refuseOversizedPost,
 } from "./body-limit";
 
-const post = (headers: Record<string, string>) => refuseOversizedPost("POST", new Headers(headers));
+/** A form posted as a server action: by Next.js's client or without JavaScript. */
+const post = (headers: Record<string, string>) =>
+  refuseOversizedPost(
+    "POST",
+    new Headers({ "content-type": "multipart/form-data; boundary=x", ...headers }),
+  );
 
 describe("refuseOversizedPost", () => {
   it("lets through a post up to the limit, and anything that is not a post", () => {
@@ -16,6 +21,19 @@ describe("refuseOversizedPost", () => {
     expect(
       refuseOversizedPost("GET", new Headers({ "content-length": String(10 * 2 ** 20) })),
     ).toBeNull();
+  });
+
+  it("limits server actions however they are posted, and leaves route handlers' uploads alone", () => {
+    const over = String(ACTION_BODY_LIMIT_BYTES + 1);
+    const as = (headers: Record<string, string>) =>
+      refuseOversizedPost("POST", new Headers({ "content-length": over, ...headers }))?.status;
+    expect(as({ "next-action": "abc", "content-type": "text/plain;charset=UTF-8" })).toBe(413);
+    expect(as({ "content-type": "application/x-www-form-urlencoded" })).toBe(413);
+    expect(as({ "content-type": "Multipart/Form-Data; boundary=----x" })).toBe(413);
+    // The member import's file upload (its route checks its own limit, IMPORT_MAX_BYTES).
+    expect(
+      as({ "content-type": "application/octet-stream", "content-length": String(8 * 2 ** 20) }),
+    ).toBeUndefined();
   });
 
   it("answers a post over the limit 413 with a sentence as plain text", async () => {

@@ -18,7 +18,7 @@ export const BODY_LENGTH_REQUIRED =
  * before reading it), gets its answer here; anything else `null`.
  */
 export function refuseOversizedPost(method: string, headers: Headers): Response | null {
-  if (method !== "POST") return null;
+  if (method !== "POST" || !isActionPost(headers)) return null;
   const length = headers.get("content-length");
   if (length === null) {
     // A browser states the length of every form it posts; only a hand-made request streams one.
@@ -28,6 +28,17 @@ export function refuseOversizedPost(method: string, headers: Headers): Response 
   const bytes = Number(length);
   if (!Number.isSafeInteger(bytes) || bytes < 0) return sentence(400, BODY_LENGTH_REQUIRED);
   return bytes > ACTION_BODY_LIMIT_BYTES ? sentence(413, BODY_TOO_LARGE) : null;
+}
+
+/**
+ * A server action as Next.js's client posts it (a `Next-Action` header) or as a form posts it
+ * without JavaScript. Not a route handler's own upload: the member import sends its file as
+ * `application/octet-stream`, up to its own, larger limit (IMPORT_MAX_BYTES), and says so itself.
+ */
+function isActionPost(headers: Headers): boolean {
+  if (headers.has("next-action")) return true;
+  const type = (headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "multipart/form-data" || type === "application/x-www-form-urlencoded";
 }
 
 // Exactly `text/plain` (no charset): Next.js's client only then reads the body as the error's message.
