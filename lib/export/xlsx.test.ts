@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { read, utils } from "xlsx";
-import { neutralise, workbookBuffer, workbookStream } from "./xlsx";
+import { excelDate, neutralise, workbookBuffer, workbookStream } from "./xlsx";
 
 describe("neutralise", () => {
   it("turns text that could be read as a formula into plain text", () => {
@@ -52,5 +52,103 @@ describe("workbooks", () => {
     const response = new Response(workbookStream(sheets));
     const workbook = read(new Uint8Array(await response.arrayBuffer()));
     expect(utils.sheet_to_json(workbook.Sheets.Summary!)).toEqual([{ What: "Rows", Count: 3 }]);
+  });
+});
+
+describe("streaming", () => {
+  /** A sheet whose rows never end (random text, so it compresses no better than real names), counting what was taken. */
+  function endless() {
+    const taken = { rows: 0, released: false, ended: false };
+    async function* rows() {
+      try {
+        for (;;) {
+          taken.rows++;
+          yield [`member.${taken.rows}`, Math.random().toString(36).repeat(4), taken.rows];
+        }
+      } finally {
+        taken.ended = true;
+      }
+    }
+    const sheets = [
+      {
+        name: "Rows",
+        columns: [{ header: "Login ID" }, { header: "Note" }, { header: "N" }],
+        rows: rows(),
+        release: async () => {
+          taken.released = true;
+        },
+      },
+    ];
+    return { taken, sheets };
+  }
+
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it("a reader who does not read holds the writing back: the rows taken stay bounded", async () => {
+    const { taken, sheets } = endless();
+    const reader = workbookStream(sheets).getReader();
+    await reader.read();
+    // Stalled: nothing more taken for a while (however slow the machine), after a bounded number.
+    let held = -1;
+    for (let i = 0; i < 50 && taken.rows !== held; i++) {
+      held = taken.rows;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(taken.rows).toBe(held);
+    expect(held).toBeLessThan(100_000);
+    await reader.cancel();
+  });
+
+  it("a reader who cancels ends the writing: the rows' source is closed and released", async () => {
+    const { taken, sheets } = endless();
+    const reader = workbookStream(sheets).getReader();
+    await reader.read();
+    await reader.cancel();
+    await until(() => taken.released);
+    expect(taken.ended).toBe(true);
+    expect(taken.released).toBe(true);
+    const after = taken.rows;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(taken.rows).toBe(after);
+  });
+
+  it("a sheet given in batches is written like one given row by row", async () => {
+    const rows = Array.from({ length: 1_234 }, (_, i) => [`m${i}`, i % 7 === 0 ? "=x" : "ok", i]);
+    async function* batches() {
+      for (let i = 0; i < rows.length; i += 500) yield rows.slice(i, i + 500);
+    }
+    const columns = [{ header: "Login ID" }, { header: "Note" }, { header: "N" }];
+    const batched = read(await workbookBuffer([{ name: "Rows", columns, batches: batches() }]));
+    const plain = read(await workbookBuffer([{ name: "Rows", columns, rows }]));
+    const back = utils.sheet_to_json<unknown[]>(batched.Sheets.Rows!, { header: 1 });
+    expect(back).toEqual(utils.sheet_to_json<unknown[]>(plain.Sheets.Rows!, { header: 1 }));
+    expect(back).toHaveLength(1_235);
+    expect(back[1]).toEqual(["m0", "'=x", 0]);
+  });
+
+  it("a date column's day numbers are date cells, as its Dates are", async () => {
+    const when = new Date("2026-12-01T08:30:00Z");
+    const book = read(
+      await workbookBuffer([
+        {
+          name: "Rows",
+          columns: [{ header: "Date", date: true }, { header: "Number" }],
+          rows: [
+            [when, 1],
+            [excelDate(when.getTime()), 2],
+          ],
+        },
+      ]),
+      { cellDates: true, cellNF: true },
+    );
+    const sheet = book.Sheets.Rows!;
+    for (const cell of ["A2", "A3"]) {
+      expect(sheet[cell]!.t).toBe("d");
+      expect(sheet[cell]!.z).toBe("yyyy-mm-dd hh:mm");
+    }
+    expect(sheet.A3!.v).toEqual(sheet.A2!.v);
+    expect(sheet.B3!.t).toBe("n");
   });
 });

@@ -1,12 +1,12 @@
 import ExcelJS from "exceljs";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db, rawSql } from "@/db/client";
 import { outboundEmails, tenants, type MailCategory, type MailStatus } from "@/db/schema";
-import { workbookBuffer } from "@/lib/export/xlsx";
+import { workbookBuffer, workbookStream } from "@/lib/export/xlsx";
 import { makeTenant, makeUser } from "@/test/factories";
 import { CASE_TEXT, UNSENT_CASES } from "./cases";
-import { dayStamp, ledgerWorkbook } from "./export";
+import { dayStamp, ledgerDownload, ledgerWorkbook } from "./export";
 import { ledgerCounts, ledgerRows } from "./ledger";
 
 type Tenant = Awaited<ReturnType<typeof makeTenant>>;
@@ -184,6 +184,57 @@ describe("the ledger's workbook", () => {
         book.getWorksheet(CASE_TEXT.login_code.short)!.getRow(2).getCell(8).value as Date
       ).toISOString(),
     ).toBe(at.toISOString());
+  });
+
+  it("the summary counts every row however the state filter narrows the sheets", async () => {
+    const open = await makeUser({ tenantId: tenant.id, status: "invited", passwordHash: null });
+    const reached = await makeUser({ tenantId: tenant.id, status: "invited", passwordHash: null });
+    await unsent(tenant, open, "invitation", "bounced", at);
+    await unsent(tenant, reached, "invitation", "held", at);
+    // A later invitation reached them: their row is resolved.
+    await unsent(tenant, reached, "invitation", "delivered", new Date(at.getTime() + 60_000));
+    const workbook = await ledgerWorkbook(
+      { tenantId: tenant.id },
+      { state: "open" },
+      { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+    );
+    const book = await readBack(workbook.sheets);
+    const line = values(book.getWorksheet("Summary")!).find(
+      (r) => r[0] === CASE_TEXT.invitation_new.short,
+    )!;
+    expect(line.slice(1, 3)).toEqual([1, 1]);
+    const [, ...body] = values(book.getWorksheet(CASE_TEXT.invitation_new.short)!);
+    expect(body.map((r) => r[0])).toEqual([open.loginId]);
+  });
+
+  it("a download stopped part-way ends its read: the connection is back, no statement left running", async () => {
+    // More rows than one batch of the cursor, so the read is open when the download stops.
+    await db.execute(sql`
+      insert into users (tenant_id, role, login_id, name, email, status)
+      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
+        from generate_series(1, 3000) n`);
+    await db.execute(sql`
+      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
+        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    const running = async () =>
+      (
+        await rawSql()<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+           where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`
+      )[0]!.n;
+    const download = await ledgerDownload(
+      { tenantId: tenant.id },
+      {},
+      { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+    );
+    const reader = workbookStream(download.sheets).getReader();
+    let bytes = 0;
+    while (bytes < 20_000) bytes += (await reader.read()).value!.byteLength;
+    await reader.cancel();
+    for (let i = 0; i < 200 && (await running()) > 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(await running()).toBe(0);
   });
 
   it("dayStamp is the tenant's date", () => {

@@ -7,7 +7,12 @@
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { tenants } from "@/db/schema";
-import type { CellValue, SheetSpec } from "@/lib/export/xlsx";
+import {
+  excelDate,
+  type BatchedSheetSpec,
+  type CellValue,
+  type SheetSpec,
+} from "@/lib/export/xlsx";
 import { reasonText, STATUS_LABEL } from "@/lib/mail/reasons";
 import {
   CASE_TEXT,
@@ -18,12 +23,12 @@ import {
   type UnsentCase,
 } from "./cases";
 import {
+  LedgerDownloadReader,
   ledgerCounts,
-  ledgerCursor,
   safeTimeZone,
+  type ExportRow,
   type LedgerCounts,
   type LedgerFilter,
-  type LedgerRow,
   type LedgerScope,
 } from "./ledger";
 
@@ -50,59 +55,26 @@ export function ledgerFileName(slug: string | null, now: Date, timeZone: string)
   return `unsent-${slug ?? "all-tenants"}-${dayStamp(now, timeZone)}.xlsx`;
 }
 
-/**
- * One cursor per case, in case order: when a case's sheet starts, the next case's query starts too,
- * so the database works out the next sheet's rows while this one is written. At most two cursors
- * (two connections) are open at a time.
- */
-class CaseCursors {
-  private readonly opened = new Map<
-    UnsentCase,
-    { rows: AsyncGenerator<LedgerRow>; first: Promise<IteratorResult<LedgerRow>> }
-  >();
-  constructor(private readonly open: (c: UnsentCase) => AsyncGenerator<LedgerRow>) {}
-
-  /** Opens the case's cursor (its query starts), if it is not open yet. */
-  start(c: UnsentCase) {
-    let cursor = this.opened.get(c);
-    if (!cursor) {
-      const rows = this.open(c);
-      cursor = { rows, first: rows.next() };
-      // Awaited in `of`; a failure here must not go unhandled if the download stops before.
-      cursor.first.catch(() => {});
-      this.opened.set(c, cursor);
+/** The reason column's words for a row's state and reason, made once per pair in a download. */
+function statusWords(): (r: ExportRow) => string {
+  const made = new Map<string, Map<string | null, string>>();
+  return (r) => {
+    let byReason = made.get(r.status);
+    if (!byReason) made.set(r.status, (byReason = new Map()));
+    let words = byReason.get(r.reason);
+    if (words === undefined) {
+      words = `${STATUS_LABEL[r.status]}${r.reason ? `: ${reasonText(r.reason)}` : ""}`;
+      byReason.set(r.reason, words);
     }
-    return cursor;
-  }
-
-  async *of(unsentCase: UnsentCase): AsyncGenerator<LedgerRow> {
-    const cursor = this.start(unsentCase);
-    const after = UNSENT_CASES[UNSENT_CASES.indexOf(unsentCase) + 1];
-    if (after) this.start(after);
-    try {
-      for (let step = await cursor.first; !step.done; step = await cursor.rows.next())
-        yield step.value;
-    } finally {
-      this.opened.delete(unsentCase);
-      await cursor.rows.return(undefined);
-    }
-  }
-
-  /** Ends every open cursor (a download that stopped part-way). */
-  async close(): Promise<void> {
-    const open = [...this.opened.values()];
-    this.opened.clear();
-    for (const cursor of open) {
-      await cursor.first.catch(() => {});
-      await cursor.rows.return(undefined);
-    }
-  }
+    return words;
+  };
 }
 
-const STATUS_WORD = (r: LedgerRow) =>
-  `${STATUS_LABEL[r.status]}${r.reason ? `: ${reasonText(r.reason)}` : ""}`;
-
-export type LedgerWorkbook = { sheets: SheetSpec[]; fileName: string; empty: boolean };
+export type LedgerWorkbook = {
+  sheets: (SheetSpec | BatchedSheetSpec)[];
+  fileName: string;
+  empty: boolean;
+};
 
 type About = { tenantName: string | null; slug: string | null; periodLabel: string; now?: Date };
 
@@ -117,7 +89,8 @@ const isEmpty = (counts: LedgerCounts, state: LedgerFilter["state"]) =>
 
 /**
  * The workbook of one tenant's ledger (`scope.tenantId`) or of all tenants, for the filter: the
- * summary, then a sheet per case. Nothing is read for the case sheets until they are written.
+ * summary, then a sheet per case. Nothing is read for the sheets until they are written (`empty`
+ * is counted on its own).
  */
 export async function ledgerWorkbook(
   scope: LedgerScope,
@@ -125,30 +98,29 @@ export async function ledgerWorkbook(
   about: About,
 ): Promise<LedgerWorkbook> {
   const zone = await zoneOf(scope);
-  const counts = ledgerCounts(scope, filter);
+  const counts = await ledgerCounts(scope, filter);
   return {
-    sheets: workbookSheets(scope, filter, about, zone, counts),
+    sheets: workbookSheets(new LedgerDownloadReader(scope, filter, zone), scope, about, zone),
     fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
-    empty: isEmpty(await counts, filter.state),
+    empty: isEmpty(counts, filter.state),
   };
 }
 
 /**
- * The same workbook for a download that starts at once: the sheets come when the counts are in
- * (the workbook's first parts go out meanwhile), and the first case's rows are asked for alongside
- * the counts.
+ * The same workbook for a download that starts at once: the ledger's statement starts now, the
+ * sheets come when its counts are in (the workbook's first parts go out meanwhile).
  */
 export async function ledgerDownload(
   scope: LedgerScope,
   filter: Omit<LedgerFilter, "case" | "mailIds">,
   about: About,
-): Promise<{ sheets: Promise<SheetSpec[]>; fileName: string }> {
+): Promise<{ sheets: Promise<(SheetSpec | BatchedSheetSpec)[]>; fileName: string }> {
   const zone = await zoneOf(scope);
-  const counts = ledgerCounts(scope, filter);
-  const sheets = workbookSheets(scope, filter, about, zone, counts);
+  const reader = new LedgerDownloadReader(scope, filter, zone);
+  const sheets = workbookSheets(reader, scope, about, zone);
   return {
-    // The summary's rows wait for the counts themselves; this only makes a failed count fail early.
-    sheets: counts.then(() => sheets),
+    // The summary's rows wait for the counts themselves; this only makes a failed read fail early.
+    sheets: reader.counts().then(() => sheets),
     fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
   };
 }
@@ -157,20 +129,17 @@ const zoneOf = (scope: LedgerScope) =>
   "tenantId" in scope ? tenantTimeZone(scope.tenantId) : Promise.resolve("UTC");
 
 function workbookSheets(
+  reader: LedgerDownloadReader,
   scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "mailIds">,
   about: About,
   zone: string,
-  countsRead: Promise<LedgerCounts>,
-): SheetSpec[] {
+): (SheetSpec | BatchedSheetSpec)[] {
   const now = about.now ?? new Date();
   const allTenants = !("tenantId" in scope);
-  const cursors = new CaseCursors((c) => ledgerCursor(scope, { ...filter, case: c }, zone));
+  const state = reader.filter.state;
 
   const summaryRows = async function* (): AsyncGenerator<CellValue[]> {
-    // The first case's query runs while the counts are read: one is as slow as the other.
-    cursors.start(UNSENT_CASES[0]);
-    const counts = await countsRead;
+    const counts = await reader.counts();
     const line = (text: string | null): CellValue[] => [text, null, null, null, null];
     yield line(`Mail that did not reach members: ${about.tenantName ?? "all organisations"}`);
     yield line(`Period: ${about.periodLabel}`);
@@ -184,7 +153,7 @@ function workbookSheets(
         CASE_TEXT[c].meaning,
         CASE_TEXT[c].remedy,
       ];
-    if (isEmpty(counts, filter.state)) {
+    if (isEmpty(counts, state)) {
       yield line(null);
       yield line("Nothing to do: no mail failed to reach a member in this period.");
     }
@@ -201,30 +170,23 @@ function workbookSheets(
     rows: summaryRows(),
   };
 
-  const caseRows = async function* (c: UnsentCase): AsyncGenerator<CellValue[]> {
-    let finished = false;
-    try {
-      for await (const r of cursors.of(c)) {
-        yield [
-          ...(allTenants ? [r.tenantSlug] : []),
-          r.loginId,
-          r.name,
-          r.address,
-          CASE_TEXT[r.unsentCase].short,
-          STATUS_WORD(r),
-          r.attempts,
-          r.firstLocal,
-          r.lastLocal,
-          MEMBER_STATUS_TEXT[r.memberStatus],
-          r.resolvedBy ? `Resolved: ${RESOLUTION_TEXT[r.resolvedBy]}` : "To do",
-          whatToDo(r),
-        ];
-      }
-      finished = true;
-    } finally {
-      // A download that stops part-way ends the next case's cursor too (its connection goes back).
-      if (!finished) await cursors.close();
-    }
+  const statusWord = statusWords();
+  const cells = (r: ExportRow): CellValue[] => [
+    ...(allTenants ? [r.tenantSlug] : []),
+    r.loginId,
+    r.name,
+    r.address,
+    CASE_TEXT[r.unsentCase].short,
+    statusWord(r),
+    r.attempts,
+    excelDate(r.firstLocalMs),
+    excelDate(r.lastLocalMs),
+    MEMBER_STATUS_TEXT[r.memberStatus],
+    r.resolvedBy ? `Resolved: ${RESOLUTION_TEXT[r.resolvedBy]}` : "To do",
+    whatToDo(r),
+  ];
+  const caseBatches = async function* (c: UnsentCase): AsyncGenerator<CellValue[][]> {
+    for await (const batch of reader.rowsOf(c)) yield batch.map(cells);
   };
   const columns = [
     ...(allTenants ? [{ header: "Organisation", width: 18 }] : []),
@@ -245,10 +207,10 @@ function workbookSheets(
     ...UNSENT_CASES.map((c) => ({
       name: CASE_TEXT[c].short,
       columns,
-      rows: caseRows(c),
+      batches: caseBatches(c),
       autoFilter: true,
-      // However the writing ends, no cursor stays open.
-      release: () => cursors.close(),
+      // However the writing ends, the cursor does not stay open.
+      release: () => reader.close(),
     })),
   ];
 }

@@ -44,6 +44,26 @@ export function countsOf(
   return out;
 }
 
+/**
+ * The counts per tenant and case of the `ledger` CTE as one json value (`countsOfJson` reads it):
+ * for a statement that gives them along with rows (the page's, the download's).
+ */
+export const countsJson = sql`(
+  select json_agg(json_build_object('tenantId', c."tenantId", 'c', c.c, 'open', c.open, 'resolved', c.resolved))
+    from (select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
+            from ledger l group by 1, 2) c)`;
+
+/** The scope's counts from `countsJson`'s value (as the driver gives it: parsed or text). */
+export function countsOfJson(scope: LedgerScope, value: unknown): LedgerCounts {
+  const rows = (value == null ? [] : typeof value === "string" ? JSON.parse(value) : value) as {
+    tenantId: string;
+    c: UnsentCase;
+    open: number;
+    resolved: number;
+  }[];
+  return countsOf(rows).get("tenantId" in scope ? scope.tenantId : "*") ?? emptyCounts();
+}
+
 /** Open and resolved rows per tenant and case: one aggregate over the narrow ledger. */
 export function ledgerCountsSelect(
   scope: LedgerScope,

@@ -1,15 +1,17 @@
 /**
- * The unsent ledger: its SQL (sql.ts), reading its rows (read.ts), its counts (counts.ts) and the
- * page's one statement (page.ts).
+ * The unsent ledger: its SQL (sql.ts), reading its rows (read.ts), its counts (counts.ts), the
+ * page's one statement (page.ts) and the download's (download.ts).
  */
 export {
   ledgerSelect,
   safeTimeZone,
+  type ExportRow,
   type LedgerFilter,
   type LedgerRow,
   type LedgerScope,
 } from "./sql";
 export { ledgerCursor, ledgerRows } from "./read";
+export { LedgerDownloadReader, ledgerExportSelect } from "./download";
 export {
   emptyCounts,
   ledgerCounts,

@@ -1,7 +1,6 @@
 /** What the ledger page shows in one statement, and the reasons to filter by. */
 import { sql, type SQL } from "drizzle-orm";
-import type { UnsentCase } from "../cases";
-import { countColumns, countsOf, emptyCounts, type LedgerCounts } from "./counts";
+import { countsJson, countsOfJson, type LedgerCounts } from "./counts";
 import { withWorkMem } from "./read";
 import {
   ORDER,
@@ -82,9 +81,7 @@ export async function ledgerPageRows(
             from ledger l where ${shown}) l
          where l.n <= ${options.perCase}
       ), summary as (
-        select (select json_agg(json_build_object('tenantId', c."tenantId", 'c', c.c, 'open', c.open, 'resolved', c.resolved))
-                  from (select l.tenant_id as "tenantId", l.unsent_case as c, ${countColumns}
-                          from ledger l group by 1, 2) c) as counts,
+        select ${countsJson} as counts,
                (select json_agg(json_build_object('reason', r.reason, 'n', r.n) order by r.n desc, r.reason)
                   from reasons r) as reasons
       )
@@ -98,11 +95,8 @@ export async function ledgerPageRows(
   const head = raw[0]!;
   const parse = <T>(v: unknown): T[] =>
     v == null ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]);
-  const counts = countsOf(
-    parse<{ tenantId: string; c: UnsentCase; open: number; resolved: number }>(head.counts),
-  );
   return {
-    counts: counts.get("tenantId" in scope ? scope.tenantId : "*") ?? emptyCounts(),
+    counts: countsOfJson(scope, head.counts),
     reasons: parse<{ reason: string; n: number }>(head.reasons),
     rows: raw.filter((r) => r.k != null).map(toRow),
   };

@@ -1,5 +1,5 @@
 /** Reading the ledger's rows: a page, or all of them through a cursor for the download. */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { db, isConnectionLost, rawSql, type Executor } from "@/db/client";
 import {
@@ -47,16 +47,15 @@ export async function ledgerRows(
 
 const dialect = new PgDialect();
 
+/** Rows the cursor asks the database for at a time. */
+const CURSOR_BATCH = 1_000;
+
 /**
- * Every row of the ledger in its order, read with a cursor a thousand at a time on a connection of
- * its own: the download streams rows as the database gives them, never the whole ledger in memory.
+ * Every row of `query` in its order, a batch at a time, read with a cursor on a connection of its
+ * own with LEDGER_WORK_MEM: the rows stream as the database gives them, never all of them in memory.
  */
-export async function* ledgerCursor(
-  scope: LedgerScope,
-  filter: LedgerFilter = {},
-  timeZone = "UTC",
-): AsyncGenerator<LedgerRow> {
-  const query = dialect.sqlToQuery(ledgerSelect(scope, filter, timeZone));
+export async function* cursorBatches<T>(query: SQL): AsyncGenerator<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
   const connection = await rawSql().reserve();
   let open = false;
   let lost = false;
@@ -65,18 +64,18 @@ export async function* ledgerCursor(
     open = true;
     await connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
     const batches = connection
-      .unsafe<RawRow[]>(query.sql, query.params as never[])
-      .cursor(1_000)
+      .unsafe<T[]>(text, params as never[])
+      .cursor(CURSOR_BATCH)
       [Symbol.asyncIterator]();
-    // One batch ahead: the database sends the next thousand rows while these are written.
-    let ahead: Promise<IteratorResult<RawRow[]>> | null = batches.next();
+    // One batch ahead: the database sends the next batch while this one is used.
+    let ahead: Promise<IteratorResult<T[]>> | null = batches.next();
     try {
       for (;;) {
-        const step: IteratorResult<RawRow[]> = await ahead;
+        const step: IteratorResult<T[]> = await ahead;
         ahead = null;
         if (step.done) break;
         ahead = batches.next();
-        for (const row of step.value) yield toRow(row);
+        yield step.value;
       }
     } finally {
       // Stopped part-way: let the batch on its way arrive, then close the cursor.
@@ -91,7 +90,7 @@ export async function* ledgerCursor(
     lost = isConnectionLost(err);
     throw err;
   } finally {
-    // A download stopped part-way ends here too: the read is rolled back, the connection returned.
+    // A read stopped part-way ends here too: the read is rolled back, the connection returned.
     // Not on a connection that is gone: the server has ended the transaction, a query given to a
     // dead reserved connection may never settle, and releasing it would put it back among the open
     // ones although the pool has already moved it to the closed (postgres.js 3.4.9): every query
@@ -101,4 +100,17 @@ export async function* ledgerCursor(
       connection.release();
     }
   }
+}
+
+/**
+ * Every row of the ledger in its order, read with a cursor a thousand at a time on a connection of
+ * its own: the download streams rows as the database gives them, never the whole ledger in memory.
+ */
+export async function* ledgerCursor(
+  scope: LedgerScope,
+  filter: LedgerFilter = {},
+  timeZone = "UTC",
+): AsyncGenerator<LedgerRow> {
+  for await (const batch of cursorBatches<RawRow>(ledgerSelect(scope, filter, timeZone)))
+    for (const row of batch) yield toRow(row);
 }

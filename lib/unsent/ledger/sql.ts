@@ -199,7 +199,7 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
 }
 
 /** Which rows of `ledger` the filter keeps beyond what `ledgerCtes` already narrowed. */
-function ledgerWhere(filter: LedgerFilter): SQL {
+export function ledgerWhere(filter: LedgerFilter): SQL {
   const state = filter.state ?? "all";
   return sql`true
        ${filter.case ? sql`and l.unsent_case = ${filter.case}` : sql``}
@@ -215,6 +215,32 @@ export const rowColumns = (zone: string) => sql`
   l.subject, l.status, l.reason, l.attempts, l.first_at as "firstAt", l.last_at as "lastAt",
   ${local(sql`l.first_at`, zone)} as "firstLocal", ${local(sql`l.last_at`, zone)} as "lastLocal",
   l.resolved_by as "resolvedBy"`;
+
+/**
+ * Wall-clock time in `zone` as milliseconds since 1970 read as UTC (what `new Date` makes of `local`'s
+ * text): cut to the millisecond as `to_char`'s MS is, so the two agree to the millisecond.
+ */
+export const localMs = (column: SQL, zone: string) =>
+  sql`round(extract(epoch from date_trunc('milliseconds', ${column} at time zone ${zone})) * 1000)::float8`;
+
+/** What the workbook shows of a ledger row: no ids, and the times as numbers (no Date to make). */
+export type ExportRow = Pick<
+  LedgerRow,
+  | "tenantSlug"
+  | "loginId"
+  | "name"
+  | "address"
+  | "memberStatus"
+  | "unsentCase"
+  | "status"
+  | "reason"
+  | "attempts"
+  | "resolvedBy"
+> & {
+  /** First and last attempt as wall-clock time in the zone asked for, in ms as if UTC (`firstLocal`). */
+  firstLocalMs: number;
+  lastLocalMs: number;
+};
 
 /** The ledger's rows as one SELECT (every column of LedgerRow, times as text), in the ledger's order. */
 export function ledgerSelect(scope: LedgerScope, filter: LedgerFilter = {}, timeZone = "UTC"): SQL {
