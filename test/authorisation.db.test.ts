@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, isNull, sql } from "drizzle-orm";
@@ -1349,30 +1350,16 @@ const REGISTRY: Entry[] = [
     file: "api/webhooks/ses/route.ts",
     name: "POST",
     who: "signed",
-    call: (_w, signer) => {
-      const message = signSnsMessage(
-        {
-          Type: "Notification",
-          MessageId: randomUUID(),
-          TopicArn: SIMULATOR_TOPIC_ARN,
-          Message: JSON.stringify(eventDelivery()),
-          Timestamp: new Date().toISOString(),
-          SigningCertURL:
-            "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem",
-        },
-        "2",
-        signer === "sns" ? keys.privateKeyPem : forgedKey.privateKeyPem,
-      );
-      return route(
+    call: (_w, signer) =>
+      route(
         "api/webhooks/ses/route.ts",
         "POST",
       )(
         new Request("http://localhost/api/webhooks/ses", {
           method: "POST",
-          body: JSON.stringify(message),
+          body: sesNotificationBody(signer),
         }),
-      );
-    },
+      ),
     succeeded: status(200),
   },
   ...(["GET", "POST"] as const).map((method): Entry => ({
@@ -1421,6 +1408,25 @@ const importStatus = async (id: string) =>
       .where(eq(memberImports.id, id))
   )[0]?.status;
 const forgedKey = await makeSigningCertificate().then((k) => ({ privateKeyPem: k.privateKeyPem }));
+
+/** An SES delivery as SNS posts it, signed by SNS's key or by a forger's. */
+function sesNotificationBody(signer: string | undefined): string {
+  return JSON.stringify(
+    signSnsMessage(
+      {
+        Type: "Notification",
+        MessageId: randomUUID(),
+        TopicArn: SIMULATOR_TOPIC_ARN,
+        Message: JSON.stringify(eventDelivery()),
+        Timestamp: new Date().toISOString(),
+        SigningCertURL:
+          "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem",
+      },
+      "2",
+      signer === "sns" ? keys.privateKeyPem : forgedKey.privateKeyPem,
+    ),
+  );
+}
 
 let w: World;
 beforeAll(async () => {
@@ -1572,6 +1578,21 @@ describe("the SES webhook", () => {
       expect(await as(caller, "forged", entry)).toMatchObject({ kind: "response", status: 403 });
     }
     expect(entry.succeeded(await as(anonymous, "sns", entry), w)).toBe(true);
+  });
+
+  it("the standalone receiver (npm run receiver) refuses the same and takes a signed one", async () => {
+    const { sesReceiver } = await import("@/lib/feedback/receiver");
+    const { webhookDeps } = await import("@/lib/feedback/webhook-deps");
+    const server = sesReceiver(webhookDeps, () => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/ses`;
+      const post = (body: string) => fetch(url, { method: "POST", body });
+      expect((await post(sesNotificationBody("forged"))).status).toBe(403);
+      expect((await post(sesNotificationBody("sns"))).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
