@@ -6,11 +6,11 @@
  */
 import { closeDb } from "@/db/client";
 import { envOrExit } from "@/lib/env";
-import { startSesReceiver } from "@/lib/feedback/receiver";
+import { startSesReceiverOrExit } from "@/lib/feedback/receiver";
 import { webhookDeps } from "@/lib/feedback/webhook-deps";
 
 const config = envOrExit();
-const receiver = await startSesReceiver(
+const receiver = await startSesReceiverOrExit(
   webhookDeps,
   config.FEEDBACK_RECEIVER_PORT ?? 3100,
   config.FEEDBACK_RECEIVER_HOST,

@@ -5,7 +5,7 @@
  */
 import { closeDb } from "@/db/client";
 import { envOrExit } from "@/lib/env";
-import { startSesReceiver } from "@/lib/feedback/receiver";
+import { startSesReceiverOrExit } from "@/lib/feedback/receiver";
 import { startFeedbackRuntime, stopFeedbackRuntime } from "@/lib/feedback/start";
 import { webhookDeps } from "@/lib/feedback/webhook-deps";
 import { startHousekeeping, stopHousekeeping } from "@/lib/housekeeping/start";
@@ -15,7 +15,7 @@ const config = envOrExit();
 const receiver =
   config.FEEDBACK_RECEIVER_PORT === undefined
     ? undefined
-    : await startSesReceiver(
+    : await startSesReceiverOrExit(
         webhookDeps,
         config.FEEDBACK_RECEIVER_PORT,
         config.FEEDBACK_RECEIVER_HOST,

@@ -9,7 +9,7 @@ import { makeSigningCertificate, SIMULATOR_TOPIC_ARN } from "@/sim/feedback-simu
 import { signSnsMessage } from "@/sim/sns-signing";
 import { CERT_URL, sentMail, signedNotification, testWebhookDeps } from "@/test/feedback";
 import { eventDelivery } from "@/test/fixtures/ses";
-import { SES_WEBHOOK_PATH, sesReceiver } from "./receiver";
+import { ReceiverPortError, SES_WEBHOOK_PATH, sesReceiver, startSesReceiver } from "./receiver";
 import { SnsVerifier, type SnsMessage } from "./sns";
 import type { WebhookDeps } from "./webhook";
 
@@ -241,5 +241,14 @@ describe("the standalone receiver answers as the Next.js route does", () => {
     }
     expect(sockets.size).toBe(1);
     agent.destroy();
+  });
+
+  it("says in a sentence, not a stack, when its port is taken", async () => {
+    // `port` is the receiver this file already started.
+    await expect(startSesReceiver(() => current.deps!, port, "127.0.0.1")).rejects.toThrow(
+      new ReceiverPortError(
+        `The SES webhook receiver cannot listen on 127.0.0.1:${port}: another process is using that port. Set FEEDBACK_RECEIVER_PORT to a free port (or stop the other process) and start it again.`,
+      ),
+    );
   });
 });

@@ -91,6 +91,22 @@ export function sesReceiver(
   });
 }
 
+/** The receiver's port could not be opened: a sentence for whoever starts it, not a stack. */
+export class ReceiverPortError extends Error {}
+
+/** For the scripts that start a receiver: a port that cannot be opened ends the process with a sentence. */
+export async function startSesReceiverOrExit(
+  ...args: Parameters<typeof startSesReceiver>
+): ReturnType<typeof startSesReceiver> {
+  try {
+    return await startSesReceiver(...args);
+  } catch (error) {
+    if (!(error instanceof ReceiverPortError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
 /**
  * Starts the receiver on `port` (0: any free one) and `host`; resolves with the server once it
  * listens, having printed "ready <port>". `stop` closes it after the requests in hand.
@@ -102,7 +118,19 @@ export async function startSesReceiver(
 ): Promise<{ server: http.Server; port: number; stop: () => Promise<void> }> {
   const server = sesReceiver(deps);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE" || error.code === "EACCES"
+          ? new ReceiverPortError(
+              `The SES webhook receiver cannot listen on ${host}:${port}: ${
+                error.code === "EADDRINUSE"
+                  ? "another process is using that port"
+                  : "this user may not open that port"
+              }. Set FEEDBACK_RECEIVER_PORT to a free port (or stop the other process) and start it again.`,
+            )
+          : error,
+      ),
+    );
     server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
