@@ -6,6 +6,7 @@ import {
   BODY_LENGTH_REQUIRED,
   BODY_TOO_LARGE,
 } from "../lib/security/body-limit";
+import { NOT_A_FORM_MESSAGE } from "../lib/web/action-result";
 import { E2E_SERVER_LOG } from "../scripts/lib/e2e-log";
 import { DEMO_PASSWORD, followNav, LoginPage, signIn, withDb } from "./support";
 
@@ -293,6 +294,26 @@ test.describe("a server action's body over its limit (1 MB)", () => {
     expect(sent!.n).toBe(0);
     // Next.js never read the body: no "Body exceeded" error (and its stack) in the app's log.
     expect(readFileSync(E2E_SERVER_LOG, "utf8")).not.toContain("Body exceeded");
+  });
+});
+
+test.describe("a server action called with arguments that are not a form", () => {
+  test("answers with a sentence, not a 500", async ({ page }) => {
+    const action = await captureSignInAction(page);
+    for (const args of [["x".repeat(1_000)], [], [null, "loginId=x"]]) {
+      const res = await fetch(action.url(), {
+        method: "POST",
+        headers: {
+          accept: "text/x-component",
+          "next-action": action.headers()["next-action"] ?? "",
+          "content-type": "text/plain;charset=UTF-8",
+          origin: new URL(base()).origin,
+        },
+        body: JSON.stringify(args),
+      });
+      expect(res.status, JSON.stringify(args).slice(0, 40)).toBe(200);
+      expect(await res.text()).toContain(NOT_A_FORM_MESSAGE);
+    }
   });
 });
 

@@ -14,3 +14,6 @@ export type ActionSuccess<T = undefined> = { ok: true; message?: string; data?: 
 export type ActionResult<T = undefined> = ActionSuccess<T> | ActionFailure;
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
+
+/** The answer to a call whose arguments are not a form (a hand-made POST to an action's id). */
+export const NOT_A_FORM_MESSAGE = "This form could not be read. Reload the page and send it again.";

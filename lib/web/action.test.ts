@@ -8,7 +8,7 @@ vi.mock("./guards", () => ({
   requireOperator: vi.fn(),
 }));
 
-const { adminAction, publicAction } = await import("./action");
+const { adminAction, publicAction, NOT_A_FORM_MESSAGE } = await import("./action");
 const { UserError, GENERIC_FAILURE } = await import("@/lib/errors");
 
 const ctx = {
@@ -130,5 +130,24 @@ describe("returned refusals", () => {
       message: "Wrong login ID.",
       values: { name: "Taro", count: "1" },
     });
+  });
+});
+
+describe("a call whose arguments are not a form (a hand-made POST to the action's id)", () => {
+  it("gets a sentence, and the handler is never called", async () => {
+    requireAdmin.mockReset();
+    requireAdmin.mockResolvedValue(ctx);
+    const handler = vi.fn();
+    const tenant = adminAction(schema, handler) as unknown as (...a: unknown[]) => Promise<unknown>;
+    const open = publicAction(schema, handler) as unknown as (...a: unknown[]) => Promise<unknown>;
+    for (const args of [
+      ["sakura", "x".repeat(1_000)],
+      ["sakura", null, "name=x"],
+      ["sakura", null, { name: "x" }],
+    ])
+      expect(await tenant(...args)).toEqual({ ok: false, message: NOT_A_FORM_MESSAGE });
+    for (const args of [["x"], [], [null, ["name", "x"]], [null, 42]])
+      expect(await open(...args)).toEqual({ ok: false, message: NOT_A_FORM_MESSAGE });
+    expect(handler).not.toHaveBeenCalled();
   });
 });

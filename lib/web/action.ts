@@ -5,11 +5,12 @@ import type { Actor, TenantActor } from "@/lib/auth/actor";
 import { cleanForm, CONTROL_FIELD_MESSAGE, CONTROL_FORM_MESSAGE } from "@/lib/input/control";
 import { sentenceForIssue } from "@/lib/input/issues";
 import { findTenantBySlug, type TenantRef } from "@/lib/tenants/tenants";
-import type { ActionFailure, ActionResult } from "./action-result";
+import { NOT_A_FORM_MESSAGE, type ActionFailure, type ActionResult } from "./action-result";
 import { failureOf } from "./errors";
 import { requireAdmin, requireLearner, requireOperator, requirePasswordChanger } from "./guards";
 
 export type { ActionFailure, ActionResult, ActionState, ActionSuccess } from "./action-result";
+export { NOT_A_FORM_MESSAGE } from "./action-result";
 
 /**
  * Every exported server action is a public POST endpoint (Next.js, "Data Security"): these wrappers
@@ -62,6 +63,9 @@ async function act<S extends z.ZodType, R extends ActionResult<unknown>>(
   formData: FormData,
   handler: (input: z.infer<S>) => Promise<R>,
 ): Promise<R | ActionFailure> {
+  // A hand-made POST (the action's id with any body) reaches here with whatever it encoded;
+  // iterating a missing form was a TypeError: a 500 with its stack in the log.
+  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM_MESSAGE };
   // The input boundary: invisible control characters are refused with a sentence, and what is
   // shown again is the text without them, so sending once more goes through.
   const cleaned = cleanForm(formData);
