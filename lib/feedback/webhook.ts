@@ -20,7 +20,9 @@ export type WebhookAnswer = { status: number; body: Record<string, unknown> };
 
 const answer = (status: number, body: Record<string, unknown>): WebhookAnswer => ({ status, body });
 
-const TOO_LARGE = answer(413, { error: "Body over 256 KB." });
+const TOO_LARGE = answer(413, {
+  error: "The body is over 256 KB, more than SNS ever sends; it was not read.",
+});
 
 /** A request as the webhook needs it, from either server it runs in. */
 export type WebhookRequest = {
