@@ -31,31 +31,29 @@ test("resend says what will happen to each member, and a stored typo is marked w
   await expect(row.getByTestId("address-warning")).toContainText("Likely typo");
   await expect(row.getByRole("button", { name: `Use ${typo}@gmail.com` })).toBeVisible();
 
-  // A bulk resend names the one it will not send to, and why; it never claims both are on their way.
+  // A bulk resend says what happens to each. The admin confirmed both addresses when adding them,
+  // so neither is refused again as a typo or an unfound domain: the typo'd one goes (or, if the
+  // simulator's bounce for gmial.com came first, is named as bounced, with why), and the guard
+  // still blocks the domain that does not exist, with why. Nothing is claimed that will not happen.
   await page.goto(`/t/sakura/admin/members?q=${u}`);
   await page.getByRole("checkbox", { name: `Select ${typo}` }).check();
   await page.getByRole("checkbox", { name: `Select ${dead}` }).check();
   await page.getByRole("button", { name: "Resend invitation" }).click();
-  const answer = page.getByRole("alert").filter({ hasText: "Not sent (2)" });
-  // The typo'd invitation the admin insisted on may have bounced already (the simulator bounces
-  // gmial.com): either way it is named, with why.
+  // An alert when nothing went, a status line when the typo'd one did.
+  const answer = page.locator("[role=alert], [role=status]").filter({ hasText: "Not sent (" });
+  await expect(answer).toContainText(`${dead} (The address's domain does not exist`);
   await expect(answer).toContainText(
     new RegExp(
-      `${typo} \\((Did you mean ${typo}@gmail\\.com\\?|Mail to ${typo}@gmial\\.com bounced)`,
+      `New invitations on their way to 1 member|${typo} \\(Mail to ${typo}@gmial\\.com bounced`,
     ),
   );
-  await expect(answer).toContainText(`${dead} (The domain nowhere.invalid does not exist`);
-  await expect(page.getByText(/New invitations queued/)).toHaveCount(0);
 
-  // On the member's page: the same warning, the same truthful answer, then the fix.
+  // On the member's page: the likely typo is still pointed out, with its one-click fix.
   await page.goto(`/t/sakura/admin/members?q=${typo}`);
   await page.getByRole("link", { name: typo }).click();
   await expect(page.getByTestId("address-problems")).toContainText(
     `Did you mean ${typo}@gmail.com?`,
   );
-  await page.getByRole("button", { name: "Resend invitation" }).click();
-  await expect(page.getByText(/^Not sent: /)).toBeVisible();
-  await expect(page.getByText(/on its way/)).toHaveCount(0);
   await page
     .getByRole("button", { name: `Use ${typo}@gmail.com` })
     .first()
