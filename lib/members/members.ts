@@ -176,8 +176,6 @@ export const memberFields = {
   name: users.name,
   email: users.email,
   emailStatus: users.emailStatus,
-  /** Equal to `email` while an admin's "This address exists" stands for it. */
-  confirmedAddress: users.confirmedAddress,
   status: users.status,
   role: users.role,
 };

@@ -145,7 +145,8 @@ export async function resetWithToken(tenantId: string, token: string, password: 
 
 async function memberByLoginId(tenantId: string, loginId: string) {
   const [member] = await db
-    .select(memberFields)
+    // confirmedAddress: equal to `email` while an admin's "This address exists" stands for it.
+    .select({ ...memberFields, confirmedAddress: users.confirmedAddress })
     .from(users)
     .where(
       and(
