@@ -11,9 +11,9 @@ import { E2E_SERVER_LOG } from "../scripts/lib/e2e-log";
 import { DEMO_PASSWORD, followNav, LoginPage, signIn, withDb } from "./support";
 
 /**
- * Issue 15, item 5, checked from outside against `next start`: the headers every page carries, a
- * CSP that breaks no page, the session cookie's flags, a server action posted from another origin,
- * and the sign-in limits on the endpoint an attacker would call directly.
+ * Issue 15, item 5, checked from outside against the app's server (`npm start`): the headers every
+ * page carries, a CSP that breaks no page, the session cookie's flags, a server action posted from
+ * another origin, and the sign-in limits on the endpoint an attacker would call directly.
  */
 
 const base = () => test.info().project.use.baseURL!;
@@ -74,7 +74,7 @@ test.describe("headers and the Content-Security-Policy", () => {
         expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
         expect(headers["x-frame-options"]).toBe("DENY");
         expect(headers["permissions-policy"]).toContain("camera=()");
-        // The e2e server is a production build (`next start`).
+        // The e2e server is a production build (the app's server, `npm start`).
         expect(headers["strict-transport-security"]).toMatch(/max-age=\d+/);
         expect(headers["x-powered-by"]).toBeUndefined();
       }

@@ -1,5 +1,8 @@
 import { ConfigError, env } from "./env";
 
+/** Set on globalThis by scripts/server.ts before Next.js starts; filled in here. */
+type AppServerHooks = { stopRuntimes?: () => Promise<void> };
+
 // Runs once when the Node.js server starts: a bad configuration stops it with a sentence,
 // not with a stack trace at the first request.
 try {
@@ -21,7 +24,13 @@ try {
   // Retention and other periodic jobs: idempotent, so every process may run them.
   const { startHousekeeping } = await import("./housekeeping/start");
   startHousekeeping();
-  if (stops.length) {
+  const appServer = (globalThis as unknown as { __sendwellAppServer?: AppServerHooks })
+    .__sendwellAppServer;
+  if (appServer) {
+    // Under the app's own server (scripts/server.ts) the server owns the signals: it stops taking
+    // requests and answers those in hand first, then stops these, then closes the database.
+    appServer.stopRuntimes = () => Promise.all(stops.map((stop) => stop())).then(() => {});
+  } else if (stops.length) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
         void Promise.all(stops.map((stop) => stop())).finally(() => process.exit(0));

@@ -1,5 +1,6 @@
 /**
- * `npm run demo` (build + next start), `npm run dev` (next dev) and the e2e server.
+ * `npm run demo` (build + the app server, scripts/server.ts), `npm run dev` (next dev) and the e2e
+ * server (the app server).
  * Without DATABASE_URL it starts embedded PostgreSQL (data kept in .data/pg), migrates, seeds once
  * and serves; Ctrl-C stops the app and PostgreSQL.
  */
@@ -186,8 +187,16 @@ async function main() {
       { mode: 0o600 },
     );
   }
-  app = start(next, mode === "dev" ? ["dev", "-p", String(port)] : ["start", "-p", String(port)], {
-    env: childEnv,
+  // The demo and the e2e run serve as production does (`npm start`: scripts/server.ts, the SES
+  // webhook before Next.js on the same port); `npm run dev` is `next dev`, its route answering it.
+  // The demo and the e2e run serve as production does (`npm start`: scripts/server.ts, the SES
+  // webhook before Next.js on the same port); `npm run dev` is `next dev`, its route answering it.
+  const [command, args] =
+    mode === "dev"
+      ? [next, ["dev", "-p", String(port)]]
+      : [process.execPath, ["--import", "tsx/esm", "scripts/server.ts", "-p", String(port)]];
+  app = start(command, args, {
+    env: mode === "dev" ? childEnv : { ...childEnv, NODE_ENV: "production" },
     ...(capture ? { stdio: ["ignore", "pipe", "pipe"] } : {}),
   });
   if (capture) {

@@ -25,7 +25,7 @@ const steps: { name: string; command: string; args: string[] }[] = [
     ],
   },
   { name: "build", command: "npx", args: ["next", "build"] },
-  // Needs the build: `next start` killed with SIGKILL mid-batch and mid-webhook (test/faults/app-kill.proof.ts).
+  // Needs the build: the app server (`npm start`) killed with SIGKILL mid-batch and mid-webhook (test/faults/app-kill.proof.ts).
   {
     name: "app killed",
     command: "npx",

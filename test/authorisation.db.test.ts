@@ -1594,6 +1594,31 @@ describe("the SES webhook", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("the app's server (npm start) answers it before Next.js: refuses the same, takes a signed one", async () => {
+    const { createAppServer } = await import("@/lib/app-server");
+    const { sesWebhookListener } = await import("@/lib/feedback/receiver");
+    const { webhookDeps } = await import("@/lib/feedback/webhook-deps");
+    const reachedNext: string[] = [];
+    const server = createAppServer({
+      webhook: sesWebhookListener(webhookDeps, { log: () => {} }),
+      next: async (req, res) => {
+        reachedNext.push(`${req.method} ${req.url}`);
+        res.writeHead(404).end();
+      },
+      log: () => {},
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/ses`;
+      const post = (body: string) => fetch(url, { method: "POST", body });
+      expect((await post(sesNotificationBody("forged"))).status).toBe(403);
+      expect((await post(sesNotificationBody("sns"))).status).toBe(200);
+      expect(reachedNext).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 /**

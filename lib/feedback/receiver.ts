@@ -3,7 +3,8 @@
  * `npm run worker` with FEEDBACK_RECEIVER_PORT set). It answers POST /api/webhooks/ses through the
  * same `answerSesWebhook` as the Next.js route, so what it checks and answers is the route's; what
  * it leaves out is Next.js's own request handling, which costs several times the receipt itself
- * (README, Performance). Route SNS here when feedback arrives faster than `next start` keeps up.
+ * (README, Performance). The app's own server (lib/app-server.ts, `npm start`) mounts the same
+ * listener on its port before Next.js; this standalone one is for a receiving fleet of its own.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,20 +58,35 @@ function send(
     .end(text);
 }
 
+/** Whether a request's URL is the webhook's path (its query, if any, aside). */
+export function isSesWebhookPath(url: string | undefined): boolean {
+  return (url ?? "/").split("?")[0] === SES_WEBHOOK_PATH;
+}
+
+export type SesWebhookListenerOptions = {
+  log?: (message: string) => void;
+  /**
+   * Headers on every answer besides the JSON's own (the app server adds the ones next.config gives
+   * every response, so its webhook answers carry what the Next.js route's did).
+   */
+  headers?: http.OutgoingHttpHeaders;
+};
+
 /**
- * The receiver's server (not yet listening). `deps` is asked per request, so a process can build its
- * dependencies lazily (`webhookDeps`). Anything but POST /api/webhooks/ses is 404 (405 for another
- * method on that path, as the route answers).
+ * The webhook as a node:http request listener, for a request already known to be on its path
+ * (`isSesWebhookPath`): POST is answered by `answerSesWebhook`, any other method 405 (as the route
+ * answers). Mounted by the standalone receiver (`sesReceiver`) and the app server (lib/app-server.ts).
+ * `deps` is asked per request, so a process can build its dependencies lazily (`webhookDeps`).
  */
-export function sesReceiver(
+export function sesWebhookListener(
   deps: () => WebhookDeps,
-  log: (message: string) => void = (m) => console.error(`[feedback-receiver] ${m}`),
-): http.Server {
-  return http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== SES_WEBHOOK_PATH) return send(res, 404, { error: "Not found." });
+  options: SesWebhookListenerOptions = {},
+): http.RequestListener {
+  const log = options.log ?? ((m: string) => console.error(`[feedback-receiver] ${m}`));
+  const common = options.headers ?? {};
+  return (req, res) => {
     if (req.method !== "POST")
-      return send(res, 405, { error: "Method not allowed." }, { allow: "POST" });
+      return send(res, 405, { error: "Method not allowed." }, { ...common, allow: "POST" });
     answerSesWebhook(
       {
         declaredLength: req.headers["content-length"],
@@ -80,14 +96,33 @@ export function sesReceiver(
     ).then(
       (answer) =>
         // A body refused part-way is left unread: the connection cannot carry another request.
-        send(res, answer.status, answer.body, answer.status === 413 ? { connection: "close" } : {}),
+        send(
+          res,
+          answer.status,
+          answer.body,
+          answer.status === 413 ? { ...common, connection: "close" } : common,
+        ),
       (error: unknown) => {
         log(`answering failed: ${(error as Error).message}`);
         if (!res.headersSent)
-          send(res, 500, { error: "Could not answer." }, { connection: "close" });
+          send(res, 500, { error: "Could not answer." }, { ...common, connection: "close" });
         else res.destroy();
       },
     );
+  };
+}
+
+/**
+ * The receiver's server (not yet listening): the webhook's listener on its path, 404 anywhere else.
+ */
+export function sesReceiver(
+  deps: () => WebhookDeps,
+  log: (message: string) => void = (m) => console.error(`[feedback-receiver] ${m}`),
+): http.Server {
+  const webhook = sesWebhookListener(deps, { log });
+  return http.createServer((req, res) => {
+    if (!isSesWebhookPath(req.url)) return send(res, 404, { error: "Not found." });
+    webhook(req, res);
   });
 }
 

@@ -188,3 +188,24 @@ export function cpuProfileArgs(server: string): string[] {
   const dir = process.env.BENCH_CPU_PROF;
   return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir, server)}`] : [];
 }
+
+/**
+ * The node arguments that run the app's production server (`npm start`: scripts/server.ts, the SES
+ * webhook before Next.js) on `port`, with BENCH_CPU_PROF's profile under `profile`. Its environment
+ * needs NODE_ENV=production, as `npm start` sets it (`appServerEnv`).
+ */
+export function appServerArgs(port: number, profile: string): string[] {
+  return [
+    ...cpuProfileArgs(profile),
+    "--import",
+    "tsx/esm",
+    "scripts/server.ts",
+    "-p",
+    String(port),
+  ];
+}
+
+export const appServerEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...env,
+  NODE_ENV: "production",
+});

@@ -2,18 +2,21 @@
  * bench:webhook — 20,000 signed SNS notifications (10% of them repeats: half the same SNS message,
  * half the same SES event under another MessageId) for 10 tenants' sent mail, at concurrency 32.
  * Two figures, each with its limit measured in the same run:
- * - receipt: requests/s through `next start` (applier off), against a bare node:http server doing
- *   the same receipt (verify, one insert); the database is checked exact after each. Also the
- *   standalone receiver (`npm run receiver`) as an extra figure: `receipt_standalone` and its ratio
- *   to the bare server, `receipt_standalone_ratio`;
+ * - receipt: requests/s through the app's own server (`npm start`, scripts/server.ts: the webhook
+ *   before Next.js on the app's port; applier off), against a bare node:http server doing the same
+ *   receipt (verify, one insert); the database is checked exact after each. Also the standalone
+ *   receiver (`npm run receiver`) as an extra figure: `receipt_standalone` and its ratio to the bare
+ *   server, `receipt_standalone_ratio`;
  * - apply: events/s one applier applies (the last receipt run's backlog), against a COPY of the same event
  *   rows into a table like ses_events; then the outcome is checked exact (mail states,
  *   suppressions, rollups, windows).
- * And end to end: `next start` with its applier on, from the last answer to the last event applied.
+ * And end to end: the app's server with its applier on, from the last answer to the last event
+ * applied (the webhook wakes the applier as in `npm start`).
  * `-- --quick` posts 2,000. Each server's CPU time a notification (from /proc) is reported too: it
  * is far less disturbed by other work on the machine than the rates. BENCH_CPU_PROF=<dir> writes a
  * V8 CPU profile of each server (`tsx scripts/bench/cpuprofile.ts <file>` summarises it);
- * `npm run bench:webhook-floor` measures what next start costs around an empty route.
+ * `npm run bench:webhook-floor` measures what next start costs around an empty route (why the app
+ * server answers the webhook before Next.js).
  */
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -31,6 +34,8 @@ import { createSigningIdentity } from "@/sim/sns-signing";
 import { freePort } from "../lib/embedded-postgres";
 import { run, stopGroup } from "../lib/processes";
 import {
+  appServerArgs,
+  appServerEnv,
   benchAppEnv,
   benchDatabase,
   cpuMs,
@@ -162,18 +167,12 @@ async function main() {
       children.push(server.child);
       return server;
     };
-    const startNext = async (applier: "in-app" | "off") => {
+    const startApp = async (applier: "in-app" | "off") => {
       const port = await freePort();
       const server = await startServer(
         process.execPath,
-        [
-          ...cpuProfileArgs(applier === "off" ? "next-start" : "next-start-applier"),
-          "node_modules/next/dist/bin/next",
-          "start",
-          "-p",
-          String(port),
-        ],
-        env(applier),
+        appServerArgs(port, applier === "off" ? "app-server" : "app-server-applier"),
+        appServerEnv(env(applier)),
         `http://127.0.0.1:${port}/`,
       );
       return started(server);
@@ -192,8 +191,8 @@ async function main() {
       return { ...result, cpu };
     };
 
-    // 1. Receipt through next start, applier off.
-    const app = await receipt("next start", await startNext("off"));
+    // 1. Receipt through the app's server, applier off.
+    const app = await receipt("app server", await startApp("off"));
 
     // 2. The limit: the same receipt behind a bare node:http server.
     const limit = await receipt(
@@ -231,14 +230,14 @@ async function main() {
       throw new Error(`apply: ${JSON.stringify(applied)} for ${expected.events} events`);
     await checkApplied("apply");
 
-    // 4. End to end: next start with its applier on; the last answer to the last event applied.
-    const nextOn = await startNext("in-app");
-    await warm(nextOn.url);
-    const live = await load(endpoint(nextOn.url), traffic.bodies, CONCURRENCY);
-    allAnswered("next start with the applier", live.statuses);
+    // 4. End to end: the app's server with its applier on; the last answer to the last event applied.
+    const appOn = await startApp("in-app");
+    await warm(appOn.url);
+    const live = await load(endpoint(appOn.url), traffic.bodies, CONCURRENCY);
+    allAnswered("app server with the applier", live.statuses);
     const e2eSeconds = await untilApplied(sql, live);
-    await checkReceived("next start with the applier");
-    await checkApplied("next start with the applier");
+    await checkReceived("app server with the applier");
+    await checkApplied("app server with the applier");
 
     const line = (label: string, r: LoadResult) => {
       const sorted = [...r.latencies].sort((a, b) => a - b);
@@ -246,13 +245,13 @@ async function main() {
         `${label}: ${TOTAL} notifications in ${r.seconds.toFixed(2)} s, ${(TOTAL / r.seconds).toFixed(0)}/s, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`,
       );
     };
-    line("receipt, next start (applier off)", app);
+    line("receipt, the app's server (npm start, applier off)", app);
     line("receipt, bare node:http", limit);
     line("receipt, standalone receiver (npm run receiver)", standalone);
     console.error(
-      `server CPU a notification (user + system, /proc): next start ${app.cpu.toFixed(2)} ms, bare node:http ${limit.cpu.toFixed(2)} ms, standalone receiver ${standalone.cpu.toFixed(2)} ms`,
+      `server CPU a notification (user + system, /proc): app server ${app.cpu.toFixed(2)} ms, bare node:http ${limit.cpu.toFixed(2)} ms, standalone receiver ${standalone.cpu.toFixed(2)} ms`,
     );
-    line("receipt, next start with its applier", live);
+    line("receipt, the app's server with its applier", live);
     console.error(
       `apply: ${expected.events} events in ${applySeconds.toFixed(2)} s by one applier (${applied.claimed} claimed in batches of 500); COPY of the same rows ${copySeconds.toFixed(2)} s; end to end ${e2eSeconds.toFixed(2)} s after the last answer`,
     );

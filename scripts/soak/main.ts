@@ -1,5 +1,6 @@
 /**
- * npm run soak — ten minutes of mixed load on `next start` with its dispatcher and applier running,
+ * npm run soak — ten minutes of mixed load on the app's server (`npm start`: scripts/server.ts) with
+ * its dispatcher and applier running,
  * all on loopback with a bound on requests in flight:
  * - signed SNS notifications at 300/s (the feedback simulator's event shapes, one in ten a repeat)
  *   about mail sent before the soak, plus the simulator's own feedback for what the soak sends;
@@ -23,6 +24,8 @@ import { freePort } from "../lib/embedded-postgres";
 import { startLocalSesProcess } from "../lib/local-ses";
 import { stopGroup } from "../lib/processes";
 import {
+  appServerArgs,
+  appServerEnv,
   benchAppEnv,
   benchDatabase,
   machine,
@@ -117,9 +120,9 @@ async function main() {
       "sendMessage",
     );
     const app = await startServer(
-      "node_modules/.bin/next",
-      ["start", "-p", String(port)],
-      env,
+      process.execPath,
+      appServerArgs(port, "soak-app-server"),
+      appServerEnv(env),
       `${base}/`,
     );
     children.push(app.child);

@@ -1,5 +1,6 @@
 /**
- * Fault injection (issue 15, item 1): `next start` itself killed with SIGKILL while its in-process
+ * Fault injection (issue 15, item 1): the app's server (`npm start`: scripts/server.ts, the webhook
+ * before Next.js on one port) itself killed with SIGKILL while its in-process
  * dispatcher is sending a batch and its webhook is receiving SES events that its in-process applier
  * applies, then started again. What must hold, checked in the database and in what local SES got:
  * - nothing is lost: every mail ends `delivered`;
@@ -58,13 +59,13 @@ afterAll(async () => {
 });
 
 /**
- * `next start` on this file's database, its dispatcher and applier in-process, in its own process
+ * The app's server (`npm start`) on this file's database, its dispatcher and applier in-process, in its own process
  * group (so the kill takes whatever it started too); resolves once it answers.
  */
 async function startApp(port: number, certFile: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    ["--import", "tsx/esm", "scripts/server.ts", "-p", String(port), "-H", "127.0.0.1"],
     {
       env: {
         ...process.env,
@@ -100,19 +101,20 @@ async function startApp(port: number, certFile: string): Promise<ChildProcess> {
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`the app server exited ${child.exitCode}: ${stderr}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" })).status < 500)
         return child;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer in 90 s: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`the app server did not answer in 90 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-describe("next start killed with SIGKILL mid-batch and mid-webhook, then started again", () => {
+describe("the app server killed with SIGKILL mid-batch and mid-webhook, then started again", () => {
   it("loses no mail and no event; duplicates only inside the lease window, counted", async () => {
     const keys = await makeSigningCertificate();
     const certFile = path.join(dir, "sns-cert.pem");
@@ -298,7 +300,7 @@ describe("next start killed with SIGKILL mid-batch and mid-webhook, then started
       "posts the kill cut off (re-posted and stored after the restart)",
     ).toBeGreaterThan(0);
     console.log(
-      `[faults] next start SIGKILLed mid-batch and mid-webhook: ${MAILS} mails, at the kill ` +
+      `[faults] the app server SIGKILLed mid-batch and mid-webhook: ${MAILS} mails, at the kill ` +
         `${atKill!.delivered} delivered, ${atKill!.sent} sent awaiting their event, ${leased.length} leased, ` +
         `${atKill!.unapplied} events stored but not applied, ${answeredBefore} events answered 200 and ` +
         `${postsInFlight} posts in flight (${cutOff} of them cut off); restarted in ${((restartedAt - killedAt) / 1000).toFixed(1)} s; ` +
