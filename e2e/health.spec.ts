@@ -218,3 +218,21 @@ test("an admin lifts a corrected hard bounce, but not a complaint", async ({ pag
   await page.reload();
   await expect(table.getByRole("row", { name: /gone/ })).toHaveCount(0);
 });
+
+test("the operator's rate charts draw the guard's and SES's lines, with or without mail @phone", async ({
+  page,
+}) => {
+  await signIn(page, "/login", "operator");
+  await page.goto("/ops");
+  for (const [label, top] of [
+    ["The account's hard-bounce rate by hour over the last three days", "10.0%"],
+    ["The account's complaint rate by hour over the last three days", "0.50%"],
+  ] as const) {
+    const chart = page.getByRole("figure", { name: label });
+    // Four lines (guard warn and stop, SES review and pause) on a scale that reaches them, also
+    // when no hour had mail (recharts drew no scale for an all-empty series).
+    await expect(chart.locator(".recharts-reference-line-line")).toHaveCount(4);
+    // The scale's tick at SES's pause line (the caption names it too, in words).
+    await expect(chart.getByText(top, { exact: true })).toBeVisible();
+  }
+});

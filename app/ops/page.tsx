@@ -341,8 +341,10 @@ export default async function OperatorSendingPage({
       <Card className="mt-6">
         <h2 className="text-lg font-semibold">Feedback from SES</h2>
         <p className="mt-1 text-sm text-slate-600">
-          {feedback.sentLastHour.toLocaleString("en")} mails sent in the last hour; the last event
-          arrived {when(feedback.lastEventAt)}.{" "}
+          {feedback.sentLastHour.toLocaleString("en")} mails sent in the last hour;{" "}
+          {feedback.lastEventAt
+            ? `the last event arrived ${when(feedback.lastEventAt)}.`
+            : "no event has arrived yet."}{" "}
           <Link className="text-brand-700 underline" href="/ops/events">
             The latest events
           </Link>
@@ -363,7 +365,9 @@ export default async function OperatorSendingPage({
                 ) : (
                   <Badge tone="muted">No confirmation seen</Badge>
                 )}
-                <span className="text-slate-600">last event {when(t.lastEventAt)}</span>
+                <span className="text-slate-600">
+                  {t.lastEventAt ? `last event ${when(t.lastEventAt)}` : "no event yet"}
+                </span>
               </li>
             ))}
           </ul>

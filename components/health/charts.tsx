@@ -35,21 +35,25 @@ export function MailChart({
   label: string;
 }) {
   const tick = (at: string) => (unit === "day" ? at.slice(5) : at.slice(11, 16));
+  const empty = data.every((d) => d.sent + d.delivered + d.bounced + d.complained === 0);
   return (
-    <figure aria-label={label} className="h-64 w-full">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="at" tickFormatter={tick} fontSize={11} minTickGap={16} />
-          <YAxis allowDecimals={false} fontSize={11} />
-          <Tooltip labelFormatter={(at) => String(at).replace("T", " ")} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="sent" name="Sent" fill={COLORS.sent} />
-          <Bar dataKey="delivered" name="Delivered" fill={COLORS.delivered} />
-          <Bar dataKey="bounced" name="Bounced" fill={COLORS.bounced} />
-          <Bar dataKey="complained" name="Complained" fill={COLORS.complained} />
-        </BarChart>
-      </ResponsiveContainer>
+    <figure aria-label={label} className="w-full">
+      {empty && <p className="mb-1 text-sm text-slate-600">No mail in this period.</p>}
+      <div className="h-64 w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="at" tickFormatter={tick} fontSize={11} minTickGap={16} />
+            <YAxis allowDecimals={false} fontSize={11} />
+            <Tooltip labelFormatter={(at) => String(at).replace("T", " ")} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Bar dataKey="sent" name="Sent" fill={COLORS.sent} />
+            <Bar dataKey="delivered" name="Delivered" fill={COLORS.delivered} />
+            <Bar dataKey="bounced" name="Bounced" fill={COLORS.bounced} />
+            <Bar dataKey="complained" name="Complained" fill={COLORS.complained} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
     </figure>
   );
 }
@@ -69,8 +73,16 @@ export function RateChart({
 }) {
   const top = Math.max(...lines.map((l) => l.value), ...data.map((d) => d.rate ?? 0)) * 1.15;
   const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
+  // The lines are the scale: ticks at 0 and at each line, so an hour with no mail still shows them.
+  const ticks = [0, ...new Set(lines.map((l) => l.value))].sort((a, b) => a - b);
+  const empty = data.every((d) => d.rate === null);
   return (
     <figure aria-label={label} className="w-full">
+      {empty && (
+        <p className="mb-1 text-sm text-slate-600">
+          No mail in this period: no rate to draw yet. The lines show where the guard and SES act.
+        </p>
+      )}
       <div className="h-64 w-full">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -81,7 +93,15 @@ export function RateChart({
               fontSize={11}
               minTickGap={32}
             />
-            <YAxis domain={[0, top || 0.01]} tickFormatter={pct} fontSize={11} width={52} />
+            <YAxis
+              type="number"
+              domain={[0, top || 0.01]}
+              ticks={ticks}
+              allowDataOverflow
+              tickFormatter={pct}
+              fontSize={11}
+              width={52}
+            />
             <Tooltip
               formatter={(v) => (typeof v === "number" ? pct(v) : "no mail")}
               labelFormatter={(at) => String(at).replace("T", " ")}
@@ -90,6 +110,7 @@ export function RateChart({
               <ReferenceLine
                 key={l.label}
                 y={l.value}
+                ifOverflow="extendDomain"
                 stroke={l.tone === "ses" ? "#b91c1c" : "#b45309"}
                 strokeDasharray={l.tone === "ses" ? "6 3" : "2 2"}
               />

@@ -212,7 +212,10 @@ export function TenantHealth({
           </div>
           <div>
             <dt className="text-slate-600">
-              The platform&apos;s hard-bounce rate, last {n(account.volume)} sends
+              The platform&apos;s hard-bounce rate
+              {account.volume > 0
+                ? `, last ${n(account.volume)} ${account.volume === 1 ? "send" : "sends"}`
+                : " (no sends yet)"}
             </dt>
             <dd className="text-xl font-semibold tabular-nums">
               {account.level === "too_few" ? "Too few to judge" : percent(account.rate, 2)}
