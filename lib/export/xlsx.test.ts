@@ -48,6 +48,36 @@ describe("workbooks", () => {
     expect(workbook.Sheets.Rows!.B2!.f).toBeUndefined();
   });
 
+  it("a sheet written last keeps its place: its rows may wait for what the other sheets' reading works out", async () => {
+    // More rows than one part of the zip holds, so the summary could not wait in memory for them.
+    const many = Array.from({ length: 20_000 }, (_, i) => [`m${i}`, `note ${i}`]);
+    let counted = 0;
+    async function* counting() {
+      for (let i = 0; i < many.length; i += 1_000) {
+        const batch = many.slice(i, i + 1_000);
+        counted += batch.length;
+        yield batch;
+      }
+    }
+    const summaryRows = async function* () {
+      yield ["Rows", counted] as const;
+    };
+    const workbook = read(
+      await workbookBuffer([
+        { name: "Summary", columns: sheets[0]!.columns, rows: summaryRows(), writtenLast: true },
+        { name: "Rows", columns: sheets[1]!.columns, batches: counting() },
+        { name: "More", columns: sheets[1]!.columns, rows: [["x", "y"]] },
+      ]),
+    );
+    expect(workbook.SheetNames).toEqual(["Summary", "Rows", "More"]);
+    expect(utils.sheet_to_json(workbook.Sheets.Summary!)).toEqual([
+      { What: "Rows", Count: 20_000 },
+    ]);
+    expect(utils.sheet_to_json<unknown[]>(workbook.Sheets.Rows!, { header: 1 })).toHaveLength(
+      20_001,
+    );
+  });
+
   it("streams the same bytes a reader can open", async () => {
     const response = new Response(workbookStream(sheets));
     const workbook = read(new Uint8Array(await response.arrayBuffer()));

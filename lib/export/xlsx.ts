@@ -14,6 +14,11 @@ type SheetBase = {
   columns: { header: string; width?: number; date?: boolean }[];
   /** An auto-filter on the header row. */
   autoFilter?: boolean;
+  /**
+   * Written after every other sheet (its rows may wait for what reading theirs works out), though
+   * it keeps its place in the workbook: a summary whose counts come while the rows are written.
+   */
+  writtenLast?: boolean;
   /** Called once the writing ends, however it ends: frees what `rows` holds (a cursor). */
   release?: () => Promise<void>;
 };
@@ -161,44 +166,82 @@ async function paced(sheet: ExcelJS.Worksheet, stream: Writable): Promise<void> 
   }
 }
 
-async function writeSheets(
+type Placed = { spec: AnySheet; sheet: ExcelJS.Worksheet };
+
+/**
+ * The sheets in the order they are written, each added to the workbook as its turn comes (exceljs
+ * starts a sheet's part of the zip when the sheet is added, and the zip takes its parts one after
+ * the other), then shown in the order given: exceljs 4.4 lists a workbook's sheets in the order of
+ * its `_worksheets` (from index 1), read when the workbook is committed.
+ */
+async function* placedInTurn(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   sheets: readonly AnySheet[],
-  stream: Writable,
-): Promise<void> {
-  for (const spec of sheets) {
+): AsyncGenerator<Placed> {
+  const listed = workbook as unknown as { _worksheets?: (ExcelJS.Worksheet | undefined)[] };
+  const last = sheets.filter((s) => s.writtenLast);
+  // A sheet written last waits for the others' reading: shown out of turn, or not at all.
+  if (last.length > 0 && !(Array.isArray(listed._worksheets) && listed._worksheets.length === 0))
+    throw new Error(
+      "exceljs no longer keeps a workbook's sheets in _worksheets: lib/export/xlsx.ts cannot write a sheet last and show it first.",
+    );
+  const added = new Map<AnySheet, ExcelJS.Worksheet>();
+  for (const spec of [...sheets.filter((s) => !s.writtenLast), ...last]) {
     const sheet = workbook.addWorksheet(spec.name.slice(0, 31), {
       views: [{ state: "frozen", ySplit: 1 }],
       ...(spec.autoFilter
         ? { autoFilter: `A1:${columnLetter(Math.max(spec.columns.length, 1))}1` }
         : {}),
     });
-    sheet.columns = spec.columns.map((column) => ({
-      header: column.header,
-      width: column.width ?? 16,
-    }));
-    sheet.getRow(1).font = { bold: true };
-    sheet.getRow(1).commit();
-    const dateColumn = spec.columns.map((c) => !!c.date);
-    let written = 0;
-    for await (const batch of batchesOf(spec)) {
-      for (const values of batch) {
-        const row = sheet.addRow(values.map(neutralise));
-        // Shared style objects: exceljs renders a style once per object it has not seen, and a
-        // cell's own fresh style would be rendered for every cell (half the writing time at
-        // 100,000 rows). (The row's own style is rendered too; exceljs's typings leave it out.)
-        (row as unknown as { style: Partial<ExcelJS.Style> }).style = PLAIN;
-        for (let i = 0; i < values.length; i++) {
-          const value = values[i];
-          row.getCell(i + 1).style =
-            dateColumn[i] && (typeof value === "number" || value instanceof Date) ? DATE : PLAIN;
-        }
-        row.commit();
-        if (++written % ROWS_PER_TURN === 0) await paced(sheet, stream);
-      }
-    }
-    sheet.commit();
+    added.set(spec, sheet);
+    yield { spec, sheet };
   }
+  if (last.length > 0) {
+    const shown: ExcelJS.Worksheet[] = [];
+    sheets.forEach((spec, i) => (shown[i + 1] = added.get(spec)!));
+    listed._worksheets = shown;
+  }
+}
+
+async function writeSheets(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheets: readonly AnySheet[],
+  stream: Writable,
+): Promise<void> {
+  for await (const { spec, sheet } of placedInTurn(workbook, sheets))
+    await writeSheet(sheet, spec, stream);
+}
+
+async function writeSheet(
+  sheet: ExcelJS.Worksheet,
+  spec: AnySheet,
+  stream: Writable,
+): Promise<void> {
+  sheet.columns = spec.columns.map((column) => ({
+    header: column.header,
+    width: column.width ?? 16,
+  }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  const dateColumn = spec.columns.map((c) => !!c.date);
+  let written = 0;
+  for await (const batch of batchesOf(spec)) {
+    for (const values of batch) {
+      const row = sheet.addRow(values.map(neutralise));
+      // Shared style objects: exceljs renders a style once per object it has not seen, and a
+      // cell's own fresh style would be rendered for every cell (half the writing time at
+      // 100,000 rows). (The row's own style is rendered too; exceljs's typings leave it out.)
+      (row as unknown as { style: Partial<ExcelJS.Style> }).style = PLAIN;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        row.getCell(i + 1).style =
+          dateColumn[i] && (typeof value === "number" || value instanceof Date) ? DATE : PLAIN;
+      }
+      row.commit();
+      if (++written % ROWS_PER_TURN === 0) await paced(sheet, stream);
+    }
+  }
+  sheet.commit();
 }
 
 /** Bytes the download holds for a reader that is behind before the writing waits for it. */

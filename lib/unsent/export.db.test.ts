@@ -231,10 +231,55 @@ describe("the ledger's workbook", () => {
     const reader = workbookStream(download.sheets).getReader();
     let bytes = 0;
     while (bytes < 20_000) bytes += (await reader.read()).value!.byteLength;
+    // Two connections in the download's snapshot: the first case's read, and the next case's
+    // statement, prefetched on the other.
+    expect(await running()).toBe(2);
     await reader.cancel();
     for (let i = 0; i < 200 && (await running()) > 0; i++)
       await new Promise((r) => setTimeout(r, 25));
     expect(await running()).toBe(0);
+  });
+
+  it("every sheet and the summary read one snapshot: mail that fails while the workbook is written is in none of them", async () => {
+    await db.execute(sql`
+      insert into users (tenant_id, role, login_id, name, email, status)
+      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
+        from generate_series(1, 3000) n`);
+    await db.execute(sql`
+      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
+        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    const late = await makeUser({ tenantId: tenant.id, name: "Late Comer" });
+    const download = await ledgerDownload(
+      { tenantId: tenant.id },
+      {},
+      { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+    );
+    const reader = workbookStream(download.sheets).getReader();
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    while (bytes < 20_000) {
+      const { value } = (await reader.read()) as { value: Uint8Array };
+      chunks.push(value);
+      bytes += value.byteLength;
+    }
+    // The login codes' statement has not started yet (the invitations' rows are being written).
+    await unsent(tenant, late, "login_code", "failed", at);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(book.getWorksheet(CASE_TEXT.invitation_new.short)!.rowCount).toBe(3001);
+    expect(book.getWorksheet(CASE_TEXT.login_code.short)!.rowCount).toBe(1);
+    const line = (c: (typeof UNSENT_CASES)[number]) =>
+      values(book.getWorksheet("Summary")!).find((r) => r[0] === CASE_TEXT[c].short)!;
+    expect(line("invitation_new").slice(1, 3)).toEqual([3000, 0]);
+    expect(line("login_code").slice(1, 3)).toEqual([0, 0]);
+    // The next download sees it.
+    expect((await ledgerCounts({ tenantId: tenant.id })).login_code.open).toBe(1);
   });
 
   it("dayStamp is the tenant's date", () => {

@@ -1,8 +1,9 @@
 /**
- * The ledger as a workbook (DESIGN.md: a summary sheet and one sheet per case, streamed): the
- * summary's counts are read first (an aggregate), then a cursor per case feeds its sheet a row at a
- * time, the next case's query running while a sheet is written. Times are real Excel dates, as wall-clock time in the
- * tenant's zone (UTC for the all-tenants workbook, whose tenants may be anywhere).
+ * The ledger as a workbook (DESIGN.md: a summary sheet and one sheet per case, streamed): a cursor
+ * per case feeds its sheet a batch at a time, the next case's statement running while a sheet is
+ * written, and the summary, first in the workbook, is written last, its counts read meanwhile
+ * (LedgerDownloadReader). Times are real Excel dates, as wall-clock time in the tenant's zone (UTC
+ * for the all-tenants workbook, whose tenants may be anywhere).
  */
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
@@ -107,8 +108,8 @@ export async function ledgerWorkbook(
 }
 
 /**
- * The same workbook for a download that starts at once: the ledger's statement starts now, the
- * sheets come when its counts are in (the workbook's first parts go out meanwhile).
+ * The same workbook for a download that starts at once: the ledger's statements start now, the
+ * sheets come once they have (the workbook's first parts go out meanwhile).
  */
 export async function ledgerDownload(
   scope: LedgerScope,
@@ -119,8 +120,9 @@ export async function ledgerDownload(
   const reader = new LedgerDownloadReader(scope, filter, zone);
   const sheets = workbookSheets(reader, scope, about, zone);
   return {
-    // The summary's rows wait for the counts themselves; this only makes a failed read fail early.
-    sheets: reader.counts().then(() => sheets),
+    // The summary's rows wait for the counts themselves (it is written last, in first place); this
+    // only makes a read that cannot start fail before the workbook does.
+    sheets: reader.open().then(() => sheets),
     fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
   };
 }
@@ -168,6 +170,8 @@ function workbookSheets(
       { header: "What to do", width: 70 },
     ],
     rows: summaryRows(),
+    // Its counts come while the cases' rows are written: the rows need not wait for them.
+    writtenLast: true,
   };
 
   const statusWord = statusWords();

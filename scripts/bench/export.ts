@@ -21,6 +21,7 @@ import { stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
   benchDatabase,
+  cpuProfileArgs,
   machine,
   productionBuild,
   quick,
@@ -192,8 +193,14 @@ async function main() {
     await productionBuild(env);
     const port = await freePort();
     const app = await startServer(
-      "node_modules/.bin/next",
-      ["start", "-p", String(port)],
+      process.execPath,
+      [
+        ...cpuProfileArgs("next-start"),
+        "node_modules/next/dist/bin/next",
+        "start",
+        "-p",
+        String(port),
+      ],
       env,
       `http://127.0.0.1:${port}/`,
     );

@@ -1,7 +1,15 @@
-/** The download's one statement: the ledger's counts, then what the workbook shows of every row. */
+/**
+ * The download's statements: the ledger's counts, then each case's rows (what the workbook shows),
+ * read by cursor on two connections that share one snapshot, so the next case's rows are worked
+ * out by the database while the current case's are written.
+ */
 import { sql, type SQL } from "drizzle-orm";
-import { countsJson, countsOfJson, type LedgerCounts } from "./counts";
-import { cursorBatches } from "./read";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type postgres from "postgres";
+import { isConnectionLost, rawSql } from "@/db/client";
+import { UNSENT_CASES, type UnsentCase } from "../cases";
+import { countsJson, countsOfJson, emptyCounts, type LedgerCounts } from "./counts";
+import { CURSOR_BATCH, LEDGER_WORK_MEM } from "./read";
 import {
   ORDER,
   ledgerCtes,
@@ -13,21 +21,27 @@ import {
   type LedgerScope,
 } from "./sql";
 
+type DownloadFilter = Omit<LedgerFilter, "case" | "mailIds">;
+
 /**
- * The ledger worked out once for the whole workbook: a first line with the counts per tenant and
- * case (never narrowed by the state filter, as `ledgerCounts`), then the rows the filter keeps, in
- * the ledger's order (case by case), as ExportRow. One sort, no second statement for the counts.
+ * One case's part of the ledger for the workbook: a first line with the counts per tenant of that
+ * case's kind of mail (never narrowed by the state filter, as `ledgerCounts`), then the case's rows
+ * the filter keeps (ExportRow), in the ledger's order. The ledger is worked out for that kind of
+ * mail only (`ledgerCtes` narrowed by the case's category), so each statement is a part of the
+ * whole and the first rows come without waiting for every case's.
  */
-export function ledgerExportSelect(
+export function ledgerCaseExportSelect(
   scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "mailIds">,
+  filter: DownloadFilter,
+  unsentCase: UnsentCase,
   timeZone = "UTC",
 ): SQL {
   const zone = safeTimeZone(timeZone);
+  const narrowed = { ...filter, case: unsentCase };
   // The union's columns carry the ledger's names, so ORDER sorts it as it sorts the ledger (the
   // counts line first); the NULLs of the first line take the types of the second.
   return sql`
-    with ${ledgerCtes(scope, filter, true)}
+    with ${ledgerCtes(scope, narrowed, true)}
     select l.counts, l.tenant_slug as "tenantSlug", l.login_id as "loginId", l.name,
            l.to_address as address, l.member_status as "memberStatus", l.unsent_case as "unsentCase",
            l.status, l.reason, l.attempts, ${localMs(sql`l.first_at`, zone)} as "firstLocalMs",
@@ -42,71 +56,252 @@ export function ledgerExportSelect(
                l.unsent_case, l.status, l.reason, l.attempts, l.first_at, l.last_at, l.resolved_by,
                l.mail_id
           from ledger l
-         where ${ledgerWhere(filter)}
+         where ${ledgerWhere(narrowed)}
       ) l
      order by l.part, ${ORDER}`;
 }
 
 type ExportLine = ExportRow & { counts: unknown };
 
+const dialect = new PgDialect();
+
+type Connection = postgres.ReservedSql;
+
+/** A connection of the download's own, in a read-only transaction on the download's snapshot. */
+type Held = { connection: Connection; open: boolean; lost: boolean };
+
 /**
- * The ledger for a download, read once with a cursor: `counts()` starts the statement and gives
- * the counts from its first line; `rowsOf` then gives each case's rows a batch at a time, the cases
- * taken in the ledger's order (as the workbook's sheets are written). `close()` ends the read
- * however far it got.
+ * A statement read by cursor a batch at a time, its first batch asked for at once (while another
+ * case is written), and always one batch ahead of what was taken.
+ */
+class CursorRead<T> {
+  private readonly batches: AsyncIterator<T[]>;
+  private ahead: Promise<IteratorResult<T[]>> | null;
+  private done = false;
+
+  constructor(
+    readonly held: Held,
+    query: SQL,
+  ) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    this.batches = held.connection
+      .unsafe<T[]>(text, params as never[])
+      .cursor(CURSOR_BATCH)
+      [Symbol.asyncIterator]();
+    this.ahead = this.asked();
+  }
+
+  /** The next batch, asked for now; its failure is seen by whoever takes it (not unhandled before). */
+  private asked(): Promise<IteratorResult<T[]>> {
+    // postgres.js answers a finished cursor's next() with a plain object, not a promise.
+    const next = Promise.resolve(this.batches.next());
+    next.catch((err: unknown) => {
+      if (isConnectionLost(err)) this.held.lost = true;
+    });
+    return next;
+  }
+
+  /** The next batch, or null once the statement has given every row. */
+  async next(): Promise<T[] | null> {
+    if (this.done || !this.ahead) return null;
+    const step = await this.ahead;
+    // Stopped meanwhile (the download went away): the cursor is being closed.
+    if (this.done) return null;
+    if (step.done) {
+      this.done = true;
+      this.ahead = null;
+      return null;
+    }
+    this.ahead = this.asked();
+    return step.value;
+  }
+
+  /** Ends the read however far it got: the batch on its way arrives, then the cursor closes. */
+  async stop(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (!ahead || this.done) return;
+    this.done = true;
+    const step = await ahead.catch(() => null);
+    // postgres.js closes the cursor and answers at once (the rollback after it waits in line).
+    if (step && !step.done) this.batches.return?.();
+  }
+}
+
+/**
+ * The ledger for a download: `open()` starts the reading, the first two cases' statements at once,
+ * one on each connection; `rowsOf` gives each case's rows a batch at a time, the cases asked for
+ * in the ledger's order, each case's statement starting as soon as a connection is free (the next
+ * case's while the current one is written); `counts()` gives the counts once every case's
+ * statement has given its first line (a summary written after the cases' sheets). Both connections
+ * read one snapshot (REPEATABLE READ, the first's exported to the second), so the counts and every
+ * sheet agree as one statement's would. `close()` ends every read, however far it got, and gives
+ * both connections back.
  */
 export class LedgerDownloadReader {
-  private batches: AsyncGenerator<ExportLine[]> | null = null;
-  private countsRead: Promise<LedgerCounts> | null = null;
-  /** Rows read and not given out yet: the start of the next case's. */
-  private rest: ExportRow[] = [];
-  private finished = false;
+  private opened: Promise<void> | null = null;
+  private held: Held[] = [];
+  /** Connections free for the next case's statement, and the statements waiting for one. */
+  private free: Held[] = [];
+  private waiting: ((held: Held | null) => void)[] = [];
+  /** Each case's statement, once it has a connection. */
+  private reads = new Map<UnsentCase, Promise<CursorRead<ExportLine> | null>>();
+  /** Each case's counts, from its statement's first line. */
+  private caseCounts = new Map<UnsentCase, Deferred<LedgerCounts>>(
+    UNSENT_CASES.map((c) => [c, deferred<LedgerCounts>()]),
+  );
+  private closed = false;
 
   constructor(
     private readonly scope: LedgerScope,
-    readonly filter: Omit<LedgerFilter, "case" | "mailIds">,
+    readonly filter: DownloadFilter,
     private readonly timeZone: string,
   ) {}
 
-  counts(): Promise<LedgerCounts> {
-    this.countsRead ??= (async () => {
-      this.batches = cursorBatches<ExportLine>(
-        ledgerExportSelect(this.scope, this.filter, this.timeZone),
-      );
-      const first = await this.batches.next();
-      if (first.done) throw new Error("The ledger's statement gave no counts.");
-      const [head, ...rows] = first.value;
-      this.rest = rows;
-      return countsOfJson(this.scope, head!.counts);
-    })();
-    return this.countsRead;
+  /** Starts the reading (once): settles when both connections are held and the statements asked. */
+  open(): Promise<void> {
+    this.opened ??= this.start().catch(async (err: unknown) => {
+      // Nothing is written when the reading could not start: nobody else will give them back.
+      this.stopWaiting(err);
+      await this.release();
+      throw err;
+    });
+    return this.opened;
   }
 
-  /** The rows of `unsentCase`, a batch at a time; the cases are asked for in the ledger's order. */
-  async *rowsOf(unsentCase: ExportRow["unsentCase"]): AsyncGenerator<ExportRow[]> {
-    await this.counts();
-    for (;;) {
-      const rest = this.rest;
-      let n = 0;
-      while (n < rest.length && rest[n]!.unsentCase === unsentCase) n++;
-      this.rest = n === rest.length ? [] : rest.slice(n);
-      if (n > 0) yield n === rest.length ? rest : rest.slice(0, n);
-      // The next case's rows have begun, or there are no more.
-      if (this.rest.length > 0 || this.finished) return;
-      const step = await this.batches!.next();
-      if (step.done) {
-        this.finished = true;
-        return;
-      }
-      this.rest = step.value;
+  /**
+   * The counts per case (never narrowed by the state filter, as `ledgerCounts`), once every case's
+   * statement has given its first line: after the cases' rows have been taken (or are being).
+   */
+  async counts(): Promise<LedgerCounts> {
+    await this.open();
+    const parts = await Promise.all(UNSENT_CASES.map((c) => this.caseCounts.get(c)!.promise));
+    const counts = emptyCounts();
+    UNSENT_CASES.forEach((c, i) => {
+      counts[c] = parts[i]![c];
+      counts.total.open += counts[c].open;
+      counts.total.resolved += counts[c].resolved;
+    });
+    return counts;
+  }
+
+  private async start(): Promise<void> {
+    const first = await this.hold();
+    await first.connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
+    const [{ snapshot }] = await first.connection.unsafe<[{ snapshot: string }]>(
+      "select pg_export_snapshot() as snapshot",
+    );
+    const second = await this.hold(snapshot);
+    await second.connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
+    // The cases' statements queue for a connection in the ledger's order: the first two start
+    // now, the third once the first case's rows have all been taken, and so on.
+    this.free.push(first, second);
+    for (const c of UNSENT_CASES) {
+      const read = this.connectionFree().then((held) =>
+        held
+          ? new CursorRead<ExportLine>(
+              held,
+              ledgerCaseExportSelect(this.scope, this.filter, c, this.timeZone),
+            )
+          : null,
+      );
+      read.catch(() => {});
+      this.reads.set(c, read);
     }
   }
 
-  /** Ends the read (the cursor closes, its connection goes back), however far it got. */
-  async close(): Promise<void> {
-    await this.countsRead?.catch(() => {});
-    this.finished = true;
-    this.rest = [];
-    await this.batches?.return(undefined);
+  /** A connection of the pool's, kept for the download, in a read-only transaction on `snapshot`. */
+  private async hold(snapshot?: string): Promise<Held> {
+    const connection = await rawSql().reserve();
+    const held: Held = { connection, open: false, lost: false };
+    this.held.push(held);
+    try {
+      await connection.unsafe("begin isolation level repeatable read read only");
+      held.open = true;
+      if (snapshot) await connection.unsafe(`set transaction snapshot '${snapshot}'`);
+    } catch (err) {
+      held.lost = isConnectionLost(err);
+      throw err;
+    }
+    return held;
   }
+
+  private connectionFree(): Promise<Held | null> {
+    if (this.closed) return Promise.resolve(null);
+    const held = this.free.shift();
+    return held ? Promise.resolve(held) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private give(held: Held): void {
+    const next = this.waiting.shift();
+    if (next) next(held);
+    else this.free.push(held);
+  }
+
+  /** The rows of `unsentCase`, a batch at a time; the cases are asked for in the ledger's order. */
+  async *rowsOf(unsentCase: UnsentCase): AsyncGenerator<ExportRow[]> {
+    await this.open();
+    const read = await this.reads.get(unsentCase);
+    if (!read) return;
+    const counted = this.caseCounts.get(unsentCase)!;
+    let batch = await read.next().catch((err: unknown) => {
+      counted.reject(err);
+      throw err;
+    });
+    const head = batch?.[0];
+    if (!head || head.counts === undefined) {
+      const err = new Error(`The ledger's statement for ${unsentCase} gave no counts.`);
+      counted.reject(err);
+      throw err;
+    }
+    counted.resolve(countsOfJson(this.scope, head.counts));
+    batch = batch!.slice(1);
+    for (; batch; batch = await read.next()) if (batch.length > 0) yield batch;
+    // Every row read: the connection takes the next case still waiting for one.
+    this.give(read.held);
+  }
+
+  /** Ends every read (the cursors close, the connections go back), however far it got. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.stopWaiting();
+    await this.opened?.catch(() => {});
+    await this.release();
+  }
+
+  /** No statement starts from now on; counts not read by now never will be. */
+  private stopWaiting(reason: unknown = new Error("The ledger's reading was stopped.")): void {
+    this.closed = true;
+    for (const wait of this.waiting.splice(0)) wait(null);
+    for (const counted of this.caseCounts.values()) counted.reject(reason);
+  }
+
+  private async release(): Promise<void> {
+    for (const read of this.reads.values()) await (await read.catch(() => null))?.stop();
+    for (const held of this.held.splice(0)) {
+      // Not on a connection that is gone (see cursorBatches): the pool reconnects it by itself.
+      if (held.lost) continue;
+      if (held.open) await held.connection.unsafe("rollback").catch(() => {});
+      held.connection.release();
+    }
+  }
+}
+
+type Deferred<T> = {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+};
+
+/** A promise settled from outside; once settled, later calls do nothing. */
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // Nobody may ask for it (a download that stopped early): not an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }

@@ -16,7 +16,7 @@ import {
  * incident): with PostgreSQL's default 4 MB they spill to disk. This much is held per sort or hash,
  * for the duration of one ledger query only.
  */
-const LEDGER_WORK_MEM = "64MB";
+export const LEDGER_WORK_MEM = "64MB";
 
 /** Runs `read` in a transaction whose sorts and hashes may use LEDGER_WORK_MEM. */
 export async function withWorkMem<T>(
@@ -48,7 +48,7 @@ export async function ledgerRows(
 const dialect = new PgDialect();
 
 /** Rows the cursor asks the database for at a time. */
-const CURSOR_BATCH = 1_000;
+export const CURSOR_BATCH = 1_000;
 
 /**
  * Every row of `query` in its order, a batch at a time, read with a cursor on a connection of its

@@ -72,7 +72,10 @@ export function safeTimeZone(zone: string | null | undefined): string {
 const local = (column: SQL, zone: string) =>
   sql`to_char(${column} at time zone ${zone}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The categories a case is made of (the two invitation cases part on the member, later). */
+/**
+ * The categories a case is made of; the two invitation cases part on the member (whether they have
+ * set a password), which narrows the unsent mail too when one of them is asked for.
+ */
 const CASE_CATEGORY: Record<UnsentCase, (typeof UNSENT_CATEGORIES)[number]> = {
   invitation_new: "invitation",
   invitation_active: "invitation",
@@ -123,6 +126,7 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
         from outbound_emails o
        where ${problemWhere(scope, filter)}
          ${filter.case ? sql`and o.category = ${CASE_CATEGORY[filter.case]}` : sql``}
+         ${filter.case === "invitation_new" || filter.case === "invitation_active" ? sql`and o.member_id in (select x.id from users x where ${tenantOf("x")} and x.password_hash is ${sql.raw(filter.case === "invitation_new" ? "null" : "not null")})` : sql``}
          ${filter.reason ? sql`and o.reason = ${filter.reason}` : sql``}
     ), grouped as materialized (
       select tenant_id, member_id, category, subject_key, max(id) as mail_id, count(*)::int as attempts,
