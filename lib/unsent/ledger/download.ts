@@ -11,7 +11,8 @@ import { UNSENT_CASES, type UnsentCase } from "../cases";
 import { countsJson, countsOfJson, emptyCounts, type LedgerCounts } from "./counts";
 import { CURSOR_BATCH, LEDGER_WORK_MEM } from "./read";
 import {
-  ORDER,
+  CASE_ORDER,
+  TENANT_ORDER,
   ledgerCtes,
   ledgerWhere,
   localMs,
@@ -38,8 +39,9 @@ export function ledgerCaseExportSelect(
 ): SQL {
   const zone = safeTimeZone(timeZone);
   const narrowed = { ...filter, case: unsentCase };
-  // The union's columns carry the ledger's names, so ORDER sorts it as it sorts the ledger (the
-  // counts line first); the NULLs of the first line take the types of the second.
+  // The union's columns carry the ledger's names, so it sorts as the ledger does within a case
+  // (and within a tenant, for one tenant's: the sort need not compare what is the same in every
+  // row), the counts line first; the NULLs of the first line take the types of the second.
   return sql`
     with ${ledgerCtes(scope, narrowed, true)}
     select l.counts, l.tenant_slug as "tenantSlug", l.login_id as "loginId", l.name,
@@ -58,7 +60,7 @@ export function ledgerCaseExportSelect(
           from ledger l
          where ${ledgerWhere(narrowed)}
       ) l
-     order by l.part, ${ORDER}`;
+     order by l.part, ${"tenantId" in scope ? TENANT_ORDER : CASE_ORDER}`;
 }
 
 type ExportLine = ExportRow & { counts: unknown };
@@ -99,6 +101,11 @@ class CursorRead<T> {
       if (isConnectionLost(err)) this.held.lost = true;
     });
     return next;
+  }
+
+  /** Settles once the statement's first rows have come (or it failed). */
+  begun(): Promise<unknown> {
+    return this.ahead ?? Promise.resolve();
   }
 
   /** The next batch, or null once the statement has given every row. */
@@ -193,9 +200,11 @@ export class LedgerDownloadReader {
     );
     const second = await this.hold(snapshot);
     await second.connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
-    // The cases' statements queue for a connection in the ledger's order: the first two start
-    // now, the third once the first case's rows have all been taken, and so on.
-    this.free.push(first, second);
+    // The cases' statements queue for a connection in the ledger's order: the first starts now,
+    // the second once the first's rows have begun to come (the two do not share the processors
+    // while nothing is written yet), the third once the first case's rows have all been taken,
+    // and so on.
+    this.free.push(first);
     for (const c of UNSENT_CASES) {
       const read = this.connectionFree().then((held) =>
         held
@@ -208,6 +217,11 @@ export class LedgerDownloadReader {
       read.catch(() => {});
       this.reads.set(c, read);
     }
+    void this.reads
+      .get(UNSENT_CASES[0])!
+      .then((read) => read?.begun())
+      .catch(() => {})
+      .then(() => this.give(second));
   }
 
   /** A connection of the pool's, kept for the download, in a read-only transaction on `snapshot`. */

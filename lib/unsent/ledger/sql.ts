@@ -86,9 +86,15 @@ const CASE_CATEGORY: Record<UnsentCase, (typeof UNSENT_CATEGORIES)[number]> = {
 
 const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
+/** The rows' order within one tenant's rows of one case. */
+export const TENANT_ORDER = sql`l.resolved_by nulls first, l.last_at desc, l.mail_id desc`;
+
+/** The rows' order within one case. */
+export const CASE_ORDER = sql`l.tenant_slug, ${TENANT_ORDER}`;
+
 /** The rows' order on the page, in the cursor and in the workbook. */
 export const ORDER = sql`array_position(${sql.param([...UNSENT_CASES])}::text[], l.unsent_case),
-              l.tenant_slug, l.resolved_by nulls first, l.last_at desc, l.mail_id desc`;
+              ${CASE_ORDER}`;
 
 // The code's own constants, written into the SQL: tested in place per row, where a list parameter
 // is planned as a hash join.
