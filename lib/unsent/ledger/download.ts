@@ -25,11 +25,18 @@ import {
 type DownloadFilter = Omit<LedgerFilter, "case" | "mailIds">;
 
 /**
- * One case's part of the ledger for the workbook: a first line with the counts per tenant of that
- * case's kind of mail (never narrowed by the state filter, as `ledgerCounts`), then the case's rows
- * the filter keeps (ExportRow), in the ledger's order. The ledger is worked out for that kind of
- * mail only (`ledgerCtes` narrowed by the case's category), so each statement is a part of the
- * whole and the first rows come without waiting for every case's.
+ * Whether a download reads every row of the ledger (no state filter): then its counts are the
+ * rows it reads, counted as they are taken, and no statement works them out on its own.
+ */
+export const countsFromRows = (filter: DownloadFilter) => (filter.state ?? "all") === "all";
+
+/**
+ * One case's part of the ledger for the workbook: the case's rows the filter keeps (ExportRow), in
+ * the ledger's order, after a first line with the counts per tenant of that case's kind of mail
+ * (never narrowed by the state filter, as `ledgerCounts`) when the filter leaves rows out
+ * (`countsFromRows`). The ledger is worked out for that kind of mail only (`ledgerCtes` narrowed
+ * by the case's category), so each statement is a part of the whole and the first rows come
+ * without waiting for every case's.
  */
 export function ledgerCaseExportSelect(
   scope: LedgerScope,
@@ -39,15 +46,25 @@ export function ledgerCaseExportSelect(
 ): SQL {
   const zone = safeTimeZone(timeZone);
   const narrowed = { ...filter, case: unsentCase };
-  // The union's columns carry the ledger's names, so it sorts as the ledger does within a case
-  // (and within a tenant, for one tenant's: the sort need not compare what is the same in every
-  // row), the counts line first; the NULLs of the first line take the types of the second.
-  return sql`
-    with ${ledgerCtes(scope, narrowed, true)}
-    select l.counts, l.tenant_slug as "tenantSlug", l.login_id as "loginId", l.name,
+  // Sorted as the ledger is within a case (and within a tenant, for one tenant's: the sort need
+  // not compare what is the same in every row).
+  const order = "tenantId" in scope ? TENANT_ORDER : CASE_ORDER;
+  const columns = sql`l.tenant_slug as "tenantSlug", l.login_id as "loginId", l.name,
            l.to_address as address, l.member_status as "memberStatus", l.unsent_case as "unsentCase",
            l.status, l.reason, l.attempts, ${localMs(sql`l.first_at`, zone)} as "firstLocalMs",
-           ${localMs(sql`l.last_at`, zone)} as "lastLocalMs", l.resolved_by as "resolvedBy"
+           ${localMs(sql`l.last_at`, zone)} as "lastLocalMs", l.resolved_by as "resolvedBy"`;
+  if (countsFromRows(filter))
+    return sql`
+      with ${ledgerCtes(scope, narrowed, true)}
+      select ${columns}
+        from ledger l
+       where ${ledgerWhere(narrowed)}
+       order by ${order}`;
+  // The union's columns carry the ledger's names, so it sorts as the ledger does, the counts line
+  // first; the NULLs of the first line take the types of the second.
+  return sql`
+    with ${ledgerCtes(scope, narrowed, true)}
+    select l.counts, ${columns}
       from (
         select 0 as part, ${countsJson} as counts, null as tenant_slug, null as login_id, null as name,
                null as to_address, null as member_status, null as unsent_case, null as status,
@@ -60,7 +77,7 @@ export function ledgerCaseExportSelect(
           from ledger l
          where ${ledgerWhere(narrowed)}
       ) l
-     order by l.part, ${"tenantId" in scope ? TENANT_ORDER : CASE_ORDER}`;
+     order by l.part, ${order}`;
 }
 
 type ExportLine = ExportRow & { counts: unknown };
@@ -139,8 +156,9 @@ class CursorRead<T> {
  * The ledger for a download: `open()` starts the reading, the first two cases' statements at once,
  * one on each connection; `rowsOf` gives each case's rows a batch at a time, the cases asked for
  * in the ledger's order, each case's statement starting as soon as a connection is free (the next
- * case's while the current one is written); `counts()` gives the counts once every case's
- * statement has given its first line (a summary written after the cases' sheets). Both connections
+ * case's while the current one is written); `counts()` gives the counts once every case's are in
+ * (its rows counted as they are taken, or its statement's first line when the state filter leaves
+ * rows out): for a summary written after the cases' sheets. Both connections
  * read one snapshot (REPEATABLE READ, the first's exported to the second), so the counts and every
  * sheet agree as one statement's would. `close()` ends every read, however far it got, and gives
  * both connections back.
@@ -153,7 +171,7 @@ export class LedgerDownloadReader {
   private waiting: ((held: Held | null) => void)[] = [];
   /** Each case's statement, once it has a connection. */
   private reads = new Map<UnsentCase, Promise<CursorRead<ExportLine> | null>>();
-  /** Each case's counts, from its statement's first line. */
+  /** Each case's counts, from its rows or its statement's first line. */
   private caseCounts = new Map<UnsentCase, Deferred<LedgerCounts>>(
     UNSENT_CASES.map((c) => [c, deferred<LedgerCounts>()]),
   );
@@ -262,15 +280,25 @@ export class LedgerDownloadReader {
       counted.reject(err);
       throw err;
     });
-    const head = batch?.[0];
-    if (!head || head.counts === undefined) {
-      const err = new Error(`The ledger's statement for ${unsentCase} gave no counts.`);
-      counted.reject(err);
-      throw err;
+    if (countsFromRows(this.filter)) {
+      // Every row of the case is read: its counts are the rows taken (all of them, or none counted).
+      const counts = emptyCounts();
+      for (; batch; batch = await read.next()) {
+        for (const row of batch) counts[unsentCase][row.resolvedBy ? "resolved" : "open"]++;
+        if (batch.length > 0) yield batch;
+      }
+      counted.resolve(counts);
+    } else {
+      const head = batch?.[0];
+      if (!head || head.counts === undefined) {
+        const err = new Error(`The ledger's statement for ${unsentCase} gave no counts.`);
+        counted.reject(err);
+        throw err;
+      }
+      counted.resolve(countsOfJson(this.scope, head.counts));
+      batch = batch!.slice(1);
+      for (; batch; batch = await read.next()) if (batch.length > 0) yield batch;
     }
-    counted.resolve(countsOfJson(this.scope, head.counts));
-    batch = batch!.slice(1);
-    for (; batch; batch = await read.next()) if (batch.length > 0) yield batch;
     // Every row read: the connection takes the next case still waiting for one.
     this.give(read.held);
   }
