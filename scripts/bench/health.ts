@@ -73,7 +73,8 @@ async function populate(url: string, size: { events: number; mails: number }): P
   await sql`create index on bench_sent (n)`;
   await sql`
     insert into ses_events (sns_message_id, topic_arn, event_type, ses_message_id, outbound_email_id,
-                            tenant_id, recipients, bounce_type, bounce_sub_type, occurred_at, received_at, payload)
+                            tenant_id, recipients, bounce_type, bounce_sub_type, occurred_at, received_at, payload,
+                            event_key, applied_at)
     select 'sns-' || e.i, 'arn:aws:sns:us-east-1:000000000000:bench', k.kind,
            case when e.foreign then 'foreign-' || e.i else o.ses_message_id end,
            case when not e.foreign then o.id end, case when not e.foreign then o.tenant_id end,
@@ -84,7 +85,9 @@ async function populate(url: string, size: { events: number; mails: number }): P
                 then jsonb_build_object('bounce', jsonb_build_object('bouncedRecipients',
                        jsonb_build_array(jsonb_build_object('emailAddress', o.to_address,
                          'diagnosticCode', 'smtp; 550 5.1.1 The email account does not exist'))))
-                else '{}'::jsonb end
+                else '{}'::jsonb end,
+           -- Each its own SES event, applied a second after it arrived (as the applier leaves them).
+           'bench:' || e.i, o.sent_at + interval '5 seconds'
       from (select i, i % 100 = 99 as foreign, i % 5 = 0 as send,
                    (i % (select count(*) from bench_sent)) + 1 as n
               from generate_series(1, ${size.events}) i) e
@@ -133,6 +136,7 @@ async function timeQueries(url: string): Promise<Timed[]> {
   const ops = await import("@/lib/health/operator");
   const { tenantSuppressions } = await import("@/lib/suppressions/manage");
   const { memberMail, mailInState } = await import("@/lib/mail/history");
+  const applier = await import("@/lib/feedback/applier");
   const tenants = await db.execute<{ id: string; slug: string }>(
     sql`select id, slug from tenants order by slug`,
   );
@@ -159,6 +163,8 @@ async function timeQueries(url: string): Promise<Timed[]> {
     ["ops: tenantTable", () => ops.tenantTable()],
     ["ops: accountRateSeries", () => ops.accountRateSeries(72)],
     ["ops: feedbackHealth", () => ops.feedbackHealth()],
+    ["ops: applierBacklog", () => applier.applierBacklog()],
+    ["ops: parkedEvents", () => applier.parkedEvents(20)],
     ["ops: latestEvents", () => ops.latestEvents({})],
     ["ops: latestEvents by tenant", (i) => ops.latestEvents({ tenant: t(i).slug })],
     ["ops: latestEvents by type", () => ops.latestEvents({ type: "Complaint" })],
