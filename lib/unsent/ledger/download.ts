@@ -153,15 +153,15 @@ class CursorRead<T> {
 }
 
 /**
- * The ledger for a download: `open()` starts the reading, the first two cases' statements at once,
- * one on each connection; `rowsOf` gives each case's rows a batch at a time, the cases asked for
- * in the ledger's order, each case's statement starting as soon as a connection is free (the next
- * case's while the current one is written); `counts()` gives the counts once every case's are in
- * (its rows counted as they are taken, or its statement's first line when the state filter leaves
- * rows out): for a summary written after the cases' sheets. Both connections
- * read one snapshot (REPEATABLE READ, the first's exported to the second), so the counts and every
- * sheet agree as one statement's would. `close()` ends every read, however far it got, and gives
- * both connections back.
+ * The ledger for a download: `open()` starts the reading, the first case's statement at once on
+ * one connection, the second's on the other once the first's rows begin to come; `rowsOf` gives
+ * each case's rows a batch at a time, the cases asked for in the ledger's order, each later case's
+ * statement starting as soon as a connection is free (the next case's while the current one is
+ * written); `counts()` gives the counts once every case's are in (its rows counted as they are
+ * taken, or its statement's first line when the state filter leaves rows out): for a summary
+ * written after the cases' sheets. Both connections read one snapshot (REPEATABLE READ, the
+ * first's exported to the second), so the counts and every sheet agree as one statement's would.
+ * `close()` ends every read, however far it got, and gives both connections back.
  */
 export class LedgerDownloadReader {
   private opened: Promise<void> | null = null;
