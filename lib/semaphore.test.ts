@@ -29,4 +29,28 @@ describe("Semaphore", () => {
     ]);
     expect(slots.busy).toBe(false);
   });
+
+  it("acquireUnless: a waiter that gives up leaves the queue and holds nothing; the others go on in order", async () => {
+    const slots = new Semaphore(1);
+    const first = new AbortController();
+    expect(await slots.acquireUnless(first.signal)).toBe(true);
+    const quitter = new AbortController();
+    const second = slots.acquireUnless(quitter.signal);
+    const patient = new AbortController();
+    const third = slots.acquireUnless(patient.signal);
+    quitter.abort();
+    expect(await second).toBe(false);
+    // The place passes to the third, not to the one that gave up.
+    slots.release();
+    expect(await third).toBe(true);
+    expect(slots.busy).toBe(true);
+    // Aborting after being admitted changes nothing: the place is still held until released.
+    patient.abort();
+    expect(slots.busy).toBe(true);
+    slots.release();
+    expect(slots.busy).toBe(false);
+    // Already aborted: no place taken.
+    expect(await slots.acquireUnless(AbortSignal.abort())).toBe(false);
+    expect(slots.busy).toBe(false);
+  });
 });

@@ -16,6 +16,31 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /**
+   * As acquire(), but gives up waiting when `signal` aborts: then it resolves false and holds
+   * nothing (nothing to release); true means a place is held.
+   */
+  async acquireUnless(signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false;
+    if (this.free > 0) {
+      this.free--;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      const admit = () => {
+        signal.removeEventListener("abort", leave);
+        resolve(true);
+      };
+      const leave = () => {
+        const i = this.waiting.indexOf(admit);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      };
+      this.waiting.push(admit);
+      signal.addEventListener("abort", leave, { once: true });
+    });
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) next();

@@ -8,6 +8,7 @@ import { makeTenant, makeUser } from "@/test/factories";
 import { CASE_TEXT, UNSENT_CASES } from "./cases";
 import { dayStamp, ledgerDownload, ledgerWorkbook } from "./export";
 import { ledgerCounts, ledgerRows } from "./ledger";
+import { ledgerDownloadsAtOnce } from "./ledger/download";
 
 type Tenant = Awaited<ReturnType<typeof makeTenant>>;
 
@@ -238,6 +239,55 @@ describe("the ledger's workbook", () => {
     for (let i = 0; i < 200 && (await running()) > 0; i++)
       await new Promise((r) => setTimeout(r, 25));
     expect(await running()).toBe(0);
+  });
+
+  it("downloads at once are bounded, so they cannot take the whole pool: the next waits its turn", async () => {
+    await db.execute(sql`
+      insert into users (tenant_id, role, login_id, name, email, status)
+      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
+        from generate_series(1, 300) n`);
+    await db.execute(sql`
+      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
+        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    const inTransaction = async () =>
+      (
+        await rawSql()<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+           where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`
+      )[0]!.n;
+    const start = () =>
+      ledgerDownload(
+        { tenantId: tenant.id },
+        {},
+        { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+      );
+    const finish = async (download: Awaited<ReturnType<typeof start>>) => {
+      for (const spec of await download.sheets) await spec.release?.();
+    };
+    expect(ledgerDownloadsAtOnce()).toBe(2);
+    // Two downloads hold their two connections each, in their snapshot's transaction, unread.
+    const first = await start();
+    const second = await start();
+    await first.sheets;
+    await second.sheets;
+    expect(await inTransaction()).toBe(4);
+    // A third waits for a place and holds no connection meanwhile.
+    const third = await start();
+    let admitted = false;
+    const thirdOpen = third.sheets.then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(admitted).toBe(false);
+    expect(await inTransaction()).toBe(4);
+    // The first ends: the third takes its place.
+    await finish(first);
+    await thirdOpen;
+    expect(await inTransaction()).toBe(4);
+    await finish(second);
+    await finish(third);
+    for (let i = 0; i < 200 && (await inTransaction()) > 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(await inTransaction()).toBe(0);
   });
 
   it("every sheet and the summary read one snapshot: mail that fails while the workbook is written is in none of them", async () => {

@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import { isConnectionLost, rawSql } from "@/db/client";
+import { Semaphore } from "@/lib/semaphore";
 import { UNSENT_CASES, type UnsentCase } from "../cases";
 import { countsJson, countsOfJson, emptyCounts, type LedgerCounts } from "./counts";
 import { CURSOR_BATCH, LEDGER_WORK_MEM } from "./read";
@@ -81,6 +82,21 @@ export function ledgerCaseExportSelect(
 }
 
 type ExportLine = ExportRow & { counts: unknown };
+
+const holder = globalThis as typeof globalThis & { __sendwellLedgerDownloads?: Semaphore };
+
+/**
+ * How many downloads read at once in this process: each holds two of the pool's connections, and
+ * takes its second while holding its first, so downloads without a bound could take the whole pool
+ * and wait on each other for ever (and every page and webhook with them). A fifth of the pool's
+ * connections' worth of downloads (two for the default pool of ten: four connections) read at once;
+ * the rest wait their turn, their first byte later.
+ */
+export function ledgerDownloadsAtOnce(): number {
+  return Math.max(1, Math.floor(Number(process.env.DB_POOL_MAX ?? 10) / 5));
+}
+const downloads = () =>
+  (holder.__sendwellLedgerDownloads ??= new Semaphore(ledgerDownloadsAtOnce()));
 
 const dialect = new PgDialect();
 
@@ -176,6 +192,10 @@ export class LedgerDownloadReader {
     UNSENT_CASES.map((c) => [c, deferred<LedgerCounts>()]),
   );
   private closed = false;
+  /** Aborted by close(): a download still waiting for its turn stops waiting. */
+  private readonly stopped = new AbortController();
+  /** Whether this download holds one of the process's places for downloads (`downloads()`). */
+  private placed = false;
 
   constructor(
     private readonly scope: LedgerScope,
@@ -211,6 +231,8 @@ export class LedgerDownloadReader {
   }
 
   private async start(): Promise<void> {
+    this.placed = await downloads().acquireUnless(this.stopped.signal);
+    if (!this.placed) throw new Error("The ledger's reading was stopped.");
     const first = await this.hold();
     await first.connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
     const [{ snapshot }] = await first.connection.unsafe<[{ snapshot: string }]>(
@@ -314,6 +336,7 @@ export class LedgerDownloadReader {
   /** No statement starts from now on; counts not read by now never will be. */
   private stopWaiting(reason: unknown = new Error("The ledger's reading was stopped.")): void {
     this.closed = true;
+    this.stopped.abort();
     for (const wait of this.waiting.splice(0)) wait(null);
     for (const counted of this.caseCounts.values()) counted.reject(reason);
   }
@@ -325,6 +348,10 @@ export class LedgerDownloadReader {
       if (held.lost) continue;
       if (held.open) await held.connection.unsafe("rollback").catch(() => {});
       held.connection.release();
+    }
+    if (this.placed) {
+      this.placed = false;
+      downloads().release();
     }
   }
 }
