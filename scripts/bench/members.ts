@@ -4,6 +4,8 @@
  * (ten different views, so it is not one query over and over). Every answer must be 200 and show
  * the member count and the first row that a plain SQL query expects. The limit, in the same run: a
  * bare node:http server making the same `listMembers` call. `-- --quick`: 10,000 members, 100 GETs.
+ * With BENCH_CPU_PROF=<dir>, each server writes a V8 CPU profile under <dir>/next-start and
+ * <dir>/bare (`tsx scripts/bench/cpuprofile.ts <file>` summarises it).
  */
 import type { ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -21,6 +23,8 @@ import {
   startServer,
   runBench,
   benchAppEnv,
+  cpuMs,
+  cpuProfileArgs,
   productionBuild,
 } from "./common";
 import { signIn } from "./sign-in";
@@ -179,25 +183,35 @@ async function main() {
 
     const port = await freePort();
     const app = await startServer(
-      "node_modules/.bin/next",
-      ["start", "-p", String(port)],
+      process.execPath,
+      [
+        ...cpuProfileArgs("next-start"),
+        "node_modules/next/dist/bin/next",
+        "start",
+        "-p",
+        String(port),
+      ],
       env,
       `http://127.0.0.1:${port}/`,
     );
     children.push(app.child);
     const cookie = await signIn(app.url, TENANT_SLUG, ADMIN_LOGIN, ADMIN_PASSWORD);
     await load(app.url, views, WARM_UP, (v) => v.path, checkPage, cookie);
+    const pageCpu0 = cpuMs(app.child.pid);
     const page = await load(app.url, views, REQUESTS, (v) => v.path, checkPage, cookie);
+    const pageCpu = (cpuMs(app.child.pid) - pageCpu0) / REQUESTS;
     await stopGroup(app.child);
 
     const bare = await startServer(
-      "node_modules/.bin/tsx",
-      ["scripts/bench/members-server.ts"],
+      process.execPath,
+      [...cpuProfileArgs("bare"), "--import", "tsx", "scripts/bench/members-server.ts"],
       env,
     );
     children.push(bare.child);
     await load(bare.url, views, WARM_UP, (v) => `/${v.search}`, checkJson);
+    const limitCpu0 = cpuMs(bare.child.pid);
     const limit = await load(bare.url, views, REQUESTS, (v) => `/${v.search}`, checkJson);
+    const limitCpu = (cpuMs(bare.child.pid) - limitCpu0) / REQUESTS;
 
     const stats = (latencies: number[]) => {
       const sorted = [...latencies].sort((a, b) => a - b);
@@ -206,12 +220,13 @@ async function main() {
     };
     const pageStats = stats(page.latencies);
     const limitStats = stats(limit.latencies);
-    for (const [label, s, r] of [
-      ["next start, signed in", pageStats, page],
-      ["bare node:http, listMembers", limitStats, limit],
+    // CPU per GET (the server process's user + system time): what a busy machine disturbs least.
+    for (const [label, s, r, cpu] of [
+      ["next start, signed in", pageStats, page, pageCpu],
+      ["bare node:http, listMembers", limitStats, limit, limitCpu],
     ] as const) {
       console.error(
-        `${label}: ${REQUESTS} GETs at concurrency ${CONCURRENCY} in ${r.seconds.toFixed(2)} s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms`,
+        `${label}: ${REQUESTS} GETs at concurrency ${CONCURRENCY} in ${r.seconds.toFixed(2)} s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${cpu.toFixed(1)} ms per GET`,
       );
     }
     // Where the tail comes from: each view's median, slowest first.
@@ -242,6 +257,8 @@ async function main() {
       p99_ms: pageStats.p99,
       limit_p50_ms: limitStats.p50,
       limit_p99_ms: limitStats.p99,
+      cpu_ms_per_get: Math.round(pageCpu * 10) / 10,
+      limit_cpu_ms_per_get: Math.round(limitCpu * 10) / 10,
     });
   } finally {
     for (const child of children) await stopGroup(child);
