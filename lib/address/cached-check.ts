@@ -14,6 +14,11 @@ export class CachedAddressChecker {
   readonly #suggestions = new Map<string, string | null>();
   readonly #disposable = new Map<string, boolean>();
 
+  /** How many distinct domains it has seen: a long-lived checker is replaced past a bound. */
+  get domains(): number {
+    return this.#suggestions.size;
+  }
+
   check(raw: string): AddressCheck {
     const normalised = normaliseAddress(raw);
     const problem =
