@@ -78,6 +78,7 @@ vi.mock("@/lib/auth/auth", async () => {
   return {
     ...actual,
     auth: async () => (session.claim ? { claim: session.claim, expires: "" } : null),
+    sessionClaim: async () => session.claim,
     signOut: async () => {},
     // Auth.js's own plumbing (cookies, CSRF) runs in the browser tests; here the credentials are
     // checked by the same function its `authorize` calls.

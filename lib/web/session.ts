@@ -4,17 +4,16 @@ import { cache } from "react";
 import { db } from "@/db/client";
 import { userSessions, users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { auth, claimSchema } from "@/lib/auth/auth";
+import { sessionClaim } from "@/lib/auth/auth";
 
 /**
  * The signed-in person for this request, re-checked against the database: a revoked session, a
  * disabled user or a bumped session version (password changed) ends the session here, at once.
  */
 export const currentActor = cache(async (): Promise<Actor | null> => {
-  const session = await auth().catch(() => null);
-  const claim = claimSchema.safeParse(session?.claim);
-  if (!claim.success) return null;
-  const { sid, uid, sv } = claim.data;
+  const claim = await sessionClaim();
+  if (!claim) return null;
+  const { sid, uid, sv } = claim;
   const [row] = await db
     .select({
       role: users.role,
