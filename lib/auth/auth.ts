@@ -1,6 +1,6 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
-import { getToken } from "next-auth/jwt";
+import { decode, getToken } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { z } from "zod";
@@ -151,22 +151,45 @@ function usesSecureCookie(requestHeaders: Headers): boolean {
   return proto === "https" || proto === "https:";
 }
 
+/** Session cookies already decrypted, by cookie name and value: at most this many, then afresh. */
+const DECRYPTED_MAX = 5_000;
+const decrypted = new Map<string, { claim: SessionClaim; exp: number }>();
+
 /**
  * The claim of this request's session cookie, for pages, actions and routes (lib/web/session
- * re-checks it against the database): the cookie Auth.js set at sign-in, read from its chunks and
- * decrypted with the key derived from AUTH_SECRET, its integrity and expiry checked by the same
- * `decode` `auth()` uses; null when it is missing, tampered with, expired or not our claim.
- * `auth()` does that and more that a server render throws away: a CSRF token, and the cookie
- * encrypted afresh with a new expiry (a page cannot set cookies). That was 15% of the member page's
- * CPU per request (bench:members profile). Only the cookie is read, never an Authorization header.
+ * re-checks it against the database on every request): the cookie Auth.js set at sign-in, read from
+ * its chunks and decrypted with the key derived from AUTH_SECRET and the cookie's name, its
+ * integrity and expiry checked by the same `decode` `auth()` uses; null when it is missing, tampered
+ * with, expired or not our claim. Only the cookie is read, never an Authorization header.
+ *
+ * `auth()` did that and more that a server render throws away (a CSRF token, and the cookie
+ * encrypted afresh with a new expiry that next-auth never sends): 15% of the member page's CPU
+ * samples under bench:members. And the same cookie arrives with every request of a session: what
+ * one decryption proved holds for that exact value until its `exp`, so it is remembered until then.
  */
 export async function sessionClaim(): Promise<SessionClaim | null> {
   const requestHeaders = await headers();
+  const secure = usesSecureCookie(requestHeaders);
+  const cookieName = `${secure ? "__Secure-" : ""}authjs.session-token`;
   const token = await getToken({
     req: { headers: { cookie: requestHeaders.get("cookie") ?? "" } },
-    secret: env().AUTH_SECRET,
-    secureCookie: usesSecureCookie(requestHeaders),
+    secureCookie: secure,
+    cookieName,
+    raw: true,
   }).catch(() => null);
-  const claim = claimSchema.safeParse(token?.claim);
-  return claim.success ? claim.data : null;
+  if (!token) return null;
+  const key = `${cookieName} ${token}`;
+  const known = decrypted.get(key);
+  if (known && Date.now() < known.exp * 1000) return known.claim;
+  decrypted.delete(key);
+  const payload = await decode({ token, secret: env().AUTH_SECRET, salt: cookieName }).catch(
+    () => null,
+  );
+  const parsed = claimSchema.safeParse(payload?.claim);
+  if (!parsed.success) return null;
+  if (typeof payload?.exp === "number") {
+    if (decrypted.size >= DECRYPTED_MAX) decrypted.clear();
+    decrypted.set(key, { claim: Object.freeze(parsed.data), exp: payload.exp });
+  }
+  return parsed.data;
 }

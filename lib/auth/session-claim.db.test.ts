@@ -113,4 +113,27 @@ describe("sessionClaim", () => {
     request.headers = new Headers({ cookie: `${SECURE}=${secure}`, "x-forwarded-proto": "http" });
     expect(await sessionClaim()).toEqual(c);
   });
+
+  it("stops taking a remembered cookie when it expires", async () => {
+    const c = claim();
+    const token = await cookieFor({ claim: c }, PLAIN, SECRET, 60);
+    request.headers = new Headers({ cookie: `${PLAIN}=${token}`, "x-forwarded-proto": "http" });
+    expect(await sessionClaim()).toEqual(c);
+    expect(await sessionClaim()).toEqual(c);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 120_000 });
+    try {
+      expect(await sessionClaim()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("remembers a cookie under its name only: the same value under the other name is refused", async () => {
+    const c = claim();
+    const secure = await cookieFor({ claim: c }, SECURE);
+    request.headers = new Headers({ cookie: `${SECURE}=${secure}`, "x-forwarded-proto": "https" });
+    expect(await sessionClaim()).toEqual(c);
+    request.headers = new Headers({ cookie: `${PLAIN}=${secure}`, "x-forwarded-proto": "http" });
+    expect(await sessionClaim()).toBeNull();
+  });
 });
