@@ -123,6 +123,38 @@ async function pausedTenant() {
   return { tenant, ctx, ids };
 }
 
+describe("the banner's counts", () => {
+  it("counts the mail in flight and the held mail by reason, each from its own branch", async () => {
+    const tenant = await makeTenant("Windowed School");
+    await db.insert(tenantMailState).values({ tenantId: tenant.id, window: 8 });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { id } = await enqueue(db, {
+        tenantId: tenant.id,
+        category: "announcement",
+        to: `count${i}@example.com`,
+        params: { subject: "Hello", body: "Counted." },
+      });
+      ids.push(id);
+    }
+    const later = new Date(Date.now() + 10 * 60_000);
+    const set = (at: number[], values: Partial<typeof outboundEmails.$inferInsert>) =>
+      Promise.all(
+        at.map((i) => db.update(outboundEmails).set(values).where(eq(outboundEmails.id, ids[i]!))),
+      );
+    await set([0, 1], { status: "sent", confirmBy: later });
+    await set([2], { status: "sent", confirmBy: new Date(Date.now() - 60_000) });
+    await set([3, 4], { status: "held", reason: "window_full", nextAttemptAt: later });
+    await set([5], { status: "held", reason: null, nextAttemptAt: later });
+
+    expect(await sendStateOf(tenant.id)).toMatchObject({
+      kind: "limited",
+      title: "Limited by the window: 2 in flight of 8",
+      heldTotal: 3,
+    });
+  });
+});
+
 describe("resuming", () => {
   it("says the tenant is paused and why, then resumes it half-open with its held mail due at once", async () => {
     const { tenant, ctx } = await pausedTenant();
