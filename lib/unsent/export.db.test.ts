@@ -57,6 +57,18 @@ beforeEach(async () => {
     .where(eq(tenants.id, tenant.id));
 });
 
+/** `n` invited members of the tenant, each with a held invitation (more than a cursor's batch). */
+async function heldInvitations(n: number) {
+  await db.execute(sql`
+    insert into users (tenant_id, role, login_id, name, email, status)
+    select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
+      from generate_series(1, ${n}) n`);
+  await db.execute(sql`
+    insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+    select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
+      from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+}
+
 describe("the ledger's workbook", () => {
   it("equals the database: a summary with the counts, a sheet per case, dates as date cells in the tenant's zone", async () => {
     const taro = await makeUser({
@@ -210,14 +222,7 @@ describe("the ledger's workbook", () => {
 
   it("a download stopped part-way ends its read: the connection is back, no statement left running", async () => {
     // More rows than one batch of the cursor, so the read is open when the download stops.
-    await db.execute(sql`
-      insert into users (tenant_id, role, login_id, name, email, status)
-      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
-        from generate_series(1, 3000) n`);
-    await db.execute(sql`
-      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
-      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
-        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    await heldInvitations(3000);
     const running = async () =>
       (
         await rawSql()<{ n: number }[]>`
@@ -242,14 +247,7 @@ describe("the ledger's workbook", () => {
   });
 
   it("downloads at once are bounded, so they cannot take the whole pool: the next waits its turn", async () => {
-    await db.execute(sql`
-      insert into users (tenant_id, role, login_id, name, email, status)
-      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
-        from generate_series(1, 300) n`);
-    await db.execute(sql`
-      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
-      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
-        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    await heldInvitations(300);
     const inTransaction = async () =>
       (
         await rawSql()<{ n: number }[]>`
@@ -291,14 +289,7 @@ describe("the ledger's workbook", () => {
   });
 
   it("every sheet and the summary read one snapshot: mail that fails while the workbook is written is in none of them", async () => {
-    await db.execute(sql`
-      insert into users (tenant_id, role, login_id, name, email, status)
-      select ${tenant.id}, 'learner', 'bulk.' || n, 'Member ' || n, 'bulk' || n || '@example.com', 'invited'
-        from generate_series(1, 3000) n`);
-    await db.execute(sql`
-      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
-      select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
-        from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+    await heldInvitations(3000);
     const late = await makeUser({ tenantId: tenant.id, name: "Late Comer" });
     const download = await ledgerDownload(
       { tenantId: tenant.id },

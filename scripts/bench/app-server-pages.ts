@@ -21,6 +21,7 @@ import {
   benchDatabase,
   cpuMs,
   machine,
+  nextStartArgs,
   productionBuild,
   quick,
   report,
@@ -77,7 +78,7 @@ async function main() {
       const { child } = await startServer(
         process.execPath,
         kind === "next start"
-          ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)]
+          ? nextStartArgs(port, "app-server-pages-next-start")
           : appServerArgs(port, "app-server-pages"),
         kind === "next start" ? env : appServerEnv(env),
         `http://127.0.0.1:${port}/login`,

@@ -197,6 +197,17 @@ export function cpuProfileArgs(server: string): string[] {
  * webhook before Next.js) on `port`, with BENCH_CPU_PROF's profile under `profile`. Its environment
  * needs NODE_ENV=production, as `npm start` sets it (`appServerEnv`).
  */
+/** `next start` on `port` (node's arguments), with BENCH_CPU_PROF's profile under `profile`. */
+export function nextStartArgs(port: number, profile = "next-start"): string[] {
+  return [
+    ...cpuProfileArgs(profile),
+    "node_modules/next/dist/bin/next",
+    "start",
+    "-p",
+    String(port),
+  ];
+}
+
 export function appServerArgs(port: number, profile: string): string[] {
   return [
     ...cpuProfileArgs(profile),

@@ -22,7 +22,7 @@ import { stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
   benchDatabase,
-  cpuProfileArgs,
+  nextStartArgs,
   machine,
   productionBuild,
   quick,
@@ -199,13 +199,7 @@ async function main() {
     const port = await freePort();
     const app = await startServer(
       process.execPath,
-      [
-        ...cpuProfileArgs("next-start"),
-        "node_modules/next/dist/bin/next",
-        "start",
-        "-p",
-        String(port),
-      ],
+      nextStartArgs(port),
       env,
       `http://127.0.0.1:${port}/`,
     );

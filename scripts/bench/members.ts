@@ -17,6 +17,7 @@ import { stopGroup } from "../lib/processes";
 import {
   benchDatabase,
   machine,
+  nextStartArgs,
   percentile,
   quick,
   report,
@@ -184,13 +185,7 @@ async function main() {
     const port = await freePort();
     const app = await startServer(
       process.execPath,
-      [
-        ...cpuProfileArgs("next-start"),
-        "node_modules/next/dist/bin/next",
-        "start",
-        "-p",
-        String(port),
-      ],
+      nextStartArgs(port),
       env,
       `http://127.0.0.1:${port}/`,
     );
