@@ -254,11 +254,12 @@ describe("the ledger's workbook", () => {
           select count(*)::int as n from pg_stat_activity
            where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`
       )[0]!.n;
-    const start = () =>
+    const start = (signal?: AbortSignal) =>
       ledgerDownload(
         { tenantId: tenant.id },
         {},
         { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+        signal,
       );
     const finish = async (download: Awaited<ReturnType<typeof start>>) => {
       for (const spec of await download.sheets) await spec.release?.();
@@ -277,7 +278,16 @@ describe("the ledger's workbook", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(admitted).toBe(false);
     expect(await inTransaction()).toBe(4);
-    // The first ends: the third takes its place.
+    // A fourth, whose person goes away while it waits: it stops waiting and never holds a place.
+    const leaving = new AbortController();
+    const fourth = await start(leaving.signal);
+    const fourthOpen = fourth.sheets.then(
+      () => "opened",
+      (err: Error) => err.message,
+    );
+    leaving.abort();
+    expect(await fourthOpen).toBe("The ledger's reading was stopped.");
+    // The first ends: the third takes its place (not the fourth, gone).
     await finish(first);
     await thirdOpen;
     expect(await inTransaction()).toBe(4);

@@ -109,15 +109,19 @@ export async function ledgerWorkbook(
 
 /**
  * The same workbook for a download that starts at once: the ledger's statements start now, the
- * sheets come once they have (the workbook's first parts go out meanwhile).
+ * sheets come once they have (the workbook's first parts go out meanwhile). `signal` (the request's)
+ * ends the reading when the person goes away, also while the download still waits for its turn.
  */
 export async function ledgerDownload(
   scope: LedgerScope,
   filter: Omit<LedgerFilter, "case" | "mailIds">,
   about: About,
+  signal?: AbortSignal,
 ): Promise<{ sheets: Promise<(SheetSpec | BatchedSheetSpec)[]>; fileName: string }> {
   const zone = await zoneOf(scope);
   const reader = new LedgerDownloadReader(scope, filter, zone);
+  if (signal?.aborted) void reader.close();
+  else signal?.addEventListener("abort", () => void reader.close(), { once: true });
   const sheets = workbookSheets(reader, scope, about, zone);
   return {
     // The summary's rows wait for the counts themselves (it is written last, in first place); this

@@ -20,6 +20,7 @@ export async function GET(request: Request) {
       slug: tenant?.slug ?? null,
       periodLabel: query.period.label,
     },
+    request.signal,
   );
   return xlsxResponse(workbook.sheets, workbook.fileName);
 }

@@ -7,10 +7,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ tena
   const ctx = await adminRoute(request, (await params).tenant);
   if (ctx instanceof Response) return ctx;
   const query = await ledgerQuery(new URL(request.url).searchParams);
-  const workbook = await ledgerDownload({ tenantId: ctx.tenant.id }, filterOf(query), {
-    tenantName: ctx.tenant.name,
-    slug: ctx.tenant.slug,
-    periodLabel: query.period.label,
-  });
+  const workbook = await ledgerDownload(
+    { tenantId: ctx.tenant.id },
+    filterOf(query),
+    { tenantName: ctx.tenant.name, slug: ctx.tenant.slug, periodLabel: query.period.label },
+    request.signal,
+  );
   return xlsxResponse(workbook.sheets, workbook.fileName);
 }
