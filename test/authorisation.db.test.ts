@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, isNull, sql } from "drizzle-orm";
@@ -1584,16 +1585,7 @@ describe("the SES webhook", () => {
   it("the standalone receiver (npm run receiver) refuses the same and takes a signed one", async () => {
     const { sesReceiver } = await import("@/lib/feedback/receiver");
     const { webhookDeps } = await import("@/lib/feedback/webhook-deps");
-    const server = sesReceiver(webhookDeps, () => {});
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/ses`;
-      const post = (body: string) => fetch(url, { method: "POST", body });
-      expect((await post(sesNotificationBody("forged"))).status).toBe(403);
-      expect((await post(sesNotificationBody("sns"))).status).toBe(200);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await refusesForgedTakesSigned(sesReceiver(webhookDeps, () => {}));
   });
 
   it("the app's server (npm start) answers it before Next.js: refuses the same, takes a signed one", async () => {
@@ -1609,18 +1601,23 @@ describe("the SES webhook", () => {
       },
       log: () => {},
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/ses`;
-      const post = (body: string) => fetch(url, { method: "POST", body });
-      expect((await post(sesNotificationBody("forged"))).status).toBe(403);
-      expect((await post(sesNotificationBody("sns"))).status).toBe(200);
-      expect(reachedNext).toEqual([]);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await refusesForgedTakesSigned(server);
+    expect(reachedNext).toEqual([]);
   });
 });
+
+/** A server of the SES webhook, listening on a free port: a forged notification 403, a signed one 200. */
+async function refusesForgedTakesSigned(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/ses`;
+    const post = (body: string) => fetch(url, { method: "POST", body });
+    expect((await post(sesNotificationBody("forged"))).status).toBe(403);
+    expect((await post(sesNotificationBody("sns"))).status).toBe(200);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 /**
  * Pages that show records (not only actions and routes): a wrong caller gets the sign-in page or a

@@ -25,7 +25,6 @@ import {
 } from "./cases";
 import {
   LedgerDownloadReader,
-  ledgerCounts,
   safeTimeZone,
   type ExportRow,
   type LedgerCounts,
@@ -71,12 +70,6 @@ function statusWords(): (r: ExportRow) => string {
   };
 }
 
-export type LedgerWorkbook = {
-  sheets: (SheetSpec | BatchedSheetSpec)[];
-  fileName: string;
-  empty: boolean;
-};
-
 type About = { tenantName: string | null; slug: string | null; periodLabel: string; now?: Date };
 
 const isEmpty = (counts: LedgerCounts, state: LedgerFilter["state"]) =>
@@ -89,26 +82,8 @@ const isEmpty = (counts: LedgerCounts, state: LedgerFilter["state"]) =>
   );
 
 /**
- * The workbook of one tenant's ledger (`scope.tenantId`) or of all tenants, for the filter: the
- * summary, then a sheet per case. Nothing is read for the sheets until they are written (`empty`
- * is counted on its own).
- */
-export async function ledgerWorkbook(
-  scope: LedgerScope,
-  filter: Omit<LedgerFilter, "case" | "mailIds">,
-  about: About,
-): Promise<LedgerWorkbook> {
-  const zone = await zoneOf(scope);
-  const counts = await ledgerCounts(scope, filter);
-  return {
-    sheets: workbookSheets(new LedgerDownloadReader(scope, filter, zone), scope, about, zone),
-    fileName: ledgerFileName(about.slug, about.now ?? new Date(), zone),
-    empty: isEmpty(counts, filter.state),
-  };
-}
-
-/**
- * The same workbook for a download that starts at once: the ledger's statements start now, the
+ * The workbook of one tenant's ledger (`scope.tenantId`) or of all tenants, for the filter (the
+ * summary, then a sheet per case), for a download that starts at once: the ledger's statements start now, the
  * sheets come once they have (the workbook's first parts go out meanwhile). `signal` (the request's)
  * ends the reading when the person goes away, also while the download still waits for its turn.
  */
