@@ -39,7 +39,7 @@ async function mail(
   member: Member | null,
   category: MailCategory,
   status: MailStatus,
-  extra: { reason?: string; messageId?: string; at?: Date } = {},
+  extra: { reason?: string; messageId?: string; at?: Date; to?: string; subject?: string } = {},
 ): Promise<number> {
   const [row] = await db
     .insert(outboundEmails)
@@ -48,11 +48,15 @@ async function mail(
       memberId: member?.id ?? null,
       category,
       lane: lanes[category],
-      toAddress: member?.email ?? null,
+      toAddress: extra.to ?? member?.email ?? null,
       template: category,
       params:
         category === "message_notice"
-          ? { memberName: "", messageId: extra.messageId ?? "m-1", subject: "Timetable" }
+          ? {
+              memberName: "",
+              messageId: extra.messageId ?? "m-1",
+              subject: extra.subject ?? "Timetable",
+            }
           : {},
       status,
       reason: extra.reason ?? null,
@@ -147,6 +151,41 @@ describe("which mail is in the ledger, and in which case", () => {
         .map((r) => r.subjectKey)
         .sort(),
     ).toEqual(["m-1", "m-2"]);
+  });
+  it("a row shows its newest mail: where it went, why it stopped, its subject; first and last attempt over all", async () => {
+    const member = await invited(tenant);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await mail(tenant, member, "invitation", "bounced", {
+      to: "old@example.com",
+      reason: "bounce:NoEmail",
+      at: hourAgo,
+    });
+    const newest = await mail(tenant, member, "invitation", "held", {
+      to: "fixed@example.com",
+      reason: "account_paused",
+    });
+    // The newest is the largest id, whatever its times say (a retried row is updated later).
+    await mail(tenant, member, "message_notice", "failed", { subject: "Old subject" });
+    const notice = await mail(tenant, member, "message_notice", "blocked", {
+      subject: "New subject",
+      at: hourAgo,
+    });
+    const rows = await ledgerRows({ tenantId: tenant.id });
+    const invitation = rows.find((r) => r.category === "invitation")!;
+    expect(invitation).toMatchObject({
+      mailId: newest,
+      attempts: 2,
+      address: "fixed@example.com",
+      status: "held",
+      reason: "account_paused",
+    });
+    expect(invitation.firstAt.getTime()).toBe(hourAgo.getTime());
+    expect(invitation.lastAt.getTime()).toBeGreaterThan(hourAgo.getTime());
+    const notices = rows.filter((r) => r.category === "message_notice");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ mailId: notice, attempts: 2, subject: "New subject" });
+    expect(notices[0]!.firstAt.getTime()).toBe(hourAgo.getTime());
+    expect(notices[0]!.lastAt.getTime()).toBeGreaterThan(hourAgo.getTime());
   });
 });
 
