@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import {
@@ -390,6 +390,25 @@ test.describe("audit log", () => {
 
     const foreign = await page.goto("/t/northwind/admin/audit");
     expect(foreign?.status()).toBe(404);
+  });
+
+  test("an entry's detail is in words: no stored enum names, no internal ids", async ({ page }) => {
+    const tag = randomBytes(3).toString("hex");
+    const batch = randomUUID();
+    await withDb(
+      (sql) => sql`
+        insert into audit_log (tenant_id, action, detail)
+        select id, 'members.imported',
+          jsonb_build_object('mode', 'create_only', 'batchId', ${batch}::text, 'created', 3, 'note', ${tag}::text)
+        from tenants where slug = 'sakura'`,
+    );
+    await signIn(page, "/t/sakura/login", "sakura.admin");
+    await page.goto("/t/sakura/admin/audit");
+    const entry = page.getByTestId("audit-entry").filter({ hasText: `Note: ${tag}` });
+    await expect(entry).toContainText("Mode: create only");
+    await expect(entry).toContainText("Created: 3");
+    await expect(entry).not.toContainText("create_only");
+    await expect(entry).not.toContainText(batch);
   });
 
   test("operators see every tenant's entries and filter by tenant", async ({ page }) => {

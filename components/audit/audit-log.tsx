@@ -9,11 +9,21 @@ const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC
 const words = (key: string) =>
   key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 
+/** Internal row ids (a batch, a mail, a bypass) mean nothing to a person; login IDs do. */
+const internalId = (key: string) => /Ids?$/.test(key) && !/^loginIds?$/.test(key);
+
+/** `create_only` → `create only`, `true` → `yes`: stored values as words. */
+const value = (v: unknown): string => {
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "string" && /^[a-z]+(_[a-z]+)+$/.test(v)) return v.replaceAll("_", " ");
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+};
+
 /** The entry's detail as one short line; long values are cut, the whole line is in the title. */
 export function describeDetail(detail: Record<string, unknown>): string {
   return Object.entries(detail)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${words(k)}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .filter(([k, v]) => v !== null && v !== undefined && v !== "" && !internalId(k))
+    .map(([k, v]) => `${words(k)}: ${value(v)}`)
     .join(" · ");
 }
 
