@@ -52,6 +52,17 @@ test("a member resets a forgotten password through the mailed link @phone", asyn
   await expect(page.getByRole("heading", { name: "Welcome, Password Person" })).toBeVisible();
 });
 
+test("a reset or activation link cut short by a mail client says it does not work @phone", async ({
+  page,
+}) => {
+  await page.goto("/t/sakura/reset-password?token=abc123");
+  await expect(page.getByText("This reset link has expired or was already used.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Ask for a new one" })).toBeVisible();
+  await page.goto("/t/sakura/activate?token=abc123.");
+  await expect(page.getByText("This link has expired or was already used.")).toBeVisible();
+  await expect(page.getByLabel("Activation code")).toHaveCount(0);
+});
+
 test("an unknown login ID gets the same answer as a known one", async ({ page }) => {
   await page.goto("/t/northwind/reset-password");
   await page.getByLabel("Login ID or e-mail address").fill("nobody.at.all");

@@ -19,7 +19,9 @@ export default async function ActivatePage({ params, searchParams }: Props) {
   const tenant = await findTenantBySlug((await params).tenant);
   if (!tenant) notFound();
   const { token } = cleanParams(await searchParams).params;
-  const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
+  // A link cut short or mangled by a mail client is a link that does not work: say so.
+  const given = typeof token === "string" && token !== "";
+  const link = given && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
   const loginId = link ? await invitationLoginId(tenant.id, link) : null;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
@@ -27,13 +29,13 @@ export default async function ActivatePage({ params, searchParams }: Props) {
         <p className="text-sm font-semibold text-brand-700">Sendwell</p>
         <h1 className="text-2xl font-semibold">{tenant.name}</h1>
         <p className="mt-1 text-sm text-slate-600">
-          {link
+          {given
             ? "Choose your password to start."
             : "Enter your login ID, the activation code you were given, and a password."}
         </p>
       </div>
       <Card>
-        {link && !loginId ? (
+        {given && !loginId ? (
           <Alert>
             This link has expired or was already used. Ask your administrator to send a new
             invitation, or{" "}

@@ -20,7 +20,9 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
   const tenant = await findTenantBySlug((await params).tenant);
   if (!tenant) notFound();
   const { token } = cleanParams(await searchParams).params;
-  const link = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
+  // A link cut short or mangled by a mail client is a link that does not work: say so.
+  const given = typeof token === "string" && token !== "";
+  const link = given && /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
   const usable = link ? await resetLinkIsUsable(tenant.id, link) : false;
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-6">
@@ -30,7 +32,7 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
         <p className="mt-1 text-sm text-slate-600">{tenant.name}</p>
       </div>
       <Card>
-        {link && !usable ? (
+        {given && !usable ? (
           <Alert>
             This reset link has expired or was already used.{" "}
             <Link className="underline" href={`/t/${tenant.slug}/reset-password`}>
