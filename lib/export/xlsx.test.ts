@@ -18,6 +18,18 @@ describe("neutralise", () => {
   });
 });
 
+describe("a workbook whose sheets cannot be made", () => {
+  it("fails the download with the reason, and the failure is handled while exceljs loads", async () => {
+    const failed = Promise.reject(new Error("The ledger could not be read."));
+    const reader = workbookStream(failed).getReader();
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })(),
+    ).rejects.toThrow("The ledger could not be read.");
+  });
+});
+
 describe("workbooks", () => {
   const sheets = [
     {

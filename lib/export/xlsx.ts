@@ -112,6 +112,9 @@ function zipInput(sheet: ExcelJS.Worksheet): { input: Backlogged; bytes: number 
 }
 
 async function write(sheets: Sheets, stream: Writable): Promise<void> {
+  // Sheets that cannot be made fail the writing below, not the process while exceljs loads.
+  const given = Promise.resolve(sheets);
+  given.catch(() => {});
   // exceljs is loaded when a workbook is first written, not by every page whose module imports this
   // one (the members page did, for its actions: about 0.4 s of CPU on its first request).
   const { default: excel } = await import("exceljs");
@@ -123,7 +126,7 @@ async function write(sheets: Sheets, stream: Writable): Promise<void> {
   });
   let specs: readonly AnySheet[] = [];
   try {
-    specs = await sheets;
+    specs = await given;
     await writeSheets(workbook, specs, stream);
     await workbook.commit();
   } finally {
