@@ -12,6 +12,19 @@ test.describe("each role signs in and sees its home", () => {
     await expect(page.getByRole("row", { name: /Northwind Learning/ })).toBeVisible();
   });
 
+  test("the operator sees SES's enforcement status as a word, not SES's enum name @phone", async ({
+    page,
+  }) => {
+    await signIn(page, "/login", "operator");
+    const status = page.locator("dt", { hasText: "Enforcement status" }).locator("+ dd");
+    // The account is checked shortly after start: until then the page shows a dash.
+    await expect(async () => {
+      await page.reload();
+      await expect(status).not.toHaveText("–", { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(status).toHaveText(/^(Healthy|Under review by SES|Shut down by SES|Not known)$/);
+  });
+
   test("a tenant admin sees the tenant and its members by status @phone", async ({ page }) => {
     await signIn(page, "/t/northwind/login", "north.admin");
     await expect(page).toHaveURL(/\/t\/northwind\/admin$/);

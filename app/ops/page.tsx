@@ -43,6 +43,12 @@ const GUARD: Record<string, [Tone, string]> = {
   stop_bulk_above: ["stop", "Bulk stopped for tenants above the account's rate"],
   stop_all_bulk: ["stop", "All bulk mail stopped"],
 };
+// SES's GetAccount EnforcementStatus: HEALTHY, PROBATION (under review) or SHUTDOWN (paused).
+const ENFORCEMENT: Record<string, [Tone, string]> = {
+  HEALTHY: ["ok", "Healthy"],
+  PROBATION: ["warn", "Under review by SES"],
+  SHUTDOWN: ["stop", "Shut down by SES"],
+};
 const when = (d: Date | null) =>
   d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never";
 const n = (v: number | null) => (v === null ? "–" : v.toLocaleString("en"));
@@ -130,7 +136,15 @@ export default async function OperatorSendingPage({
             </div>
             <div>
               <dt className="text-slate-600">Enforcement status</dt>
-              <dd>{account.ses.enforcementStatus ?? "–"}</dd>
+              <dd>
+                {!account.ses.enforcementStatus ? (
+                  "–"
+                ) : (
+                  <Badge tone={ENFORCEMENT[account.ses.enforcementStatus]?.[0] ?? "muted"}>
+                    {ENFORCEMENT[account.ses.enforcementStatus]?.[1] ?? "Not known"}
+                  </Badge>
+                )}
+              </dd>
             </div>
             <div>
               <dt className="text-slate-600">Max send rate</dt>
