@@ -1,7 +1,7 @@
 "use client";
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { useCallback, useState, type ReactNode } from "react";
+import { useCallback, useRef, useState, type ReactNode } from "react";
 import { Button } from "./ui";
 
 export type ConfirmRequest = {
@@ -22,11 +22,12 @@ export function useConfirm() {
   const [pending, setPending] = useState<
     (ConfirmRequest & { resolve: (yes: boolean) => void }) | null
   >(null);
-  const ask = useCallback(
-    (request: ConfirmRequest) =>
-      new Promise<boolean>((resolve) => setPending({ ...request, resolve })),
-    [],
-  );
+  // With no Radix Trigger, Radix does not know where focus was: remember the element that asked.
+  const opener = useRef<HTMLElement | null>(null);
+  const ask = useCallback((request: ConfirmRequest) => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return new Promise<boolean>((resolve) => setPending({ ...request, resolve }));
+  }, []);
   const answer = (yes: boolean) => {
     pending?.resolve(yes);
     setPending(null);
@@ -35,7 +36,14 @@ export function useConfirm() {
     <AlertDialog.Root open={pending !== null} onOpenChange={(open) => !open && answer(false)}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-        <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl">
+        <AlertDialog.Content
+          onCloseAutoFocus={(event) => {
+            if (!opener.current?.isConnected) return;
+            event.preventDefault();
+            opener.current.focus();
+          }}
+          className="fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl"
+        >
           <AlertDialog.Title className="text-lg font-semibold">{pending?.title}</AlertDialog.Title>
           <AlertDialog.Description asChild>
             <div className="mt-2 text-sm text-slate-700">{pending?.description}</div>

@@ -195,6 +195,8 @@ test("the member table searches, filters, sorts and disables with confirmation",
   await expect(ask).toContainText("signed out at once");
   await page.keyboard.press("Escape");
   await expect(ask).toHaveCount(0);
+  // Focus goes back to the button that asked, so the keyboard keeps its place.
+  await expect(page.getByRole("button", { name: "Disable" })).toBeFocused();
   await expect(page.getByRole("row", { name: new RegExp(loginId) })).toContainText("Not started");
   await page.getByRole("button", { name: "Disable" }).click();
   await ask.getByRole("button", { name: "Disable 1 member" }).click();
