@@ -27,7 +27,7 @@ export const REASON_TEXT: Record<string, string> = {
     "An operator stopped bulk mail for the whole platform; it goes out when they lift the stop.",
   account_guard: "Bulk mail is paused while the platform's bounce or complaint rate is high.",
   tenant_paused:
-    "Bulk mail for your organisation is paused: Send health says why and how to resume.",
+    "Bulk mail for this organisation is paused: its Send health page says why and how to resume.",
   window_full:
     "Waiting for earlier mail to new addresses to be confirmed; it goes out in a moment.",
   rate_limited: "Waiting for the platform's send rate; it goes out in a moment.",
