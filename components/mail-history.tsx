@@ -38,7 +38,7 @@ export function MailHistory({ lines }: { lines: MailLine[] }) {
             <th className="py-1 pr-3 font-medium">Mail</th>
             <th className="py-1 pr-3 font-medium">Address</th>
             <th className="py-1 pr-3 font-medium">State</th>
-            <th className="py-1 pr-3 font-medium">Attempts</th>
+            <th className="py-1 pr-3 font-medium">Tries at SES</th>
             <th className="py-1 pr-3 font-medium">Queued · sent · settled (UTC)</th>
           </tr>
         </thead>

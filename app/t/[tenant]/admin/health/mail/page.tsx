@@ -51,7 +51,7 @@ export default async function MailInStatePage({ params, searchParams }: Props) {
                 <th className="py-1 pr-3 font-medium">Mail</th>
                 <th className="py-1 pr-3 font-medium">Address</th>
                 <th className="py-1 pr-3 font-medium">State</th>
-                <th className="py-1 pr-3 font-medium">Attempts</th>
+                <th className="py-1 pr-3 font-medium">Tries at SES</th>
                 <th className="py-1 pr-3 font-medium">Queued</th>
               </tr>
             </thead>
