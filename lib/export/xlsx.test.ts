@@ -156,6 +156,32 @@ describe("streaming", () => {
     expect(taken.rows).toBe(after);
   });
 
+  it("a reader who cancels while the workbook is being finished still frees its sources", async () => {
+    // Fewer rows than one turn of the pacing, of text that does not compress: the zip holds it
+    // back, the commit at the end writes it all, and a reader who stopped reading stalls it there.
+    const noise = () =>
+      Array.from({ length: 1000 }, () => Math.random().toString(36).slice(2)).join("");
+    let released = false;
+    const sheets = [
+      {
+        name: "Rows",
+        columns: [{ header: "Login ID" }, { header: "Note" }],
+        rows: Array.from({ length: 99 }, (_, i) => [`member.${i}`, noise()]),
+        release: async () => {
+          released = true;
+        },
+      },
+    ];
+    const reader = workbookStream(sheets).getReader();
+    await reader.read();
+    // Long enough for the writing to reach the commit and wait there for the reader.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(released).toBe(false);
+    await reader.cancel();
+    await until(() => released);
+    expect(released).toBe(true);
+  });
+
   it("a sheet given in batches is written like one given row by row", async () => {
     const rows = Array.from({ length: 1_234 }, (_, i) => [`m${i}`, i % 7 === 0 ? "=x" : "ok", i]);
     async function* batches() {

@@ -124,13 +124,48 @@ async function write(sheets: Sheets, stream: Writable): Promise<void> {
     useStyles: true,
     useSharedStrings: false,
   });
-  let specs: readonly AnySheet[] = [];
+  let specs: readonly AnySheet[] | null = null;
   try {
-    specs = await given;
-    await writeSheets(workbook, specs, stream);
-    await workbook.commit();
+    await unlessClosed(
+      stream,
+      (async () => {
+        specs = await given;
+        await writeSheets(workbook, specs, stream);
+        await workbook.commit();
+      })(),
+    );
   } finally {
-    for (const spec of specs) await spec.release?.();
+    // Sheets that come after the reader went away are freed when they come.
+    const freeing = specs ? Promise.resolve(specs) : given;
+    await freeing.then(
+      async (all) => {
+        for (const spec of all) await spec.release?.();
+      },
+      () => {},
+    );
+  }
+}
+
+/**
+ * `work`, or its end once `stream` closes before it finished (the reader went away): exceljs's
+ * commit waits for the zip to be written out and would wait for ever, holding what `release` frees
+ * (a download's two connections and its place). The check between rows (`paced`) sees it sooner.
+ */
+async function unlessClosed(stream: Writable, work: Promise<void>): Promise<void> {
+  work.catch(() => {});
+  let onClose = () => {};
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => {
+      if (!stream.writableFinished) reject(new Error("The download was cancelled."));
+    };
+    if (stream.destroyed) onClose();
+    else stream.once("close", onClose);
+  });
+  closed.catch(() => {});
+  try {
+    await Promise.race([work, closed]);
+  } finally {
+    stream.off("close", onClose);
   }
 }
 
