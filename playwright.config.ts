@@ -20,7 +20,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (actions, DOM snapshots, network); the screencast frames are left
+    // out: on two busy cores they cost the suite more than they tell (11.7 against 13.1 minutes).
+    trace: { mode: "retain-on-failure", screenshots: false },
     launchOptions: {
       executablePath: existsSync(debianChromium) ? debianChromium : undefined,
       args: [
