@@ -124,20 +124,17 @@ async function write(sheets: Sheets, stream: Writable): Promise<void> {
     useStyles: true,
     useSharedStrings: false,
   });
-  let specs: readonly AnySheet[] | null = null;
   try {
     await unlessClosed(
       stream,
       (async () => {
-        specs = await given;
-        await writeSheets(workbook, specs, stream);
+        await writeSheets(workbook, await given, stream);
         await workbook.commit();
       })(),
     );
   } finally {
     // Sheets that come after the reader went away are freed when they come.
-    const freeing = specs ? Promise.resolve(specs) : given;
-    await freeing.then(
+    await given.then(
       async (all) => {
         for (const spec of all) await spec.release?.();
       },
