@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db, rawSql } from "@/db/client";
-import { outboundEmails, tenants, type MailCategory, type MailStatus } from "@/db/schema";
+import { outboundEmails, tenants, users, type MailCategory, type MailStatus } from "@/db/schema";
 import { workbookBuffer, workbookStream } from "@/lib/export/xlsx";
 import { makeTenant, makeUser } from "@/test/factories";
 import { CASE_TEXT, UNSENT_CASES } from "./cases";
@@ -216,6 +216,61 @@ describe("the ledger's workbook", () => {
     expect(line.slice(1, 3)).toEqual([1, 1]);
     const [, ...body] = values(book.getWorksheet(CASE_TEXT.invitation_new.short)!);
     expect(body.map((r) => r[0])).toEqual([open.loginId]);
+  });
+
+  it("one statement's cases each fill their own sheet, wherever a batch of the cursor ends", async () => {
+    // Active members: 1,500 held invitations and 700 failed login codes (past one batch of the
+    // cursor, and a change of case inside the second), no message notice, one reset resolved
+    // by a sign-in after it.
+    await db.execute(sql`
+      insert into users (tenant_id, role, login_id, name, email, status, password_hash)
+      select ${tenant.id}, 'learner', 'act.' || n, 'Active ' || n, 'act' || n || '@example.com', 'active', 'x'
+        from generate_series(1, 2200) n`);
+    await db.execute(sql`
+      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+      select tenant_id, id,
+             case when split_part(login_id, '.', 2)::int <= 1500 then 'invitation' else 'login_code' end::mail_category,
+             'bulk', email, 'x', '{}'::jsonb,
+             case when split_part(login_id, '.', 2)::int <= 1500 then 'held' else 'failed' end::mail_status
+        from users where tenant_id = ${tenant.id} and login_id like 'act.%'`);
+    const signedIn = await makeUser({ tenantId: tenant.id, status: "active" });
+    await unsent(tenant, signedIn, "password_reset", "bounced", at);
+    await db
+      .update(users)
+      .set({ lastLoginAt: new Date(at.getTime() + 60_000) })
+      .where(eq(users.id, signedIn.id));
+
+    for (const state of ["all", "open"] as const) {
+      const book = await readBack(
+        (
+          await ledgerDownload(
+            { tenantId: tenant.id },
+            { state },
+            { tenantName: tenant.name, slug: tenant.slug, periodLabel: "at any time" },
+          )
+        ).sheets,
+      );
+      const loginIds = (c: (typeof UNSENT_CASES)[number]) =>
+        values(book.getWorksheet(CASE_TEXT[c].short)!)
+          .slice(1)
+          .map((r) => String(r[0]));
+      const invitations = loginIds("invitation_active");
+      expect(invitations).toHaveLength(1500);
+      expect(new Set(invitations).size).toBe(1500);
+      expect(invitations.every((id) => Number(id.split(".")[1]) <= 1500)).toBe(true);
+      const codes = loginIds("login_code");
+      expect(codes).toHaveLength(700);
+      expect(codes.every((id) => Number(id.split(".")[1]) > 1500)).toBe(true);
+      expect(loginIds("message_notice")).toEqual([]);
+      expect(loginIds("invitation_new")).toEqual([]);
+      expect(loginIds("password_reset")).toEqual(state === "all" ? [signedIn.loginId] : []);
+      // The summary counts every row, whatever the sheets show.
+      const line = (c: (typeof UNSENT_CASES)[number]) =>
+        values(book.getWorksheet("Summary")!).find((r) => r[0] === CASE_TEXT[c].short)!;
+      expect(line("invitation_active").slice(1, 3)).toEqual([1500, 0]);
+      expect(line("login_code").slice(1, 3)).toEqual([700, 0]);
+      expect(line("password_reset").slice(1, 3)).toEqual([0, 1]);
+    }
   });
 
   it("a download stopped part-way ends its read: the connection is back, no statement left running", async () => {

@@ -154,8 +154,7 @@ function workbookSheets(
   };
 
   const statusWord = statusWords();
-  const cells = (r: ExportRow): CellValue[] => [
-    ...(allTenants ? [r.tenantSlug] : []),
+  const caseCells = (r: ExportRow): CellValue[] => [
     r.loginId,
     r.name,
     r.address,
@@ -168,6 +167,9 @@ function workbookSheets(
     r.resolvedBy ? `Resolved: ${RESOLUTION_TEXT[r.resolvedBy]}` : "To do",
     whatToDo(r),
   ];
+  const cells = allTenants
+    ? (r: ExportRow): CellValue[] => [r.tenantSlug ?? null, ...caseCells(r)]
+    : caseCells;
   const caseBatches = async function* (c: UnsentCase): AsyncGenerator<CellValue[][]> {
     for await (const batch of reader.rowsOf(c)) yield batch.map(cells);
   };

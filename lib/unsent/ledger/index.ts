@@ -11,7 +11,7 @@ export {
   type LedgerScope,
 } from "./sql";
 export { ledgerCursor, ledgerRows } from "./read";
-export { LedgerDownloadReader, ledgerCaseExportSelect } from "./download";
+export { LedgerDownloadReader, ledgerPartExportSelect } from "./download";
 export {
   emptyCounts,
   ledgerCounts,

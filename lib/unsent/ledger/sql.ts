@@ -22,6 +22,8 @@ export type LedgerFilter = {
   /** The newest mail's reason, exactly as stored (`account_paused`, `bounce:NoEmail`…). */
   reason?: string | null;
   case?: UnsentCase | null;
+  /** Only these cases (the download's statements, each a part of the ledger); `case` is one. */
+  cases?: readonly UnsentCase[];
   /** Open rows still need someone; resolved ones were reached or handled since. Default: all. */
   state?: "open" | "resolved" | "all";
   /** Only the rows whose newest mail is one of these (what a remedy was asked for). */
@@ -103,6 +105,27 @@ const literals = (values: readonly string[]) =>
 const UNSENT_STATUS_LIST = literals(UNSENT_STATUSES);
 const UNSENT_CATEGORY_LIST = literals(UNSENT_CATEGORIES);
 
+/** The cases the filter keeps, or null for all of them. */
+const casesOf = (filter: Pick<LedgerFilter, "case" | "cases">): readonly UnsentCase[] | null =>
+  filter.cases ?? (filter.case ? [filter.case] : null);
+
+/**
+ * The unsent mail (`o`, to members `u`) of `cases` only: of their kinds of mail, and of invitations
+ * only to the members of the one invitation case asked for (whether they have set a password) when
+ * the other is not.
+ */
+function casesWhere(cases: readonly UnsentCase[] | null): SQL {
+  if (!cases) return sql``;
+  const categories = [...new Set(cases.map((c) => CASE_CATEGORY[c]))];
+  const onlyNew = cases.includes("invitation_new") && !cases.includes("invitation_active");
+  const onlyActive = cases.includes("invitation_active") && !cases.includes("invitation_new");
+  if (!onlyNew && !onlyActive) return sql`and o.category in (${literals(categories)})`;
+  const members = sql.raw(`u.password_hash is ${onlyNew ? "null" : "not null"}`);
+  return categories.length === 1
+    ? sql`and o.category = 'invitation' and ${members}`
+    : sql`and o.category in (${literals(categories)}) and (o.category <> 'invitation' or ${members})`;
+}
+
 /** The unsent mail of the scope and period (`o`): what the ledger is made of. */
 export function problemWhere(scope: LedgerScope, filter: Pick<LedgerFilter, "since">): SQL {
   return sql`${"tenantId" in scope ? sql`o.tenant_id = ${scope.tenantId}` : sql`o.tenant_id is not null`}
@@ -127,32 +150,39 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
   const messageId = (key: SQL) => sql`case when ${key} ~ ${UUID} then ${key}::uuid end`;
   // Rows to show take their newest mail's own columns (where it went, why it stopped) in the sort
   // that groups them, so the mail is not read a second time to find them (a quarter less work
-  // for the ledger of 100,000 rows); the counts need none of them and group by hash.
+  // for the ledger of 100,000 rows): one sort, which the window's frame (the whole group) keeps;
+  // the counts need none of them and group by hash. The member's columns are the same in every
+  // mail of a group.
   const grouped = wide
     ? sql`grouped as materialized (
       select distinct on (o.tenant_id, o.member_id, o.category, o.subject_key)
              o.tenant_id, o.member_id, o.category, o.subject_key, o.id as mail_id,
              (count(*) over w)::int as attempts, min(o.created_at) over w as first_at,
              max(o.updated_at) over w as last_at, ${messageId(sql`o.subject_key`)} as message_id,
-             o.status, o.reason, o.to_address, o.subject
+             o.status, o.reason, o.to_address, o.subject, o.no_password, o.last_login_at,
+             o.login_id, o.name, o.current_email, o.member_status
         from problem o
-      window w as (partition by o.tenant_id, o.member_id, o.category, o.subject_key)
+      window w as (partition by o.tenant_id, o.member_id, o.category, o.subject_key order by o.id desc
+                   rows between unbounded preceding and unbounded following)
        order by o.tenant_id, o.member_id, o.category, o.subject_key, o.id desc`
     : sql`grouped as materialized (
       select tenant_id, member_id, category, subject_key, max(id) as mail_id, count(*)::int as attempts,
              min(created_at) as first_at, max(updated_at) as last_at,
-             ${messageId(sql`subject_key`)} as message_id
+             ${messageId(sql`subject_key`)} as message_id, no_password, last_login_at
         from problem
-       group by tenant_id, member_id, category, subject_key`;
+       group by tenant_id, member_id, category, subject_key, no_password, last_login_at`;
+  // The members are read once, with their mail: what the rows show of them, and what parts the
+  // invitation cases and resolves a row (a sign-in).
   return sql`
     problem as not materialized (
       select o.id, o.tenant_id, o.member_id, o.category, o.created_at, o.updated_at,
-             case when o.category = 'message_notice' then coalesce(o.params->>'messageId', '') else '' end as subject_key
-             ${wide ? sql`, o.status, o.reason, o.to_address, o.params->>'subject' as subject` : sql``}
+             case when o.category = 'message_notice' then coalesce(o.params->>'messageId', '') else '' end as subject_key,
+             u.password_hash is null as no_password, u.last_login_at
+             ${wide ? sql`, o.status, o.reason, o.to_address, o.params->>'subject' as subject, u.login_id, u.name, u.email as current_email, u.status as member_status` : sql``}
         from outbound_emails o
+        join users u on u.id = o.member_id and u.tenant_id = o.tenant_id
        where ${problemWhere(scope, filter)}
-         ${filter.case ? sql`and o.category = ${CASE_CATEGORY[filter.case]}` : sql``}
-         ${filter.case === "invitation_new" || filter.case === "invitation_active" ? sql`and o.member_id in (select x.id from users x where ${tenantOf("x")} and x.password_hash is ${sql.raw(filter.case === "invitation_new" ? "null" : "not null")})` : sql``}
+         ${casesWhere(casesOf(filter))}
          ${filter.reason ? sql`and o.reason = ${filter.reason}` : sql``}
     ), ${grouped}
     -- Later mail of the same kind to the same members: the newest on its way and the newest that got
@@ -185,9 +215,9 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
     ), ledger as (
       select g.tenant_id, t.slug as tenant_slug, g.member_id, g.category, g.subject_key, g.mail_id,
              g.attempts, g.first_at, g.last_at,
-             ${wide ? sql`g.status, g.reason, g.to_address, g.subject, u.login_id, u.name, u.email as current_email, u.status as member_status,` : sql``}
+             ${wide ? sql`g.status, g.reason, g.to_address, g.subject, g.login_id, g.name, g.current_email, g.member_status,` : sql``}
              case when g.category = 'invitation'
-                  then case when u.password_hash is null then 'invitation_new' else 'invitation_active' end
+                  then case when g.no_password then 'invitation_new' else 'invitation_active' end
                   else g.category::text end as unsent_case,
              coalesce(
                case
@@ -199,14 +229,13 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
                case
                  when later.pending_id > g.mail_id then 'on_its_way'
                  when r.read_at is not null then 'read'
-                 when g.category = 'invitation' and u.password_hash is null and later.reached_id > g.mail_id then 'delivered_later'
+                 when g.category = 'invitation' and g.no_password and later.reached_id > g.mail_id then 'delivered_later'
                  when g.category = 'message_notice' and later.reached_id > g.mail_id then 'delivered_later'
                  when g.category = 'password_reset' and ru.used_at > g.first_at then 'reset_used'
-                 when g.category in ('password_reset', 'login_code') and u.last_login_at > g.first_at then 'signed_in'
+                 when g.category in ('password_reset', 'login_code') and g.last_login_at > g.first_at then 'signed_in'
                  when g.category in ('password_reset', 'login_code') and later.reached_id > g.mail_id then 'delivered_later'
                end) as resolved_by
         from grouped g
-        join users u on u.id = g.member_id and u.tenant_id = g.tenant_id
         join tenants t on t.id = g.tenant_id
         left join later
           on later.tenant_id = g.tenant_id and later.member_id = g.member_id
@@ -226,7 +255,7 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
 export function ledgerWhere(filter: LedgerFilter): SQL {
   const state = filter.state ?? "all";
   return sql`true
-       ${filter.case ? sql`and l.unsent_case = ${filter.case}` : sql``}
+       ${casesOf(filter) ? sql`and l.unsent_case in (${literals(casesOf(filter)!)})` : sql``}
        ${state === "open" ? sql`and l.resolved_by is null` : state === "resolved" ? sql`and l.resolved_by is not null` : sql``}
        ${filter.mailIds ? sql`and l.mail_id in (${listValues(filter.mailIds, "bigint")})` : sql``}`;
 }
@@ -250,7 +279,6 @@ export const localMs = (column: SQL, zone: string) =>
 /** What the workbook shows of a ledger row: no ids, and the times as numbers (no Date to make). */
 export type ExportRow = Pick<
   LedgerRow,
-  | "tenantSlug"
   | "loginId"
   | "name"
   | "address"
@@ -261,6 +289,8 @@ export type ExportRow = Pick<
   | "attempts"
   | "resolvedBy"
 > & {
+  /** The all-tenants workbook's only (a tenant's own has it in its name). */
+  tenantSlug?: string;
   /** First and last attempt as wall-clock time in the zone asked for, in ms as if UTC (`firstLocal`). */
   firstLocalMs: number;
   lastLocalMs: number;
