@@ -183,6 +183,56 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/** Every process's name and stat(5) fields after it (pid 0-based: state is `fields[0]`), Linux /proc. */
+export function processStats(): { pid: number; comm: string; fields: string[] }[] {
+  const out: { pid: number; comm: string; fields: string[] }[] = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      out.push({
+        pid: Number(pid),
+        comm,
+        fields: stat.slice(stat.lastIndexOf(")") + 2).split(" "),
+      });
+    } catch {
+      // the process ended
+    }
+  }
+  return out;
+}
+
+/** utime + stime of stat(5)'s fields (`processStats`), and cutime + cstime with `children`, in ms. */
+const cpuOfFields = (fields: string[], children = false) =>
+  (Number(fields[11]) +
+    Number(fields[12]) +
+    (children ? Number(fields[13]) + Number(fields[14]) : 0)) *
+  10;
+
+/**
+ * CPU time (ms) every PostgreSQL process on this machine has used so far, with what its ended
+ * children (parallel workers) used: around one request on an otherwise idle server, the database's
+ * share of its work.
+ */
+export function postgresCpuMs(): number {
+  return processStats()
+    .filter((p) => p.comm === "postgres")
+    .reduce((total, p) => total + cpuOfFields(p.fields, true), 0);
+}
+
+/** The CPU time (ms) and resident memory (bytes) of a process group's processes now. */
+export function groupUsage(pgid: number): { cpuMs: number; rss: number } {
+  let cpu = 0;
+  let rss = 0;
+  for (const p of processStats()) {
+    if (Number(p.fields[2]) !== pgid) continue;
+    cpu += cpuOfFields(p.fields);
+    rss += Number(p.fields[21]) * 4096;
+  }
+  return { cpuMs: cpu, rss };
+}
+
 /**
  * With BENCH_CPU_PROF=<dir>, the node arguments that make a server write a V8 CPU profile
  * (`node --cpu-prof`) into <dir>/<server> when it stops; `tsx scripts/bench/cpuprofile.ts` sums one up.

@@ -4,9 +4,10 @@
  * with the most self time and the most inclusive time (a frame counted once per sample however
  * often it recurs in the stack).
  *
- *   tsx scripts/bench/cpuprofile.ts <file.cpuprofile> [--top 25] [--skip-ms 0] [--match text]
+ *   tsx scripts/bench/cpuprofile.ts <file.cpuprofile> [--top 25] [--skip-ms 0] [--until-ms N] [--match text]
  *
- * `--skip-ms` leaves out the profile's first milliseconds (start-up); `--match` lists only frames
+ * `--skip-ms` leaves out the profile's first milliseconds (start-up), `--until-ms` what comes after
+ * that many (one request of several, with the timeline's busy milliseconds per second to find it); `--match` lists only frames
  * whose name or file contains the text.
  */
 import { readFileSync } from "node:fs";
@@ -38,7 +39,10 @@ function frameLabel(f: CallFrame): string {
   return `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}`;
 }
 
-export function summarise(profile: Profile, options: { skipMs?: number; match?: string } = {}) {
+export function summarise(
+  profile: Profile,
+  options: { skipMs?: number; untilMs?: number; match?: string } = {},
+) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -58,7 +62,7 @@ export function summarise(profile: Profile, options: { skipMs?: number; match?: 
     const second = Math.floor(t / 1000);
     while (timeline.length <= second) timeline.push(0);
     if (!IDLE.has(leaf.callFrame.functionName)) timeline[second]! += dt;
-    if (t < (options.skipMs ?? 0)) continue;
+    if (t < (options.skipMs ?? 0) || t > (options.untilMs ?? Infinity)) continue;
     if (IDLE.has(leaf.callFrame.functionName)) {
       idle += dt;
       continue;
@@ -88,14 +92,18 @@ function main() {
   };
   if (!file) {
     console.error(
-      "usage: tsx scripts/bench/cpuprofile.ts <file.cpuprofile> [--top N] [--skip-ms N] [--match text]",
+      "usage: tsx scripts/bench/cpuprofile.ts <file.cpuprofile> [--top N] [--skip-ms N] [--until-ms N] [--match text]",
     );
     process.exit(2);
   }
   const top = Number(flag("top") ?? 25);
   const match = flag("match");
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-  const s = summarise(profile, { skipMs: Number(flag("skip-ms") ?? 0), match });
+  const s = summarise(profile, {
+    skipMs: Number(flag("skip-ms") ?? 0),
+    untilMs: Number(flag("until-ms") ?? Infinity),
+    match,
+  });
   const pct = (ms: number) => `${((100 * ms) / s.busy).toFixed(1).padStart(5)}%`;
   const ms = (x: number) => `${x.toFixed(0).padStart(7)} ms`;
   console.log(
