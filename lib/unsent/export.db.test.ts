@@ -8,7 +8,7 @@ import { makeTenant, makeUser } from "@/test/factories";
 import { CASE_TEXT, UNSENT_CASES } from "./cases";
 import { dayStamp, ledgerDownload } from "./export";
 import { ledgerCounts, ledgerRows } from "./ledger";
-import { ledgerDownloadsAtOnce } from "./ledger/download";
+import { LedgerDownloadReader, ledgerDownloadsAtOnce } from "./ledger/download";
 
 type Tenant = Awaited<ReturnType<typeof makeTenant>>;
 
@@ -67,6 +67,24 @@ async function heldInvitations(n: number) {
     insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
     select tenant_id, id, 'invitation', 'bulk', email, 'invitation', '{}'::jsonb, 'held'
       from users where tenant_id = ${tenant.id} and login_id like 'bulk.%'`);
+}
+
+/**
+ * 2,200 active members: act.1 to act.1500 with a held invitation, the other 700 with a failed login
+ * code (more than a cursor's batch of 1,000, and a change of case inside the second).
+ */
+async function activeInvitationsAndCodes() {
+  await db.execute(sql`
+    insert into users (tenant_id, role, login_id, name, email, status, password_hash)
+    select ${tenant.id}, 'learner', 'act.' || n, 'Active ' || n, 'act' || n || '@example.com', 'active', 'x'
+      from generate_series(1, 2200) n`);
+  await db.execute(sql`
+    insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
+    select tenant_id, id,
+           case when split_part(login_id, '.', 2)::int <= 1500 then 'invitation' else 'login_code' end::mail_category,
+           'bulk', email, 'x', '{}'::jsonb,
+           case when split_part(login_id, '.', 2)::int <= 1500 then 'held' else 'failed' end::mail_status
+      from users where tenant_id = ${tenant.id} and login_id like 'act.%'`);
 }
 
 describe("the ledger's workbook", () => {
@@ -219,20 +237,9 @@ describe("the ledger's workbook", () => {
   });
 
   it("one statement's cases each fill their own sheet, wherever a batch of the cursor ends", async () => {
-    // Active members: 1,500 held invitations and 700 failed login codes (past one batch of the
-    // cursor, and a change of case inside the second), no message notice, one reset resolved
-    // by a sign-in after it.
-    await db.execute(sql`
-      insert into users (tenant_id, role, login_id, name, email, status, password_hash)
-      select ${tenant.id}, 'learner', 'act.' || n, 'Active ' || n, 'act' || n || '@example.com', 'active', 'x'
-        from generate_series(1, 2200) n`);
-    await db.execute(sql`
-      insert into outbound_emails (tenant_id, member_id, category, lane, to_address, template, params, status)
-      select tenant_id, id,
-             case when split_part(login_id, '.', 2)::int <= 1500 then 'invitation' else 'login_code' end::mail_category,
-             'bulk', email, 'x', '{}'::jsonb,
-             case when split_part(login_id, '.', 2)::int <= 1500 then 'held' else 'failed' end::mail_status
-        from users where tenant_id = ${tenant.id} and login_id like 'act.%'`);
+    // Active members' invitations and login codes, no message notice, one reset resolved by a
+    // sign-in after it.
+    await activeInvitationsAndCodes();
     const signedIn = await makeUser({ tenantId: tenant.id, status: "active" });
     await unsent(tenant, signedIn, "password_reset", "bounced", at);
     await db
@@ -270,6 +277,31 @@ describe("the ledger's workbook", () => {
       expect(line("invitation_active").slice(1, 3)).toEqual([1500, 0]);
       expect(line("login_code").slice(1, 3)).toEqual([700, 0]);
       expect(line("password_reset").slice(1, 3)).toEqual([0, 1]);
+    }
+  });
+
+  it("a case left part-way by its reader does not spill into the next of its statement", async () => {
+    await activeInvitationsAndCodes();
+    const reader = new LedgerDownloadReader({ tenantId: tenant.id }, {}, "UTC");
+    try {
+      const taken = async (c: (typeof UNSENT_CASES)[number], batches = Infinity) => {
+        const rows: string[] = [];
+        for await (const batch of reader.rowsOf(c)) {
+          rows.push(...batch.map((r) => r.unsentCase));
+          if (--batches === 0) break;
+        }
+        return rows;
+      };
+      expect(await taken("invitation_new")).toEqual([]);
+      // One batch of the 1,500 invitations, and the reader goes on to the next case.
+      expect((await taken("invitation_active", 1)).length).toBeLessThan(1500);
+      expect(await taken("message_notice")).toEqual([]);
+      expect(await taken("password_reset")).toEqual([]);
+      const codes = await taken("login_code");
+      expect(codes).toHaveLength(700);
+      expect(new Set(codes)).toEqual(new Set(["login_code"]));
+    } finally {
+      await reader.close();
     }
   });
 

@@ -354,10 +354,19 @@ export class LedgerDownloadReader {
         for (const c of part.cases) this.caseCounts.get(c)!.resolve(partCounts);
         part.keep(batch!.slice(1));
       }
+      // The part's rows are in its cases' order: this case's begin after an earlier one's (left
+      // part-way by whoever read it: not this case's rows) and end where a later one's begin.
+      const place = part.cases.indexOf(unsentCase);
+      const earlier = (row: ExportLine) => part.cases.indexOf(row.unsentCase) < place;
       for (let batch = await part.next(); batch; batch = await part.next()) {
-        // The part's rows are in its cases' order: this case's end where another's begin.
-        const end = batch.findIndex((row) => row.unsentCase !== unsentCase);
-        const mine = end < 0 ? batch : batch.slice(0, end);
+        const start =
+          place > 0 && batch.length > 0 && earlier(batch[0]!)
+            ? batch.findIndex((row) => !earlier(row))
+            : 0;
+        if (start < 0) continue;
+        const end = batch.findIndex((row, i) => i >= start && row.unsentCase !== unsentCase);
+        const mine =
+          start === 0 && end < 0 ? batch : batch.slice(start, end < 0 ? batch.length : end);
         if (fromRows)
           for (const row of mine) counts[unsentCase][row.resolvedBy ? "resolved" : "open"]++;
         if (mine.length > 0) yield mine;

@@ -109,6 +109,14 @@ const UNSENT_CATEGORY_LIST = literals(UNSENT_CATEGORIES);
 const casesOf = (filter: Pick<LedgerFilter, "case" | "cases">): readonly UnsentCase[] | null =>
   filter.cases ?? (filter.case ? [filter.case] : null);
 
+/** `l.unsent_case` among `cases` (none: no row), or every case. */
+const casesIn = (cases: readonly UnsentCase[] | null): SQL =>
+  !cases
+    ? sql``
+    : cases.length === 0
+      ? sql`and false`
+      : sql`and l.unsent_case in (${literals(cases)})`;
+
 /**
  * The unsent mail (`o`, to members `u`) of `cases` only: of their kinds of mail, and of invitations
  * only to the members of the one invitation case asked for (whether they have set a password) when
@@ -116,6 +124,7 @@ const casesOf = (filter: Pick<LedgerFilter, "case" | "cases">): readonly UnsentC
  */
 function casesWhere(cases: readonly UnsentCase[] | null): SQL {
   if (!cases) return sql``;
+  if (cases.length === 0) return sql`and false`;
   const categories = [...new Set(cases.map((c) => CASE_CATEGORY[c]))];
   const onlyNew = cases.includes("invitation_new") && !cases.includes("invitation_active");
   const onlyActive = cases.includes("invitation_active") && !cases.includes("invitation_new");
@@ -255,7 +264,7 @@ export function ledgerCtes(scope: LedgerScope, filter: LedgerFilter, wide: boole
 export function ledgerWhere(filter: LedgerFilter): SQL {
   const state = filter.state ?? "all";
   return sql`true
-       ${casesOf(filter) ? sql`and l.unsent_case in (${literals(casesOf(filter)!)})` : sql``}
+       ${casesIn(casesOf(filter))}
        ${state === "open" ? sql`and l.resolved_by is null` : state === "resolved" ? sql`and l.resolved_by is not null` : sql``}
        ${filter.mailIds ? sql`and l.mail_id in (${listValues(filter.mailIds, "bigint")})` : sql``}`;
 }
