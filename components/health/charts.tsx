@@ -13,6 +13,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { rateScale } from "@/lib/health/rate-scale";
 
 type MailPoint = {
   at: string;
@@ -71,11 +72,17 @@ export function RateChart({
   lines: RateLine[];
   label: string;
 }) {
-  const top = Math.max(...lines.map((l) => l.value), ...data.map((d) => d.rate ?? 0)) * 1.15;
   const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
-  // The lines are the scale: ticks at 0 and at each line, so an hour with no mail still shows them.
-  const ticks = [0, ...new Set(lines.map((l) => l.value))].sort((a, b) => a - b);
-  const empty = data.every((d) => d.rate === null);
+  const { top, ticks, peak, aboveLines } = rateScale(
+    data.map((d) => d.rate),
+    lines.map((l) => l.value),
+  );
+  const highestLine = lines.reduce<RateLine | null>(
+    (a, l) => (a === null || l.value > a.value ? l : a),
+    null,
+  );
+  const hour = (at: string) => `${at.slice(5, 10)} ${at.slice(11, 16)}`;
+  const empty = peak === null;
   return (
     <figure aria-label={label} className="w-full">
       {empty && (
@@ -87,15 +94,10 @@ export function RateChart({
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis
-              dataKey="at"
-              tickFormatter={(at: string) => `${at.slice(5, 10)} ${at.slice(11, 16)}`}
-              fontSize={11}
-              minTickGap={32}
-            />
+            <XAxis dataKey="at" tickFormatter={hour} fontSize={11} minTickGap={32} />
             <YAxis
               type="number"
-              domain={[0, top || 0.01]}
+              domain={[0, top]}
               ticks={ticks}
               allowDataOverflow
               tickFormatter={pct}
@@ -137,6 +139,12 @@ export function RateChart({
             {l.label} {pct(l.value)}
           </span>
         ))}
+        {peak && (
+          <span className={aboveLines ? "font-semibold text-red-800" : undefined}>
+            Highest hour: {pct(peak.rate)} at {hour(data[peak.index]!.at)}
+            {aboveLines && highestLine ? `, above the ${highestLine.label} line` : ""}
+          </span>
+        )}
       </figcaption>
     </figure>
   );

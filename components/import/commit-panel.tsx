@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { CommitOutcome, IssuedCode } from "@/lib/members/import/commit";
 import { useConfirm, type ConfirmRequest } from "../confirm-dialog";
 import { Alert, Button, Card } from "../ui";
@@ -17,6 +17,11 @@ type Props = {
   membersUrl: string;
   /** The import as the server last rendered it: once committed, only a result of ours shows. */
   committed: boolean;
+  /**
+   * What the page says of a commit done before (on a later visit): not beside the result this
+   * panel has just shown, which says the same and more.
+   */
+  committedNote?: ReactNode;
   accepted: number;
   errors: number;
   unappliedSuggestions: number;
@@ -58,6 +63,7 @@ export function CommitPanel({
   accepted,
   errors,
   unappliedSuggestions,
+  committedNote,
 }: Props) {
   const router = useRouter();
   // Either way the page changes (committed, or checked again with new outcomes): refresh it.
@@ -107,7 +113,7 @@ export function CommitPanel({
       </Card>
     );
   }
-  if (committed) return null;
+  if (committed) return committedNote ? <div className="mt-6">{committedNote}</div> : null;
 
   return (
     <div className="mt-6 flex flex-col gap-2">

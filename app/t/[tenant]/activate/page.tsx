@@ -37,8 +37,10 @@ export default async function ActivatePage({ params, searchParams }: Props) {
       <Card>
         {given && !loginId ? (
           <Alert>
-            This link has expired or was already used. Ask your administrator to send a new
-            invitation, or{" "}
+            {link
+              ? "This link has expired or was already used."
+              : "This link is incomplete: your mail program may have cut it short. Open the link from the mail again, or copy all of it into the address bar."}{" "}
+            Ask your administrator to send a new invitation, or{" "}
             <Link className="underline" href={`/t/${tenant.slug}/login`}>
               sign in
             </Link>{" "}

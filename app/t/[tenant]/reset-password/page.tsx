@@ -34,9 +34,11 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
       <Card>
         {given && !usable ? (
           <Alert>
-            This reset link has expired or was already used.{" "}
+            {link
+              ? "This reset link has expired or was already used."
+              : "This reset link is incomplete: your mail program may have cut it short. Open the link from the mail again, or copy all of it into the address bar, or"}{" "}
             <Link className="underline" href={`/t/${tenant.slug}/reset-password`}>
-              Ask for a new one
+              {link ? "Ask for a new one" : "ask for a new one"}
             </Link>
             .
           </Alert>

@@ -195,16 +195,21 @@ export default async function ImportPreviewPage({ params, searchParams }: Props)
         accepted={accepted}
         errors={summary.error}
         unappliedSuggestions={page.fixableAccepted}
+        committedNote={
+          record.status === "committed" &&
+          record.result && (
+            <Alert tone="info">
+              Committed: {n(record.result.created)} added, {n(record.result.updated)} updated,{" "}
+              {n(record.result.invitations)} invitations queued, {n(record.result.activationCodes)}{" "}
+              activation codes issued (shown once, at commit), {n(record.result.skipped)} rows not
+              imported.
+            </Alert>
+          )
+        }
       />
 
       {record.status === "committed" && record.result && (
-        <div className="mt-6 flex flex-col gap-4">
-          <Alert tone="info">
-            Committed: {n(record.result.created)} added, {n(record.result.updated)} updated,{" "}
-            {n(record.result.invitations)} invitations queued, {n(record.result.activationCodes)}{" "}
-            activation codes issued (shown once, at commit), {n(record.result.skipped)} rows not
-            imported.
-          </Alert>
+        <div className="mt-6 flex flex-col gap-4 empty:hidden">
           {record.result.rowsDroppedAt && (
             <Alert tone="info">
               The file&apos;s rows were deleted on {record.result.rowsDroppedAt.slice(0, 10)}, as
