@@ -1,6 +1,6 @@
 /**
  * The unsent ledger: its SQL (sql.ts), reading its rows (read.ts), its counts (counts.ts), the
- * page's one statement (page.ts) and the download's (download.ts).
+ * page's one statement (page.ts) and the download's (parts.ts, read by download.ts).
  */
 export {
   ledgerSelect,
@@ -11,7 +11,8 @@ export {
   type LedgerScope,
 } from "./sql";
 export { ledgerCursor, ledgerRows } from "./read";
-export { LedgerDownloadReader, ledgerPartExportSelect } from "./download";
+export { LedgerDownloadReader } from "./download";
+export { ledgerPartExportSelect } from "./parts";
 export {
   emptyCounts,
   ledgerCounts,
