@@ -73,13 +73,9 @@ export function RateChart({
   label: string;
 }) {
   const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)}%`;
-  const { top, ticks, peak, aboveLines } = rateScale(
+  const { top, ticks, peak, aboveLines, highestLine } = rateScale(
     data.map((d) => d.rate),
-    lines.map((l) => l.value),
-  );
-  const highestLine = lines.reduce<RateLine | null>(
-    (a, l) => (a === null || l.value > a.value ? l : a),
-    null,
+    lines,
   );
   const hour = (at: string) => `${at.slice(5, 10)} ${at.slice(11, 16)}`;
   const empty = peak === null;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { rateScale } from "./rate-scale";
 
-const LINES = [0.05, 0.08, 0.05, 0.1];
+const LINES = [0.05, 0.08, 0.05, 0.1].map((value, i) => ({ value, label: `line ${i}` }));
+const values = (xs: number[]) => xs.map((value, i) => ({ value, label: `line ${i}` }));
 
 describe("rateScale", () => {
   it("with no mail: the lines are the scale, and there is no highest hour", () => {
@@ -10,6 +11,7 @@ describe("rateScale", () => {
       ticks: [0, 0.05, 0.08, 0.1],
       peak: null,
       aboveLines: false,
+      highestLine: { value: 0.1, label: "line 3" },
     });
     expect(rateScale([], LINES).peak).toBeNull();
   });
@@ -41,14 +43,21 @@ describe("rateScale", () => {
   });
 
   it("without lines: a zero scale still has a top, and any mail is above it", () => {
-    expect(rateScale([null], [])).toEqual({ top: 0.01, ticks: [0], peak: null, aboveLines: false });
-    expect(rateScale([0], [])).toEqual({
+    expect(rateScale([null], values([]))).toEqual({
+      top: 0.01,
+      ticks: [0],
+      peak: null,
+      aboveLines: false,
+      highestLine: null,
+    });
+    expect(rateScale([0], values([]))).toEqual({
       top: 0.01,
       ticks: [0],
       peak: { rate: 0, index: 0 },
       aboveLines: false,
+      highestLine: null,
     });
-    expect(rateScale([0.5], []).ticks).toEqual([0, 0.5]);
+    expect(rateScale([0.5], values([])).ticks).toEqual([0, 0.5]);
   });
 
   it("ignores a rate that is not a number", () => {

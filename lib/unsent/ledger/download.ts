@@ -141,11 +141,8 @@ class PartRead {
 export class LedgerDownloadReader {
   private opened: Promise<void> | null = null;
   private held: Held[] = [];
-  /** Connections free for the next part's statement, and the statements waiting for one. */
-  private free: Held[] = [];
-  private waiting: ((held: Held | null) => void)[] = [];
-  /** Each part's statement (DOWNLOAD_PARTS), once it has a connection. */
-  private reads: Promise<PartRead | null>[] = [];
+  /** Each part's statement (DOWNLOAD_PARTS), on a connection of its own, once started. */
+  private reads: PartRead[] = [];
   /** Each case's counts, from its rows or its statement's first line. */
   private caseCounts = new Map<UnsentCase, Deferred<LedgerCounts>>(
     UNSENT_CASES.map((c) => [c, deferred<LedgerCounts>()]),
@@ -201,23 +198,19 @@ export class LedgerDownloadReader {
     await second.connection.unsafe(`set local work_mem = '${LEDGER_WORK_MEM}'`);
     // The parts' statements take a connection each, in the ledger's order, and start at once:
     // nothing is written before the first's rows come, so the second's work takes no time from
-    // the writing then.
-    this.free.push(first, second);
-    this.reads = DOWNLOAD_PARTS.map((cases) => {
-      const read = this.connectionFree().then((held) =>
-        held
-          ? new PartRead(
-              new CursorRead<ExportLine>(
-                held,
-                ledgerPartExportSelect(this.scope, this.filter, cases, this.timeZone),
-              ),
-              cases,
-            )
-          : null,
-      );
-      read.catch(() => {});
-      return read;
-    });
+    // the writing then. Not once the download has gone (close() gives the connections back).
+    if (this.closed) return;
+    const connections = [first, second];
+    this.reads = DOWNLOAD_PARTS.map(
+      (cases, i) =>
+        new PartRead(
+          new CursorRead<ExportLine>(
+            connections[i]!,
+            ledgerPartExportSelect(this.scope, this.filter, cases, this.timeZone),
+          ),
+          cases,
+        ),
+    );
   }
 
   /** A connection of the pool's, kept for the download, in a read-only transaction on `snapshot`. */
@@ -236,18 +229,6 @@ export class LedgerDownloadReader {
     return held;
   }
 
-  private connectionFree(): Promise<Held | null> {
-    if (this.closed) return Promise.resolve(null);
-    const held = this.free.shift();
-    return held ? Promise.resolve(held) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private give(held: Held): void {
-    const next = this.waiting.shift();
-    if (next) next(held);
-    else this.free.push(held);
-  }
-
   /**
    * The rows of `unsentCase`, a batch at a time; the cases are asked for in the ledger's order
    * (a part's statement gives its cases' rows one case after the other).
@@ -255,7 +236,7 @@ export class LedgerDownloadReader {
   async *rowsOf(unsentCase: UnsentCase): AsyncGenerator<ExportRow[]> {
     await this.open();
     const index = DOWNLOAD_PARTS.findIndex((cases) => cases.includes(unsentCase));
-    const part = await this.reads[index];
+    const part = this.reads[index];
     if (!part) return;
     const counted = this.caseCounts.get(unsentCase)!;
     const fromRows = countsFromRows(this.filter);
@@ -299,8 +280,6 @@ export class LedgerDownloadReader {
     }
     // Every row of the case read: its counts are the rows taken (all of them, or none counted).
     if (fromRows) counted.resolve(counts);
-    // The part's last case read: the connection takes the next statement still waiting for one.
-    if (unsentCase === part.cases.at(-1)) this.give(part.read.held);
   }
 
   /** Ends every read (the cursors close, the connections go back), however far it got. */
@@ -315,12 +294,11 @@ export class LedgerDownloadReader {
   private stopWaiting(reason: unknown = new Error("The ledger's reading was stopped.")): void {
     this.closed = true;
     this.stopped.abort();
-    for (const wait of this.waiting.splice(0)) wait(null);
     for (const counted of this.caseCounts.values()) counted.reject(reason);
   }
 
   private async release(): Promise<void> {
-    for (const read of this.reads) await (await read.catch(() => null))?.read.stop();
+    for (const part of this.reads) await part.read.stop();
     for (const held of this.held.splice(0)) {
       // Not on a connection that is gone (see cursorBatches): the pool reconnects it by itself.
       if (held.lost) continue;
