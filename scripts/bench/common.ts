@@ -221,6 +221,31 @@ export function postgresCpuMs(): number {
     .reduce((total, p) => total + cpuOfFields(p.fields, true), 0);
 }
 
+/** The processes of a process group now. */
+export function groupPids(pgid: number): number[] {
+  return processStats()
+    .filter((p) => Number(p.fields[2]) === pgid)
+    .map((p) => p.pid);
+}
+
+/**
+ * Resident memory (bytes) of these processes now, from their statm alone: cheap enough to sample
+ * every few milliseconds while a request is timed (`groupUsage` reads every process's stat: about
+ * 2 ms of CPU each time here, a tenth of a core when sampled every 20 ms, on the cores the request
+ * runs on).
+ */
+export function pidsRss(pids: readonly number[]): number {
+  let rss = 0;
+  for (const pid of pids) {
+    try {
+      rss += Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * 4096;
+    } catch {
+      // the process ended
+    }
+  }
+  return rss;
+}
+
 /** The CPU time (ms) and resident memory (bytes) of a process group's processes now. */
 export function groupUsage(pgid: number): { cpuMs: number; rss: number } {
   let cpu = 0;

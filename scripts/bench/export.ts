@@ -25,9 +25,11 @@ import { freePort } from "../lib/embedded-postgres";
 import { stopGroup } from "../lib/processes";
 import {
   benchAppEnv,
+  groupPids,
   groupUsage,
   benchDatabase,
   nextStartArgs,
+  pidsRss,
   postgresCpuMs,
   machine,
   productionBuild,
@@ -61,7 +63,9 @@ async function download(url: string, cookie: string, file: string, pgid: number)
   const before = groupRss(pgid);
   const cpuBefore = { app: groupCpuMs(pgid), db: postgresCpuMs() };
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, groupRss(pgid))), 20);
+  // Only the server's own processes are read while the download runs (`pidsRss`).
+  const pids = groupPids(pgid);
+  const sampler = setInterval(() => (peak = Math.max(peak, pidsRss(pids))), 20);
   const started = performance.now();
   let ttfb = 0;
   const chunks: Buffer[] = [];
