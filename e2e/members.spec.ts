@@ -88,7 +88,10 @@ test("a member without an address starts with the activation code the admin hand
 
   const learner = await (await browser.newContext()).newPage();
   await atPhoneWidth(learner, testInfo.project.name);
-  await learner.goto("/t/sakura/activate");
+  // From the sign-in page, as a member with a code on paper and no link would start.
+  await learner.goto("/t/sakura/login");
+  await learner.getByRole("link", { name: "activate your account" }).click();
+  await expect(learner).toHaveURL(/\/t\/sakura\/activate$/);
   await learner.getByLabel("Login ID").fill(loginId);
   await learner.getByLabel("Activation code").fill("WRONG-CODE2");
   await setPassword(learner, "another-private-passphrase");

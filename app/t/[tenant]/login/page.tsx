@@ -57,6 +57,13 @@ export default async function TenantLoginPage({ params, searchParams }: Props) {
           Forgot your password?
         </Link>
       </p>
+      <p className="text-sm text-slate-600">
+        First time here? Open the link in your invitation, or{" "}
+        <Link className="text-brand-700 underline" href={`/t/${tenant.slug}/activate`}>
+          activate your account
+        </Link>{" "}
+        with the activation code you were given.
+      </p>
     </main>
   );
 }
